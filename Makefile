@@ -1,0 +1,89 @@
+# cprof — a pprof-compatible profile analyzer in C.
+#
+#   make            build ./cprof
+#   make deps       install the Debian packages the build and tests need
+#   make demo       set up, build, and print a top report of a bundled profile
+#   make check      set up, build, and run every test
+#   make bench      compare speed and memory with go tool pprof on ../shared/bench
+#   make SANITIZE=1 build with -fsanitize=address,undefined (into build-asan/)
+
+DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
+	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
+	tmux python3
+PKGS = libprotobuf-c zlib libpcre2-8
+
+CC ?= gcc
+CFLAGS ?= -O2 -g
+WARN = -std=c11 -Wall -Wextra -Werror
+ifeq ($(SANITIZE),1)
+BUILD = build-asan
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD = build
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -D_DEFAULT_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
+LDLIBS += $(PKG_LIBS) -lm
+
+SRCS = $(wildcard src/*.c)
+OBJS = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/profile.pb-c.o
+LIB_OBJS = $(filter-out $(BUILD)/main.o,$(OBJS))
+
+ifeq ($(SANITIZE),1)
+all: $(BUILD)/cprof
+else
+all: cprof
+endif
+
+cprof: $(BUILD)/cprof
+	cp $< $@
+
+$(BUILD)/cprof: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/profile.pb-c.c $(BUILD)/profile.pb-c.h: proto/profile.proto | $(BUILD)
+	protoc-c --c_out=$(BUILD) -Iproto $<
+
+$(BUILD)/profile.pb-c.o: $(BUILD)/profile.pb-c.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: src/%.c $(BUILD)/profile.pb-c.h | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $@
+
+-include $(wildcard $(BUILD)/*.d)
+
+# ---- set-up ----
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+		echo "missing packages; run: sudo apt-get install -y$$missing" >&2; exit 1; \
+	fi
+
+# ---- demo ----
+
+demo: deps
+	$(MAKE) all
+	./cprof -top testdata/demo/heap.pb.gz
+
+# ---- tests ----
+
+CONFORMANCE = testdata/conformance
+
+check: deps
+	$(MAKE) all
+	testdata/conformance/run ./cprof
+
+clean:
+	rm -rf build build-asan cprof
+
+.PHONY: all deps demo check clean

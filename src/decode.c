@@ -1,0 +1,183 @@
+#include "decode.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "util.h"
+
+static int read_all(FILE *f, uint8_t **data, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	uint8_t *buf = xmalloc(cap);
+	for (;;) {
+		if (n == cap) {
+			if (cap > SIZE_MAX / 2)
+				die_oom();
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0) {
+			if (ferror(f)) {
+				free(buf);
+				return -1;
+			}
+			break;
+		}
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+/*
+ * inflate_all inflates every gzip member of in (Go's gzip reader reads
+ * concatenated members as one stream) and refuses to go past max bytes.
+ */
+static int inflate_all(const uint8_t *in, size_t inlen, uint64_t max, uint8_t **out, size_t *outlen, char *err,
+		       size_t errsize)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		snprintf(err, errsize, "decompressing profile: zlib initialisation failed");
+		return -1;
+	}
+	size_t cap = inlen < (1 << 20) ? (1 << 20) : inlen * 4, n = 0;
+	if (cap > max + 1)
+		cap = (size_t)max + 1;
+	uint8_t *buf = xmalloc(cap);
+	z.next_in = (Bytef *)in;
+	size_t left = inlen;
+	int ret = Z_OK;
+	for (;;) {
+		if (z.avail_in == 0) {
+			uInt chunk = left > (1u << 30) ? (1u << 30) : (uInt)left;
+			z.avail_in = chunk;
+			left -= chunk;
+		}
+		if (n == cap) {
+			if (n > max) {
+				snprintf(err, errsize,
+					 "decompressing profile: inflated size exceeds the limit of %llu bytes "
+					 "(raise it with -max_inflated)",
+					 (unsigned long long)max);
+				goto fail;
+			}
+			size_t ncap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+			if (ncap > max + 1)
+				ncap = (size_t)max + 1;
+			buf = xrealloc(buf, ncap);
+			cap = ncap;
+		}
+		size_t room = cap - n;
+		z.next_out = buf + n;
+		z.avail_out = room > (1u << 30) ? (1u << 30) : (uInt)room;
+		uInt before = z.avail_out;
+		ret = inflate(&z, Z_NO_FLUSH);
+		n += before - z.avail_out;
+		if (n > max) {
+			snprintf(err, errsize,
+				 "decompressing profile: inflated size exceeds the limit of %llu bytes "
+				 "(raise it with -max_inflated)",
+				 (unsigned long long)max);
+			goto fail;
+		}
+		if (ret == Z_STREAM_END) {
+			if (z.avail_in == 0 && left == 0)
+				break;
+			/* Another member may follow; anything else is garbage. */
+			if (inflateReset(&z) != Z_OK)
+				goto corrupt;
+			if (z.avail_in == 0) {
+				uInt chunk = left > (1u << 30) ? (1u << 30) : (uInt)left;
+				z.avail_in = chunk;
+				left -= chunk;
+			}
+			if (z.avail_in < 2 || z.next_in[0] != 0x1f || z.next_in[1] != 0x8b) {
+				snprintf(err, errsize, "decompressing profile: gzip: invalid header");
+				goto fail;
+			}
+			continue;
+		}
+		if (ret == Z_BUF_ERROR && z.avail_in == 0 && left == 0) {
+			snprintf(err, errsize, "decompressing profile: unexpected EOF");
+			goto fail;
+		}
+		if (ret != Z_OK && ret != Z_BUF_ERROR)
+			goto corrupt;
+	}
+	inflateEnd(&z);
+	*out = buf;
+	*outlen = n;
+	return 0;
+corrupt:
+	snprintf(err, errsize, "decompressing profile: %s", z.msg ? z.msg : "corrupt gzip stream");
+fail:
+	inflateEnd(&z);
+	free(buf);
+	return -1;
+}
+
+static struct profile *decode_plain(uint8_t *data, size_t len, char *err, size_t errsize)
+{
+	if (len == 0) {
+		snprintf(err, errsize, "parsing profile: empty input file");
+		return NULL;
+	}
+	char perr[256];
+	struct profile *p = decode_proto(data, len, perr, sizeof perr);
+	if (p)
+		return p;
+	char lerr[256];
+	p = decode_legacy(data, len, lerr, sizeof lerr);
+	if (p)
+		return p;
+	/* A legacy parser that recognised its format has the better message. */
+	if (strcmp(lerr, "unrecognized profile format") != 0)
+		snprintf(err, errsize, "parsing profile: %s", lerr);
+	else
+		snprintf(err, errsize, "parsing profile: %s", perr);
+	return NULL;
+}
+
+struct profile *decode_bytes(const uint8_t *data, size_t len, const struct decode_options *o, char *err,
+			     size_t errsize)
+{
+	if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
+		uint8_t *raw;
+		size_t rawlen;
+		if (inflate_all(data, len, o->max_inflated, &raw, &rawlen, err, errsize) < 0)
+			return NULL;
+		struct profile *p = decode_plain(raw, rawlen, err, errsize);
+		free(raw);
+		return p;
+	}
+	return decode_plain((uint8_t *)data, len, err, errsize);
+}
+
+struct profile *decode_file(const char *path, const struct decode_options *o, char *err, size_t errsize)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errsize, "%s", strerror(errno));
+		return NULL;
+	}
+	uint8_t *data;
+	size_t len;
+	int rc = read_all(f, &data, &len);
+	int saved = errno;
+	if (f != stdin)
+		fclose(f);
+	if (rc < 0) {
+		snprintf(err, errsize, "read: %s", strerror(saved));
+		return NULL;
+	}
+	struct profile *p = decode_bytes(data, len, o, err, errsize);
+	free(data);
+	return p;
+}

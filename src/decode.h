@@ -1,0 +1,43 @@
+/*
+ * decode: turns bytes into a profile.
+ *
+ * decode_file reads a file (or standard input for "-"), inflates it when it
+ * starts with the gzip magic (refusing to inflate past max_inflated bytes),
+ * and decodes it as a protobuf profile, or, failing that, as one of the
+ * legacy text and binary formats. On failure it returns NULL and writes a
+ * one-line reason (without the "cprof: FILE: " prefix) into err.
+ *
+ * The returned profile is validated: every index in it points inside its
+ * table, and every sample has one value per sample type.
+ */
+#ifndef CPROF_DECODE_H
+#define CPROF_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "profile.h"
+
+#define DECODE_DEFAULT_MAX_INFLATED ((uint64_t)2 << 30)
+
+struct decode_options {
+	uint64_t max_inflated; /* ceiling on the inflated size of a gzip stream */
+};
+
+struct profile *decode_file(const char *path, const struct decode_options *o, char *err, size_t errsize);
+
+/* decode_bytes decodes an in-memory profile (gzip or not); data is not kept. */
+struct profile *decode_bytes(const uint8_t *data, size_t len, const struct decode_options *o, char *err,
+			     size_t errsize);
+
+/* decode_proto decodes an uncompressed profile.proto message. */
+struct profile *decode_proto(const uint8_t *data, size_t len, char *err, size_t errsize);
+
+/*
+ * decode_legacy tries the legacy formats (gperftools CPU, heap, growth,
+ * contention, thread, Go debug=1 heap and goroutine text, Java). Returns NULL
+ * with "unrecognized profile format" in err when none matches.
+ */
+struct profile *decode_legacy(const uint8_t *data, size_t len, char *err, size_t errsize);
+
+#endif

@@ -1,0 +1,393 @@
+/*
+ * decode_proto: profile.proto → profile model, with pprof's validation.
+ *
+ * protobuf-c unpacks the message into a scratch arena; the model is then
+ * built in one pass per table, ids remapped to dense indices, and the
+ * scratch arena freed, so the protobuf-c structs never outlive decoding.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "profile.pb-c.h"
+#include "util.h"
+
+typedef Perftools__Profiles__Profile PbProfile;
+
+static void *pb_alloc(void *data, size_t size)
+{
+	return arena_alloc(data, size);
+}
+
+static void pb_free(void *data, void *ptr)
+{
+	(void)data;
+	(void)ptr;
+}
+
+/* idmap: file id → dense index; a flat array when ids are dense, else sorted pairs. */
+struct idpair {
+	uint64_t id;
+	uint32_t index;
+};
+
+struct idmap {
+	uint32_t *dense; /* dense[id] = index + 1, 0 when absent */
+	uint64_t ndense;
+	struct idpair *sorted;
+	size_t nsorted;
+};
+
+static int cmp_idpair(const void *a, const void *b)
+{
+	const struct idpair *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* idmap_build fails (returns the offending id's position) on a zero or repeated id. */
+static int idmap_build(struct idmap *m, const uint64_t *ids, size_t n, size_t stride, const char *what,
+		       char *err, size_t errsize)
+{
+	memset(m, 0, sizeof *m);
+	uint64_t max = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t id = *(const uint64_t *)((const char *)ids + i * stride);
+		if (id == 0) {
+			snprintf(err, errsize, "found %s with reserved ID=0", what);
+			return -1;
+		}
+		if (id > max)
+			max = id;
+	}
+	if (max <= 4 * (uint64_t)n + 1024) {
+		m->ndense = max + 1;
+		m->dense = xcalloc(m->ndense, sizeof *m->dense);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t id = *(const uint64_t *)((const char *)ids + i * stride);
+			if (m->dense[id]) {
+				snprintf(err, errsize, "multiple %ss with same id: %llu", what, (unsigned long long)id);
+				return -1;
+			}
+			m->dense[id] = (uint32_t)i + 1;
+		}
+		return 0;
+	}
+	m->sorted = xcalloc(n, sizeof *m->sorted);
+	m->nsorted = n;
+	for (size_t i = 0; i < n; i++) {
+		m->sorted[i].id = *(const uint64_t *)((const char *)ids + i * stride);
+		m->sorted[i].index = (uint32_t)i;
+	}
+	qsort(m->sorted, n, sizeof *m->sorted, cmp_idpair);
+	for (size_t i = 1; i < n; i++)
+		if (m->sorted[i].id == m->sorted[i - 1].id) {
+			snprintf(err, errsize, "multiple %ss with same id: %llu", what,
+				 (unsigned long long)m->sorted[i].id);
+			return -1;
+		}
+	return 0;
+}
+
+static uint32_t idmap_get(const struct idmap *m, uint64_t id)
+{
+	if (m->dense)
+		return id < m->ndense && m->dense[id] ? m->dense[id] - 1 : NO_INDEX;
+	size_t lo = 0, hi = m->nsorted;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->sorted[mid].id < id)
+			lo = mid + 1;
+		else if (m->sorted[mid].id > id)
+			hi = mid;
+		else
+			return m->sorted[mid].index;
+	}
+	return NO_INDEX;
+}
+
+static void idmap_free(struct idmap *m)
+{
+	free(m->dense);
+	free(m->sorted);
+}
+
+struct conv {
+	const PbProfile *pb;
+	struct profile *p;
+	const char **strings;
+	char *err;
+	size_t errsize;
+	int failed;
+};
+
+/* str resolves a string index; an index outside the table fails the decode. */
+static const char *str(struct conv *c, int64_t i)
+{
+	if (i < 0 || (uint64_t)i >= c->pb->n_string_table) {
+		if (!c->failed)
+			snprintf(c->err, c->errsize, "string index %lld is outside the string table (%zu strings)",
+				 (long long)i, c->pb->n_string_table);
+		c->failed = 1;
+		return "";
+	}
+	return c->strings[i];
+}
+
+static void copy_strings(struct conv *c)
+{
+	const PbProfile *pb = c->pb;
+	size_t total = 0;
+	for (size_t i = 0; i < pb->n_string_table; i++)
+		total += strlen(pb->string_table[i]) + 1;
+	char *block = arena_alloc(c->p->arena, total ? total : 1);
+	c->strings = arena_array(c->p->arena, pb->n_string_table, sizeof *c->strings);
+	for (size_t i = 0; i < pb->n_string_table; i++) {
+		size_t n = strlen(pb->string_table[i]);
+		memcpy(block, pb->string_table[i], n + 1);
+		c->strings[i] = block;
+		block += n + 1;
+	}
+}
+
+static int conv_header(struct conv *c)
+{
+	const PbProfile *pb = c->pb;
+	struct profile *p = c->p;
+	p->n_sample_type = pb->n_sample_type;
+	p->sample_type = arena_array(p->arena, pb->n_sample_type, sizeof *p->sample_type);
+	for (size_t i = 0; i < pb->n_sample_type; i++) {
+		p->sample_type[i].type = str(c, pb->sample_type[i]->type);
+		p->sample_type[i].unit = str(c, pb->sample_type[i]->unit);
+	}
+	p->drop_frames = str(c, pb->drop_frames);
+	p->keep_frames = str(c, pb->keep_frames);
+	p->time_nanos = pb->time_nanos;
+	p->duration_nanos = pb->duration_nanos;
+	if (pb->period_type) {
+		p->period_type.type = str(c, pb->period_type->type);
+		p->period_type.unit = str(c, pb->period_type->unit);
+	}
+	p->period = pb->period;
+	p->n_comment = pb->n_comment;
+	p->comment = arena_array(p->arena, pb->n_comment, sizeof *p->comment);
+	for (size_t i = 0; i < pb->n_comment; i++)
+		p->comment[i] = str(c, pb->comment[i]);
+	p->default_sample_type = str(c, pb->default_sample_type);
+	p->doc_url = str(c, pb->doc_url);
+	return c->failed ? -1 : 0;
+}
+
+static int conv_mappings(struct conv *c, struct idmap *ids)
+{
+	const PbProfile *pb = c->pb;
+	struct profile *p = c->p;
+	p->n_mapping = pb->n_mapping;
+	p->mapping = arena_array(p->arena, pb->n_mapping, sizeof *p->mapping);
+	for (size_t i = 0; i < pb->n_mapping; i++) {
+		const Perftools__Profiles__Mapping *m = pb->mapping[i];
+		struct mapping *d = &p->mapping[i];
+		d->id = m->id;
+		d->start = m->memory_start;
+		d->limit = m->memory_limit;
+		d->offset = m->file_offset;
+		d->file = str(c, m->filename);
+		d->build_id = str(c, m->build_id);
+		d->has_functions = m->has_functions;
+		d->has_filenames = m->has_filenames;
+		d->has_line_numbers = m->has_line_numbers;
+		d->has_inline_frames = m->has_inline_frames;
+	}
+	if (c->failed)
+		return -1;
+	struct mapping *first = p->mapping;
+	return idmap_build(ids, first ? &first->id : NULL, p->n_mapping, sizeof *first, "mapping", c->err,
+			   c->errsize);
+}
+
+static int conv_functions(struct conv *c, struct idmap *ids)
+{
+	const PbProfile *pb = c->pb;
+	struct profile *p = c->p;
+	p->n_function = pb->n_function;
+	p->function = arena_array(p->arena, pb->n_function, sizeof *p->function);
+	for (size_t i = 0; i < pb->n_function; i++) {
+		const Perftools__Profiles__Function *f = pb->function[i];
+		struct function *d = &p->function[i];
+		d->id = f->id;
+		d->name = str(c, f->name);
+		d->system_name = str(c, f->system_name);
+		d->filename = str(c, f->filename);
+		d->start_line = f->start_line;
+	}
+	if (c->failed)
+		return -1;
+	struct function *first = p->function;
+	return idmap_build(ids, first ? &first->id : NULL, p->n_function, sizeof *first, "function", c->err,
+			   c->errsize);
+}
+
+static int conv_locations(struct conv *c, const struct idmap *mappings, const struct idmap *functions,
+			  struct idmap *ids)
+{
+	const PbProfile *pb = c->pb;
+	struct profile *p = c->p;
+	size_t nlines = 0;
+	for (size_t i = 0; i < pb->n_location; i++)
+		nlines += pb->location[i]->n_line;
+	struct line *lines = arena_array(p->arena, nlines, sizeof *lines);
+	p->n_location = pb->n_location;
+	p->location = arena_array(p->arena, pb->n_location, sizeof *p->location);
+	for (size_t i = 0; i < pb->n_location; i++) {
+		const Perftools__Profiles__Location *l = pb->location[i];
+		struct location *d = &p->location[i];
+		d->id = l->id;
+		d->address = l->address;
+		d->is_folded = l->is_folded;
+		d->mapping = NO_INDEX;
+		if (l->mapping_id) {
+			d->mapping = idmap_get(mappings, l->mapping_id);
+			if (d->mapping == NO_INDEX) {
+				snprintf(c->err, c->errsize, "location id %llu: mapping id %llu points nowhere",
+					 (unsigned long long)l->id, (unsigned long long)l->mapping_id);
+				return -1;
+			}
+		}
+		if (l->n_line > UINT32_MAX) {
+			snprintf(c->err, c->errsize, "location id %llu: too many lines", (unsigned long long)l->id);
+			return -1;
+		}
+		d->n_line = (uint32_t)l->n_line;
+		d->line = lines;
+		for (size_t j = 0; j < l->n_line; j++) {
+			const Perftools__Profiles__Line *ln = l->line[j];
+			uint32_t f = ln->function_id ? idmap_get(functions, ln->function_id) : NO_INDEX;
+			if (f == NO_INDEX) {
+				snprintf(c->err, c->errsize, "location id: %llu has a line with nil function",
+					 (unsigned long long)l->id);
+				return -1;
+			}
+			lines[j].function = f;
+			lines[j].line = ln->line;
+			lines[j].column = ln->column;
+		}
+		lines += l->n_line;
+	}
+	struct location *first = p->location;
+	return idmap_build(ids, first ? &first->id : NULL, p->n_location, sizeof *first, "location", c->err,
+			   c->errsize);
+}
+
+static int conv_samples(struct conv *c, const struct idmap *locations)
+{
+	const PbProfile *pb = c->pb;
+	struct profile *p = c->p;
+	size_t nst = p->n_sample_type;
+	if (nst == 0 && pb->n_sample != 0) {
+		snprintf(c->err, c->errsize, "missing sample type information");
+		return -1;
+	}
+	size_t nlocs = 0, nlabels = 0;
+	for (size_t i = 0; i < pb->n_sample; i++) {
+		const Perftools__Profiles__Sample *s = pb->sample[i];
+		if (s->n_value != nst) {
+			snprintf(c->err, c->errsize, "mismatch: sample has %zu values vs. %zu types", s->n_value, nst);
+			return -1;
+		}
+		if (s->n_location_id > UINT32_MAX || s->n_label > UINT32_MAX) {
+			snprintf(c->err, c->errsize, "sample %zu is too large", i);
+			return -1;
+		}
+		nlocs += s->n_location_id;
+		nlabels += s->n_label;
+	}
+	uint32_t *locs = arena_array(p->arena, nlocs, sizeof *locs);
+	int64_t *values = arena_array(p->arena, pb->n_sample, nst * sizeof *values);
+	struct label *labels = arena_array(p->arena, nlabels, sizeof *labels);
+	p->n_sample = pb->n_sample;
+	p->sample = arena_array(p->arena, pb->n_sample, sizeof *p->sample);
+	for (size_t i = 0; i < pb->n_sample; i++) {
+		const Perftools__Profiles__Sample *s = pb->sample[i];
+		struct sample *d = &p->sample[i];
+		d->loc = locs;
+		d->n_loc = (uint32_t)s->n_location_id;
+		for (size_t j = 0; j < s->n_location_id; j++) {
+			uint32_t l = idmap_get(locations, s->location_id[j]);
+			if (l == NO_INDEX) {
+				snprintf(c->err, c->errsize, "sample %zu: location id %llu points nowhere", i,
+					 (unsigned long long)s->location_id[j]);
+				return -1;
+			}
+			locs[j] = l;
+		}
+		locs += s->n_location_id;
+		memcpy(values, s->value, nst * sizeof *values);
+		d->value = values;
+		values += nst;
+		d->label = labels;
+		uint32_t n = 0;
+		for (size_t j = 0; j < s->n_label; j++) {
+			const Perftools__Profiles__Label *l = s->label[j];
+			struct label *dl = &labels[n];
+			dl->key = str(c, l->key);
+			if (l->str != 0) {
+				dl->str = str(c, l->str);
+			} else if (l->num != 0 || l->num_unit != 0) {
+				dl->num = l->num;
+				dl->unit = str(c, l->num_unit);
+			} else {
+				continue; /* pprof drops labels with neither a string nor a number */
+			}
+			n++;
+		}
+		d->n_label = n;
+		labels += n;
+		if (c->failed)
+			return -1;
+	}
+	return 0;
+}
+
+struct profile *decode_proto(const uint8_t *data, size_t len, char *err, size_t errsize)
+{
+	struct arena *scratch = arena_new();
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, scratch };
+	PbProfile *pb = perftools__profiles__profile__unpack(&alloc, len, data);
+	if (!pb) {
+		snprintf(err, errsize, "not a valid profile.proto message");
+		arena_free(scratch);
+		return NULL;
+	}
+	struct conv c = { .pb = pb, .err = err, .errsize = errsize };
+	if (pb->n_string_table == 0) {
+		snprintf(err, errsize, "missing string table");
+		arena_free(scratch);
+		return NULL;
+	}
+	if (pb->string_table[0][0] != '\0') {
+		snprintf(err, errsize, "string_table[0] must be ''");
+		arena_free(scratch);
+		return NULL;
+	}
+	c.p = profile_new();
+	copy_strings(&c);
+	struct idmap mappings = { 0 }, functions = { 0 }, locations = { 0 };
+	int rc = conv_header(&c);
+	if (rc == 0)
+		rc = conv_mappings(&c, &mappings);
+	if (rc == 0)
+		rc = conv_functions(&c, &functions);
+	if (rc == 0)
+		rc = conv_locations(&c, &mappings, &functions, &locations);
+	if (rc == 0)
+		rc = conv_samples(&c, &locations);
+	idmap_free(&mappings);
+	idmap_free(&functions);
+	idmap_free(&locations);
+	arena_free(scratch);
+	if (rc != 0 || c.failed) {
+		profile_free(c.p);
+		return NULL;
+	}
+	return c.p;
+}

@@ -1,0 +1,545 @@
+#include "flags.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+
+enum flag_kind { F_BOOL, F_INT, F_UINT64, F_FLOAT, F_STRING };
+
+/* A flag the command line knows, and where its value goes. */
+struct flag {
+	const char *name;
+	enum flag_kind kind;
+	void *dst;
+	bool set; /* given on the command line */
+};
+
+struct flagset {
+	struct flag *flags;
+	size_t n, cap;
+};
+
+static void add_flag(struct flagset *fs, const char *name, enum flag_kind kind, void *dst)
+{
+	GROW(fs->flags, fs->cap, fs->n + 1);
+	fs->flags[fs->n++] = (struct flag){ name, kind, dst, false };
+}
+
+static struct flag *lookup(struct flagset *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (!strcmp(fs->flags[i].name, name))
+			return &fs->flags[i];
+	return NULL;
+}
+
+/* Go's strconv.ParseBool. */
+static int parse_go_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "1", "t", "T", "TRUE", "true", "True" };
+	static const char *const no[] = { "0", "f", "F", "FALSE", "false", "False" };
+	for (size_t i = 0; i < 6; i++) {
+		if (!strcmp(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcmp(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Go's strconv.ParseInt(s, 0, 64): a sign, then decimal, 0x, 0o, 0b or leading-0 octal. */
+static int parse_go_int(const char *s, long long *out)
+{
+	const char *p = s;
+	bool neg = false;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	int base = 10;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		base = 16, p += 2;
+	else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
+		base = 8, p += 2;
+	else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
+		base = 2, p += 2;
+	else if (p[0] == '0' && p[1])
+		base = 8, p += 1;
+	if (*p == '\0' || *p == '+' || *p == '-' || isspace((unsigned char)*p))
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(p, &end, base);
+	if (*end != '\0' || errno == ERANGE)
+		return -1;
+	if (!neg && v > (unsigned long long)INT64_MAX)
+		return -1;
+	if (neg && v > (unsigned long long)INT64_MAX + 1)
+		return -1;
+	*out = neg ? (long long)(0 - v) : (long long)v;
+	return 0;
+}
+
+static int set_flag(struct flag *f, const char *value, struct strbuf *msg)
+{
+	switch (f->kind) {
+	case F_BOOL:
+		if (parse_go_bool(value, f->dst) < 0) {
+			sb_addf(msg, "invalid boolean value \"%s\" for -%s: parse error\n", value, f->name);
+			return -1;
+		}
+		return 0;
+	case F_INT: {
+		long long v;
+		if (parse_go_int(value, &v) < 0 || v > 0x7fffffffLL || v < -0x7fffffffLL - 1) {
+			sb_addf(msg, "invalid value \"%s\" for flag -%s: parse error\n", value, f->name);
+			return -1;
+		}
+		*(int *)f->dst = (int)v;
+		return 0;
+	}
+	case F_UINT64: {
+		long long v;
+		if (parse_go_int(value, &v) < 0 || v < 0) {
+			sb_addf(msg, "invalid value \"%s\" for flag -%s: parse error\n", value, f->name);
+			return -1;
+		}
+		*(uint64_t *)f->dst = (uint64_t)v;
+		return 0;
+	}
+	case F_FLOAT: {
+		char *end;
+		double v = strtod(value, &end);
+		if (value[0] == '\0' || *end != '\0' || isspace((unsigned char)value[0])) {
+			sb_addf(msg, "invalid value \"%s\" for flag -%s: parse error\n", value, f->name);
+			return -1;
+		}
+		*(double *)f->dst = v;
+		return 0;
+	}
+	case F_STRING: {
+		char **s = f->dst;
+		free(*s);
+		*s = xstrdup(value);
+		return 0;
+	}
+	}
+	return -1;
+}
+
+/* Values of the flags that are not config options, before they reach struct cli. */
+struct raw_flags {
+	char *base, *diff_base;
+	bool sample_shortcut[7];
+	bool choice[7]; /* cum flat functions filefunctions files lines addresses */
+	bool cmd_bool[32];
+	char *cmd_param[32];
+};
+
+static const char *const shortcut_flags[7] = { "total_delay", "mean_delay",    "contentions",  "inuse_space",
+					       "inuse_objects", "alloc_space", "alloc_objects" };
+static const char *const shortcut_index[7] = { "delay", "delay", "contentions", "inuse_space",
+					       "inuse_objects", "alloc_space", "alloc_objects" };
+
+static void register_flags(struct flagset *fs, struct cli *cli, struct raw_flags *rf)
+{
+	add_flag(fs, "diff_base", F_STRING, &rf->diff_base);
+	add_flag(fs, "base", F_STRING, &rf->base);
+	add_flag(fs, "symbolize", F_STRING, &cli->symbolize);
+	add_flag(fs, "buildid", F_STRING, &cli->buildid);
+	add_flag(fs, "timeout", F_INT, &cli->timeout);
+	add_flag(fs, "add_comment", F_STRING, &cli->add_comment);
+	add_flag(fs, "all_frames", F_BOOL, &cli->all_frames);
+	add_flag(fs, "seconds", F_INT, &cli->seconds);
+	for (int i = 0; i < 7; i++)
+		add_flag(fs, shortcut_flags[i], F_BOOL, &rf->sample_shortcut[i]);
+	add_flag(fs, "tools", F_STRING, &cli->tools);
+	add_flag(fs, "http", F_STRING, &cli->http);
+	add_flag(fs, "no_browser", F_BOOL, &cli->no_browser);
+	add_flag(fs, "max_inflated", F_UINT64, &cli->max_inflated);
+
+	int nchoice = 0;
+	for (size_t i = 0; i < n_option_fields; i++) {
+		const struct option_field *f = &option_fields[i];
+		void *dst = (char *)&cli->opt + f->offset;
+		if (f->choices) {
+			for (const char *const *c = f->choices; *c; c++)
+				add_flag(fs, *c, F_BOOL, &rf->choice[nchoice++]);
+			continue;
+		}
+		static const enum flag_kind kinds[] = { [OPT_BOOL] = F_BOOL, [OPT_INT] = F_INT,
+							[OPT_FLOAT] = F_FLOAT, [OPT_STRING] = F_STRING };
+		add_flag(fs, f->name, kinds[f->type], dst);
+	}
+	for (size_t i = 0; i < n_commands; i++) {
+		if (commands[i].has_param)
+			add_flag(fs, commands[i].name, F_STRING, &rf->cmd_param[i]);
+		else
+			add_flag(fs, commands[i].name, F_BOOL, &rf->cmd_bool[i]);
+	}
+}
+
+/* parse_args walks argv as Go's flag.Parse does; returns the index of the first source. */
+static enum flags_result parse_args(struct flagset *fs, int argc, char **argv, int *first, struct strbuf *msg)
+{
+	int i = 1;
+	while (i < argc) {
+		const char *s = argv[i];
+		if (s[0] != '-' || s[1] == '\0')
+			break;
+		int dashes = 1;
+		if (s[1] == '-') {
+			dashes = 2;
+			if (s[2] == '\0') {
+				i++;
+				break;
+			}
+		}
+		const char *name = s + dashes;
+		if (name[0] == '\0' || name[0] == '-' || name[0] == '=') {
+			sb_addf(msg, "bad flag syntax: %s\n", s);
+			return FLAGS_USAGE;
+		}
+		i++;
+		const char *eq = strchr(name, '=');
+		char *fname = eq ? xstrndup(name, (size_t)(eq - name)) : xstrdup(name);
+		struct flag *f = lookup(fs, fname);
+		if (!f) {
+			enum flags_result r = FLAGS_HELP;
+			if (strcmp(fname, "help") != 0 && strcmp(fname, "h") != 0) {
+				sb_addf(msg, "flag provided but not defined: -%s\n", fname);
+				r = FLAGS_USAGE;
+			}
+			free(fname);
+			return r;
+		}
+		free(fname);
+		const char *value = eq ? eq + 1 : NULL;
+		if (f->kind == F_BOOL && !value) {
+			*(bool *)f->dst = true;
+		} else {
+			if (!value) {
+				if (i >= argc) {
+					sb_addf(msg, "flag needs an argument: -%s\n", f->name);
+					return FLAGS_USAGE;
+				}
+				value = argv[i++];
+			}
+			if (set_flag(f, value, msg) < 0)
+				return FLAGS_USAGE;
+		}
+		f->set = true;
+	}
+	*first = i;
+	return FLAGS_OK;
+}
+
+static enum flags_result apply_choices(struct cli *cli, const struct raw_flags *rf, struct strbuf *msg)
+{
+	int nchoice = 0;
+	for (size_t i = 0; i < n_option_fields; i++) {
+		const struct option_field *f = &option_fields[i];
+		if (!f->choices)
+			continue;
+		const char *set[8];
+		int nset = 0;
+		for (const char *const *c = f->choices; *c; c++)
+			if (rf->choice[nchoice++])
+				set[nset++] = *c;
+		if (nset == 1) {
+			char err[128];
+			options_set(&cli->opt, f->name, set[0], err, sizeof err);
+		} else if (nset > 1) {
+			sb_adds(msg, "conflicting options set: [");
+			for (int j = 0; j < nset; j++)
+				sb_addf(msg, "%s%s", j ? " " : "", set[j]);
+			sb_adds(msg, "]");
+			return FLAGS_ERROR;
+		}
+	}
+	return FLAGS_OK;
+}
+
+enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct strbuf *msg)
+{
+	memset(cli, 0, sizeof *cli);
+	options_init(&cli->opt);
+	cli->symbolize = xstrdup("");
+	cli->buildid = xstrdup("");
+	cli->add_comment = xstrdup("");
+	const char *tools = getenv("PPROF_TOOLS");
+	cli->tools = xstrdup(tools ? tools : "");
+	cli->http = xstrdup("");
+	cli->timeout = -1;
+	cli->seconds = -1;
+	cli->max_inflated = DECODE_DEFAULT_MAX_INFLATED;
+
+	struct raw_flags rf;
+	memset(&rf, 0, sizeof rf);
+	rf.base = xstrdup("");
+	rf.diff_base = xstrdup("");
+	for (size_t i = 0; i < n_commands; i++)
+		rf.cmd_param[i] = xstrdup("");
+
+	struct flagset fs = { 0 };
+	register_flags(&fs, cli, &rf);
+	int first = argc;
+	enum flags_result r = parse_args(&fs, argc, argv, &first, msg);
+	if (r == FLAGS_OK && first >= argc) {
+		r = FLAGS_USAGE;
+		sb_adds(msg, "no profile source specified\n");
+	}
+	if (r == FLAGS_HELP || r == FLAGS_USAGE) {
+		struct strbuf usage = STRBUF_INIT;
+		flags_usage(&usage);
+		if (r == FLAGS_USAGE && !strcmp(sb_cstr(msg), "no profile source specified\n")) {
+			/* pprof prints the usage, then the error. */
+			struct strbuf m = STRBUF_INIT;
+			sb_addf(&m, "%s\ncprof: no profile source specified\n", sb_cstr(&usage));
+			sb_free(msg);
+			*msg = m;
+		} else {
+			sb_addf(msg, "%s\n", sb_cstr(&usage));
+		}
+		sb_free(&usage);
+		goto out;
+	}
+
+	cli->n_sources = argc - first;
+	cli->sources = xcalloc((size_t)cli->n_sources + 1, sizeof *cli->sources);
+	for (int i = 0; i < cli->n_sources; i++)
+		cli->sources[i] = xstrdup(argv[first + i]);
+
+	r = apply_choices(cli, &rf, msg);
+	if (r != FLAGS_OK)
+		goto out;
+
+	for (size_t i = 0; i < n_commands; i++) {
+		bool on = commands[i].has_param ? rf.cmd_param[i][0] != '\0' : rf.cmd_bool[i];
+		if (!on)
+			continue;
+		if (cli->cmd) {
+			sb_adds(msg, "must set at most one output format");
+			r = FLAGS_ERROR;
+			goto out;
+		}
+		cli->cmd = &commands[i];
+		if (commands[i].has_param)
+			cli->cmd_arg = xstrdup(rf.cmd_param[i]);
+	}
+	if (cli->cmd && cli->http[0]) {
+		sb_adds(msg, "-http is not compatible with an output format on the command line");
+		r = FLAGS_ERROR;
+		goto out;
+	}
+	if (cli->no_browser && !cli->http[0]) {
+		sb_adds(msg, "-no_browser only makes sense with -http");
+		r = FLAGS_ERROR;
+		goto out;
+	}
+
+	for (int i = 0; i < 7; i++) {
+		if (!rf.sample_shortcut[i])
+			continue;
+		if (cli->opt.sample_index[0] == '\0') {
+			free(cli->opt.sample_index);
+			cli->opt.sample_index = xstrdup(shortcut_index[i]);
+		} else {
+			fprintf(stderr, "Multiple value selections, ignoring -%s\n", shortcut_flags[i]);
+		}
+	}
+	if (rf.sample_shortcut[1])
+		cli->opt.mean = true;
+
+	if (rf.base[0] && rf.diff_base[0]) {
+		sb_adds(msg, "-base and -diff_base flags cannot both be specified");
+		r = FLAGS_ERROR;
+		goto out;
+	}
+	if (rf.diff_base[0]) {
+		cli->base = xstrdup(rf.diff_base);
+		cli->diff_base = true;
+	} else if (rf.base[0]) {
+		cli->base = xstrdup(rf.base);
+	}
+	if (cli->opt.normalize && !cli->base) {
+		sb_adds(msg, "must have base profile to normalize by");
+		r = FLAGS_ERROR;
+		goto out;
+	}
+out:
+	free(fs.flags);
+	free(rf.base);
+	free(rf.diff_base);
+	for (size_t i = 0; i < n_commands; i++)
+		free(rf.cmd_param[i]);
+	return r;
+}
+
+void cli_free(struct cli *cli)
+{
+	options_free(&cli->opt);
+	free(cli->cmd_arg);
+	for (int i = 0; i < cli->n_sources; i++)
+		free(cli->sources[i]);
+	free(cli->sources);
+	free(cli->base);
+	free(cli->symbolize);
+	free(cli->buildid);
+	free(cli->add_comment);
+	free(cli->tools);
+	free(cli->http);
+	memset(cli, 0, sizeof *cli);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* help_line formats one "    -name  description" line as pprof's fmtHelp does. */
+static char *help_line(const char *prefix, const char *name, const char *desc)
+{
+	struct strbuf b = STRBUF_INIT;
+	struct strbuf n = STRBUF_INIT;
+	sb_addf(&n, "%s%s", prefix, name);
+	size_t dlen = strcspn(desc, "\n");
+	sb_addf(&b, "    %-16s %.*s", sb_cstr(&n), (int)dlen, desc);
+	sb_free(&n);
+	return b.s ? b.s : xstrdup("");
+}
+
+void usage_commands_and_options(struct strbuf *out, bool command_line)
+{
+	const char *prefix = command_line ? "-" : "";
+	char **lines = xcalloc(n_commands + 2, sizeof *lines);
+	size_t n = 0;
+	for (size_t i = 0; i < n_commands; i++)
+		lines[n++] = help_line(prefix, commands[i].name, commands[i].description);
+	qsort(lines, n, sizeof *lines, cmp_str);
+	if (command_line) {
+		sb_adds(out, "  Output formats (select at most one):\n");
+	} else {
+		sb_adds(out, "  Commands:\n");
+		lines[n++] = help_line("", "o/options", "List options and their current values");
+		lines[n++] = help_line("", "q/quit/exit/^D", "Exit pprof");
+	}
+	for (size_t i = 0; i < n; i++) {
+		sb_addf(out, "%s%s", i ? "\n" : "", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	sb_adds(out, "\n\n  Options:\n");
+
+	char **vars = xcalloc(n_option_fields, sizeof *vars);
+	char **groups = xcalloc(n_option_fields, sizeof *groups);
+	size_t nv = 0, ng = 0;
+	for (size_t i = 0; i < n_option_fields; i++) {
+		const struct option_field *f = &option_fields[i];
+		if (!f->choices) {
+			vars[nv++] = help_line(prefix, f->name, f->help);
+			continue;
+		}
+		struct strbuf g = STRBUF_INIT;
+		char *l = help_line("", f->name, "");
+		sb_adds(&g, l);
+		free(l);
+		for (const char *const *c = f->choices; *c; c++) {
+			l = help_line(prefix, *c, option_help(*c));
+			sb_addf(&g, "\n  %s", l);
+			free(l);
+		}
+		groups[ng++] = g.s;
+	}
+	qsort(vars, nv, sizeof *vars, cmp_str);
+	qsort(groups, ng, sizeof *groups, cmp_str);
+	for (size_t i = 0; i < nv; i++) {
+		sb_addf(out, "%s%s", i ? "\n" : "", vars[i]);
+		free(vars[i]);
+	}
+	sb_adds(out, "\n\n  Option groups (only set one per group):\n");
+	for (size_t i = 0; i < ng; i++) {
+		sb_addf(out, "%s%s", i ? "\n" : "", groups[i]);
+		free(groups[i]);
+	}
+	free(vars);
+	free(groups);
+}
+
+void flags_usage(struct strbuf *out)
+{
+	sb_adds(out, "usage:\n"
+		     "\n"
+		     "Produce output in the specified format.\n"
+		     "\n"
+		     "   cprof <format> [options] [binary] <source> ...\n"
+		     "\n"
+		     "Omit the format to get an interactive shell whose commands can be used\n"
+		     "to generate various views of a profile\n"
+		     "\n"
+		     "   cprof [options] [binary] <source> ...\n"
+		     "\n"
+		     "Omit the format and provide the \"-http\" flag to get an interactive web\n"
+		     "interface at the specified host:port that can be used to navigate through\n"
+		     "various views of a profile.\n"
+		     "\n"
+		     "   cprof -http [host]:[port] [options] [binary] <source> ...\n"
+		     "\n"
+		     "Details:\n");
+	usage_commands_and_options(out, true);
+	sb_adds(out, "\n\n"
+		     "  Source options:\n"
+		     "    -seconds              Duration for time-based profile collection\n"
+		     "    -timeout              Timeout in seconds for profile collection\n"
+		     "    -buildid              Override build id for main binary\n"
+		     "    -add_comment          Free-form annotation to add to the profile\n"
+		     "                          Displayed on some reports or with pprof -comments\n"
+		     "    -diff_base source     Source of base profile for comparison\n"
+		     "    -base source          Source of base profile for profile subtraction\n"
+		     "    profile.pb.gz         Profile in compressed protobuf format\n"
+		     "    legacy_profile        Profile in legacy pprof format\n"
+		     "    http://host/profile   URL for profile handler to retrieve\n"
+		     "    -symbolize=           Controls source of symbol information\n"
+		     "      none                  Do not attempt symbolization\n"
+		     "      local                 Examine only local binaries\n"
+		     "      fastlocal             Only get function names from local binaries\n"
+		     "      remote                Do not examine local binaries\n"
+		     "      force                 Force re-symbolization\n"
+		     "    Binary                  Local path or build id of binary for symbolization\n"
+		     "    -max_inflated         Largest inflated size of a gzip profile, in bytes\n"
+		     "                          (default 2147483648)\n"
+		     "\n\n"
+		     "  Misc options:\n"
+		     "   -http              Provide web interface at host:port.\n"
+		     "                      Host is optional and 'localhost' by default.\n"
+		     "                      Port is optional and a randomly available port by default.\n"
+		     "   -no_browser        Skip opening a browser for the interactive web UI.\n"
+		     "   -tools             Search path for object tools\n"
+		     "   -all_frames        Ignore drop_frames and keep_frames regexps in the profile\n"
+		     "                      Rarely needed, mainly used for debugging pprof itself\n"
+		     "\n"
+		     "  Legacy convenience options:\n"
+		     "   -inuse_space           Same as -sample_index=inuse_space\n"
+		     "   -inuse_objects         Same as -sample_index=inuse_objects\n"
+		     "   -alloc_space           Same as -sample_index=alloc_space\n"
+		     "   -alloc_objects         Same as -sample_index=alloc_objects\n"
+		     "   -total_delay           Same as -sample_index=delay\n"
+		     "   -contentions           Same as -sample_index=contentions\n"
+		     "   -mean_delay            Same as -mean -sample_index=delay\n"
+		     "\n"
+		     "  Environment Variables:\n"
+		     "   PPROF_TMPDIR       Location for saved profiles (default $HOME/pprof)\n"
+		     "   PPROF_TOOLS        Search path for object-level tools\n"
+		     "   PPROF_BINARY_PATH  Search path for local binary files\n"
+		     "                      default: $HOME/pprof/binaries\n"
+		     "                      searches $buildid/$name, $buildid/*, $path/$buildid,\n"
+		     "                      ${buildid:0:2}/${buildid:2}.debug, $name, $path,\n"
+		     "                      ${name}.debug, $dir/.debug/${name}.debug,\n"
+		     "                      usr/lib/debug/$dir/${name}.debug");
+}

@@ -1,0 +1,63 @@
+/*
+ * flags: the command line, parsed as Go's flag package parses pprof's.
+ *
+ * Flags come before the profile sources: -x, --x, -x=v, "-x v" for
+ * non-boolean flags, -b, -b=true, -b=false for booleans; the first
+ * argument that is not a flag (or "--") ends them. Every config option of
+ * options.h is a flag; each report command is one too (-top, -list=RE).
+ * The parsed result is a struct cli, owned by the caller (cli_free).
+ */
+#ifndef CPROF_FLAGS_H
+#define CPROF_FLAGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "commands.h"
+#include "options.h"
+#include "util.h"
+
+struct cli {
+	struct options opt;
+	const struct command *cmd; /* NULL: interactive shell */
+	char *cmd_arg;             /* the regexp of -list, -peek, -disasm, -weblist */
+
+	char **sources;
+	int n_sources;
+	char *base;      /* -base (the last one given wins, as in pprof) */
+	bool diff_base;  /* base came from -diff_base */
+
+	char *symbolize;
+	char *buildid;
+	char *add_comment;
+	char *tools;
+	char *http;
+	int timeout;
+	int seconds;
+	bool all_frames;
+	bool no_browser;
+	uint64_t max_inflated;
+};
+
+enum flags_result {
+	FLAGS_OK,
+	FLAGS_HELP,  /* -h or -help: usage printed, exit 0 */
+	FLAGS_USAGE, /* bad flag: message and usage in msg, exit 2 */
+	FLAGS_ERROR, /* flags parsed but inconsistent: message in msg, exit 2 */
+};
+
+/*
+ * flags_parse fills cli from argv[1..argc-1]. On FLAGS_HELP and
+ * FLAGS_USAGE, msg holds what to print on standard error (usage text
+ * included); on FLAGS_ERROR a one-line message.
+ */
+enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct strbuf *msg);
+void cli_free(struct cli *cli);
+
+/* flags_usage appends pprof's usage text (with "cprof" for "pprof"). */
+void flags_usage(struct strbuf *out);
+
+/* usage_commands_and_options appends the "Output formats"/"Commands" and options part of the usage. */
+void usage_commands_and_options(struct strbuf *out, bool command_line);
+
+#endif

@@ -1,0 +1,373 @@
+#include "gofmt.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void split_nanos(int64_t nanos, time_t *sec, long *nsec)
+{
+	int64_t s = nanos / 1000000000, ns = nanos % 1000000000;
+	if (ns < 0) {
+		ns += 1000000000;
+		s--;
+	}
+	*sec = (time_t)s;
+	*nsec = (long)ns;
+}
+
+/* Go prints a zone without an abbreviation as its offset, e.g. "+0530". */
+static void zone_name(const struct tm *tm, char *buf, size_t size)
+{
+	if (tm->tm_zone && tm->tm_zone[0] && tm->tm_zone[0] != '+' && tm->tm_zone[0] != '-') {
+		snprintf(buf, size, "%s", tm->tm_zone);
+		return;
+	}
+	long off = tm->tm_gmtoff;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	if (off % 3600 == 0)
+		snprintf(buf, size, "%c%02ld", sign, off / 3600);
+	else
+		snprintf(buf, size, "%c%02ld%02ld", sign, off / 3600, off / 60 % 60);
+}
+
+static void local_tm(int64_t nanos, struct tm *tm, long *nsec)
+{
+	time_t sec;
+	split_nanos(nanos, &sec, nsec);
+	tzset();
+	localtime_r(&sec, tm);
+}
+
+void go_time_short(struct strbuf *out, int64_t unix_nanos)
+{
+	struct tm tm;
+	long nsec;
+	local_tm(unix_nanos, &tm, &nsec);
+	char zone[32];
+	zone_name(&tm, zone, sizeof zone);
+	sb_addf(out, "%04d-%02d-%02d %02d:%02d:%02d %s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		tm.tm_min, tm.tm_sec, zone);
+}
+
+void go_time_string(struct strbuf *out, int64_t unix_nanos)
+{
+	struct tm tm;
+	long nsec;
+	local_tm(unix_nanos, &tm, &nsec);
+	char zone[32];
+	zone_name(&tm, zone, sizeof zone);
+	sb_addf(out, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		tm.tm_min, tm.tm_sec);
+	if (nsec) {
+		char frac[16];
+		snprintf(frac, sizeof frac, "%09ld", nsec);
+		size_t n = strlen(frac);
+		while (n > 0 && frac[n - 1] == '0')
+			n--;
+		sb_addf(out, ".%.*s", (int)n, frac);
+	}
+	long off = tm.tm_gmtoff;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	sb_addf(out, " %c%02ld%02ld %s", sign, off / 3600, off / 60 % 60, zone);
+}
+
+/* fmt_frac writes v/10^prec with trailing zeros (and a bare '.') removed, as Go's fmtFrac. */
+static void fmt_frac(char *buf, size_t *w, uint64_t v, int prec, uint64_t *rest)
+{
+	bool print = false;
+	char tmp[32];
+	size_t n = 0;
+	for (int i = 0; i < prec; i++) {
+		unsigned digit = (unsigned)(v % 10);
+		print = print || digit != 0;
+		if (print)
+			tmp[n++] = (char)('0' + digit);
+		v /= 10;
+	}
+	if (print)
+		tmp[n++] = '.';
+	while (n > 0)
+		buf[(*w)++] = tmp[--n];
+	*rest = v;
+}
+
+static void fmt_int(char *buf, size_t *w, uint64_t v)
+{
+	char tmp[32];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n > 0)
+		buf[(*w)++] = tmp[--n];
+}
+
+void go_duration_string(struct strbuf *out, int64_t d)
+{
+	bool neg = d < 0;
+	uint64_t u = neg ? 0 - (uint64_t)d : (uint64_t)d;
+	char buf[64];
+	size_t w = 0;
+	if (u < 1000000000) {
+		const char *unit;
+		int prec;
+		if (u == 0) {
+			sb_adds(out, "0s");
+			return;
+		} else if (u < 1000) {
+			prec = 0;
+			unit = "ns";
+		} else if (u < 1000000) {
+			prec = 3;
+			unit = "\xc2\xb5s";
+		} else {
+			prec = 6;
+			unit = "ms";
+		}
+		uint64_t rest;
+		/* Go builds the string backwards; build the number, then the unit. */
+		char num[64];
+		size_t nw = 0;
+		char fr[32];
+		size_t fw = 0;
+		fmt_frac(fr, &fw, u, prec, &rest);
+		fmt_int(num, &nw, rest);
+		memcpy(num + nw, fr, fw);
+		nw += fw;
+		if (neg)
+			sb_addc(out, '-');
+		sb_addn(out, num, nw);
+		sb_adds(out, unit);
+		return;
+	}
+	uint64_t rest;
+	char fr[32];
+	size_t fw = 0;
+	fmt_frac(fr, &fw, u, 9, &rest);
+	uint64_t secs = rest % 60, mins = rest / 60 % 60, hours = rest / 3600;
+	if (neg)
+		buf[w++] = '-';
+	if (hours) {
+		fmt_int(buf, &w, hours);
+		buf[w++] = 'h';
+	}
+	if (hours || mins) {
+		fmt_int(buf, &w, mins);
+		buf[w++] = 'm';
+	}
+	fmt_int(buf, &w, secs);
+	memcpy(buf + w, fr, fw);
+	w += fw;
+	buf[w++] = 's';
+	sb_addn(out, buf, w);
+}
+
+size_t utf8_len(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+		bool ok = i + len <= n;
+		for (size_t k = 1; ok && k < len; k++)
+			ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
+		i += ok ? len : 1;
+		count++;
+	}
+	return count;
+}
+
+/* ---- tabwriter ---- */
+
+struct tw_cell {
+	size_t off, len; /* text in tw->text */
+	size_t width;    /* runes */
+};
+
+struct tw_line {
+	struct tw_cell *cells;
+	size_t n, cap;
+};
+
+struct tabwriter {
+	FILE *out;
+	int minwidth, padding;
+	char padchar;
+	bool align_right;
+	struct strbuf text;
+	struct tw_line *lines;
+	size_t nlines, caplines;
+	size_t cell_start;
+	size_t *widths;
+	size_t nwidths, capwidths;
+};
+
+struct tabwriter *tabwriter_new(FILE *out, int minwidth, int padding, char padchar, bool align_right)
+{
+	struct tabwriter *tw = xcalloc(1, sizeof *tw);
+	tw->out = out;
+	tw->minwidth = minwidth;
+	tw->padding = padding;
+	tw->padchar = padchar;
+	tw->align_right = align_right;
+	return tw;
+}
+
+static struct tw_line *cur_line(struct tabwriter *tw)
+{
+	if (tw->nlines == 0) {
+		GROW(tw->lines, tw->caplines, 1);
+		memset(&tw->lines[0], 0, sizeof tw->lines[0]);
+		tw->nlines = 1;
+	}
+	return &tw->lines[tw->nlines - 1];
+}
+
+static size_t terminate_cell(struct tabwriter *tw)
+{
+	struct tw_line *l = cur_line(tw);
+	GROW(l->cells, l->cap, l->n + 1);
+	struct tw_cell *c = &l->cells[l->n++];
+	c->off = tw->cell_start;
+	c->len = tw->text.len - tw->cell_start;
+	c->width = utf8_len(tw->text.s ? tw->text.s + c->off : "", c->len);
+	tw->cell_start = tw->text.len;
+	return l->n;
+}
+
+static void write_padding(struct tabwriter *tw, size_t textw, size_t cellw)
+{
+	for (size_t i = textw; i < cellw; i++)
+		fputc(tw->padchar, tw->out);
+}
+
+static void write_lines(struct tabwriter *tw, size_t line0, size_t line1)
+{
+	for (size_t i = line0; i < line1; i++) {
+		const struct tw_line *l = &tw->lines[i];
+		for (size_t j = 0; j < l->n; j++) {
+			const struct tw_cell *c = &l->cells[j];
+			const char *txt = tw->text.s + c->off;
+			if (c->len == 0) {
+				if (j < tw->nwidths)
+					write_padding(tw, c->width, tw->widths[j]);
+				continue;
+			}
+			if (tw->align_right) {
+				if (j < tw->nwidths)
+					write_padding(tw, c->width, tw->widths[j]);
+				fwrite(txt, 1, c->len, tw->out);
+			} else {
+				fwrite(txt, 1, c->len, tw->out);
+				if (j < tw->nwidths)
+					write_padding(tw, c->width, tw->widths[j]);
+			}
+		}
+		if (i + 1 == tw->nlines)
+			break; /* the last buffered line has no newline yet */
+		fputc('\n', tw->out);
+	}
+}
+
+static void format(struct tabwriter *tw, size_t line0, size_t line1)
+{
+	size_t column = tw->nwidths;
+	for (size_t this = line0; this < line1; this++) {
+		if (column + 1 >= tw->lines[this].n)
+			continue;
+		write_lines(tw, line0, this);
+		line0 = this;
+		size_t width = (size_t)tw->minwidth;
+		for (; this < line1; this++) {
+			const struct tw_line *l = &tw->lines[this];
+			if (column + 1 >= l->n)
+				break;
+			size_t w = l->cells[column].width + (size_t)tw->padding;
+			if (w > width)
+				width = w;
+		}
+		GROW(tw->widths, tw->capwidths, tw->nwidths + 1);
+		tw->widths[tw->nwidths++] = width;
+		format(tw, line0, this);
+		tw->nwidths--;
+		line0 = this;
+	}
+	write_lines(tw, line0, line1);
+}
+
+static void reset(struct tabwriter *tw)
+{
+	for (size_t i = 0; i < tw->nlines; i++)
+		free(tw->lines[i].cells);
+	tw->nlines = 0;
+	sb_reset(&tw->text);
+	tw->cell_start = 0;
+}
+
+static void flush_lines(struct tabwriter *tw)
+{
+	if (tw->text.len > tw->cell_start) /* a pending partial cell is terminated, as Go's flush does */
+		terminate_cell(tw);
+	format(tw, 0, tw->nlines);
+	reset(tw);
+}
+
+static void add_line(struct tabwriter *tw)
+{
+	GROW(tw->lines, tw->caplines, tw->nlines + 1);
+	memset(&tw->lines[tw->nlines], 0, sizeof tw->lines[0]);
+	tw->nlines++;
+}
+
+void tabwriter_write(struct tabwriter *tw, const char *s)
+{
+	cur_line(tw);
+	for (; *s; s++) {
+		if (*s == '\t') {
+			terminate_cell(tw);
+		} else if (*s == '\n') {
+			size_t ncells = terminate_cell(tw);
+			add_line(tw);
+			if (ncells == 1) {
+				/* A line of one cell cannot affect later columns: flush. */
+				format(tw, 0, tw->nlines);
+				reset(tw);
+				cur_line(tw);
+			}
+		} else {
+			sb_addc(&tw->text, *s);
+		}
+	}
+}
+
+void tabwriter_printf(struct tabwriter *tw, const char *fmt, ...)
+{
+	struct strbuf b = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(&b, fmt, ap);
+	va_end(ap);
+	tabwriter_write(tw, sb_cstr(&b));
+	sb_free(&b);
+}
+
+void tabwriter_flush(struct tabwriter *tw)
+{
+	flush_lines(tw);
+}
+
+void tabwriter_free(struct tabwriter *tw)
+{
+	reset(tw);
+	free(tw->lines);
+	free(tw->widths);
+	sb_free(&tw->text);
+	free(tw);
+}

@@ -1,0 +1,37 @@
+/*
+ * gofmt: text formatting that must match Go's standard library byte for
+ * byte: times (time.Time.Format and String), durations (Duration.String),
+ * and text/tabwriter's column alignment.
+ */
+#ifndef CPROF_GOFMT_H
+#define CPROF_GOFMT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util.h"
+
+/* "2006-01-02 15:04:05 MST" in the local time zone (TZ honoured). */
+void go_time_short(struct strbuf *out, int64_t unix_nanos);
+/* time.Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST". */
+void go_time_string(struct strbuf *out, int64_t unix_nanos);
+/* time.Duration.String(): "1.5s", "10m0s", "250µs". */
+void go_duration_string(struct strbuf *out, int64_t nanos);
+
+/*
+ * A tabwriter buffers tab-separated cells and writes them aligned, as
+ * Go's text/tabwriter does with the given minwidth, padding, padchar and
+ * AlignRight flag. A line without tabs ends the current block of columns.
+ */
+struct tabwriter;
+struct tabwriter *tabwriter_new(FILE *out, int minwidth, int padding, char padchar, bool align_right);
+void tabwriter_write(struct tabwriter *tw, const char *text);
+void tabwriter_printf(struct tabwriter *tw, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tabwriter_flush(struct tabwriter *tw);
+void tabwriter_free(struct tabwriter *tw);
+
+/* utf8_len counts runes (invalid bytes count one each). */
+size_t utf8_len(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * hashtab: an open-addressing set of uint32 indices keyed by a caller's
+ * hash and equality. The table stores each entry's 64-bit hash beside it,
+ * so probing compares hashes first and calls the equality function only on
+ * a hash match. The caller owns the table (htab_free) and the items.
+ */
+#ifndef CPROF_HASHTAB_H
+#define CPROF_HASHTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct htab {
+	uint64_t *hash;
+	uint32_t *val; /* UINT32_MAX marks an empty slot */
+	size_t cap, n;
+};
+
+typedef bool (*htab_eq_fn)(const void *ctx, uint32_t val);
+
+void htab_init(struct htab *t, size_t expected);
+void htab_free(struct htab *t);
+/* htab_find returns the stored index equal to the key, or UINT32_MAX. */
+uint32_t htab_find(const struct htab *t, uint64_t hash, htab_eq_fn eq, const void *ctx);
+/* htab_insert adds val under hash; the caller has checked it is absent. */
+void htab_insert(struct htab *t, uint64_t hash, uint32_t val);
+
+#endif

@@ -1,0 +1,117 @@
+/* main: the command line front end. It parses flags, loads the profile and runs one report. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flags.h"
+#include "report.h"
+#include "source.h"
+
+static void print_warnings(struct strbuf *warn)
+{
+	if (warn->len)
+		fputs(sb_cstr(warn), stderr);
+	sb_reset(warn);
+}
+
+/* is_executable reports whether path is an ELF file (pprof takes it as the binary). */
+static bool is_executable(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	unsigned char magic[4] = { 0 };
+	size_t n = fread(magic, 1, 4, f);
+	fclose(f);
+	return n == 4 && !memcmp(magic, "\x7f" "ELF", 4);
+}
+
+static int close_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "cprof: write error: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int run_command(struct cli *cli, const struct profile *p, struct strbuf *warn)
+{
+	FILE *out = stdout;
+	if (cli->opt.output[0]) {
+		fprintf(stderr, "Generating report in %s\n", cli->opt.output);
+		out = fopen(cli->opt.output, "wb");
+		if (!out) {
+			fprintf(stderr, "cprof: %s: %s\n", cli->opt.output, strerror(errno));
+			return 1;
+		}
+	}
+	struct report_request req = { cli->cmd, cli->cmd_arg };
+	char err[1024];
+	int rc = report_run(p, &cli->opt, &req, out, warn, err, sizeof err);
+	print_warnings(warn);
+	if (out != stdout && fclose(out) != 0 && rc == 0) {
+		fprintf(stderr, "cprof: %s: %s\n", cli->opt.output, strerror(errno));
+		return 1;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "cprof: %s\n", err);
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	struct strbuf msg = STRBUF_INIT;
+	enum flags_result fr = flags_parse(argc, argv, &cli, &msg);
+	if (fr != FLAGS_OK) {
+		if (fr == FLAGS_ERROR)
+			fprintf(stderr, "cprof: %s\n", sb_cstr(&msg));
+		else
+			fputs(sb_cstr(&msg), stderr);
+		sb_free(&msg);
+		cli_free(&cli);
+		return fr == FLAGS_HELP ? 0 : 2;
+	}
+	sb_free(&msg);
+
+	struct source_options so = {
+		.sources = cli.sources,
+		.n_sources = cli.n_sources,
+		.base = cli.base,
+		.diff_base = cli.diff_base,
+		.normalize = cli.opt.normalize,
+		.all_frames = cli.all_frames,
+		.build_id = cli.buildid,
+		.comment = cli.add_comment,
+		.max_inflated = cli.max_inflated,
+	};
+	if (cli.n_sources > 1 && is_executable(cli.sources[0])) {
+		so.exec_name = cli.sources[0];
+		so.sources++;
+		so.n_sources--;
+	}
+	struct strbuf warn = STRBUF_INIT;
+	char err[1024];
+	struct profile *p = source_load(&so, &warn, err, sizeof err);
+	print_warnings(&warn);
+	int rc;
+	if (!p) {
+		fprintf(stderr, "cprof: %s\n", err);
+		rc = 1;
+	} else if (!cli.cmd) {
+		fprintf(stderr, "cprof: the interactive shell is not available yet; give an output format such as -top\n");
+		rc = 2;
+	} else {
+		rc = run_command(&cli, p, &warn);
+	}
+	profile_free(p);
+	sb_free(&warn);
+	cli_free(&cli);
+	if (close_stdout() < 0 && rc == 0)
+		rc = 1;
+	return rc;
+}

@@ -1,0 +1,752 @@
+#include "merge.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashtab.h"
+#include "units.h"
+#include "util.h"
+
+static bool same_value_type(const struct value_type *a, const struct value_type *b)
+{
+	return !strcmp(a->type, b->type) && !strcmp(a->unit, b->unit);
+}
+
+static void sample_types_str(struct strbuf *b, const struct profile *p)
+{
+	sb_addc(b, '[');
+	for (size_t i = 0; i < p->n_sample_type; i++)
+		sb_addf(b, "%s%s/%s", i ? " " : "", p->sample_type[i].type, p->sample_type[i].unit);
+	sb_addc(b, ']');
+}
+
+int merge_check_compatible(const struct profile *a, const struct profile *b, char *err, size_t errsize)
+{
+	if (!same_value_type(&a->period_type, &b->period_type)) {
+		snprintf(err, errsize, "incompatible period types {%s %s} and {%s %s}", a->period_type.type,
+			 a->period_type.unit, b->period_type.type, b->period_type.unit);
+		return -1;
+	}
+	bool ok = a->n_sample_type == b->n_sample_type;
+	for (size_t i = 0; ok && i < a->n_sample_type; i++)
+		ok = same_value_type(&a->sample_type[i], &b->sample_type[i]);
+	if (!ok) {
+		struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+		sample_types_str(&x, a);
+		sample_types_str(&y, b);
+		snprintf(err, errsize, "incompatible sample types %s and %s", sb_cstr(&x), sb_cstr(&y));
+		sb_free(&x);
+		sb_free(&y);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- CompatibilizeSampleTypes ---- */
+
+static int find_type(const struct profile *p, const char *type)
+{
+	for (size_t i = 0; i < p->n_sample_type; i++)
+		if (!strcmp(p->sample_type[i].type, type))
+			return (int)i;
+	return -1;
+}
+
+static int compatibilize_one(struct profile *p, const char **types, size_t ntypes, char *err, size_t errsize)
+{
+	const char *dflt = types[0];
+	int *remap = xcalloc(ntypes, sizeof *remap);
+	bool modify = false;
+	for (size_t i = 0; i < ntypes; i++) {
+		if (!strcmp(types[i], p->default_sample_type))
+			dflt = p->default_sample_type;
+		remap[i] = find_type(p, types[i]);
+		if (remap[i] < 0) {
+			snprintf(err, errsize, "\"%s\" sample type is not found in profile", types[i]);
+			free(remap);
+			return -1;
+		}
+		if (remap[i] != (int)i)
+			modify = true;
+	}
+	if (!modify && ntypes == p->n_sample_type) {
+		free(remap);
+		return 0;
+	}
+	p->default_sample_type = dflt;
+	struct value_type *st = arena_array(p->arena, ntypes, sizeof *st);
+	for (size_t i = 0; i < ntypes; i++)
+		st[i] = p->sample_type[remap[i]];
+	size_t old = p->n_sample_type;
+	int64_t *tmp = xcalloc(ntypes, sizeof *tmp);
+	int64_t *vals = arena_array(p->arena, p->n_sample, ntypes * sizeof *vals);
+	for (size_t s = 0; s < p->n_sample; s++) {
+		for (size_t i = 0; i < ntypes; i++)
+			tmp[i] = p->sample[s].value[remap[i]];
+		memcpy(vals + s * ntypes, tmp, ntypes * sizeof *tmp);
+		p->sample[s].value = vals + s * ntypes;
+	}
+	(void)old;
+	free(tmp);
+	free(remap);
+	p->sample_type = st;
+	p->n_sample_type = ntypes;
+	return 0;
+}
+
+int merge_compatibilize(struct profile **ps, size_t n, char *err, size_t errsize)
+{
+	if (n == 0)
+		return 0;
+	const struct profile *first = ps[0];
+	const char **types = xcalloc(first->n_sample_type + 1, sizeof *types);
+	size_t ntypes = 0;
+	for (size_t i = 0; i < first->n_sample_type; i++) {
+		const char *t = first->sample_type[i].type;
+		/* pprof counts every occurrence, so a type repeated in one profile is never common. */
+		size_t count = 0;
+		for (size_t j = 0; j < n; j++)
+			for (size_t k = 0; k < ps[j]->n_sample_type; k++)
+				if (!strcmp(ps[j]->sample_type[k].type, t))
+					count++;
+		if (count == n)
+			types[ntypes++] = t;
+	}
+	int rc = 0;
+	if (ntypes == 0) {
+		snprintf(err, errsize, "profiles have empty common sample type list");
+		rc = -1;
+	}
+	for (size_t j = 0; rc == 0 && j < n; j++)
+		rc = compatibilize_one(ps[j], types, ntypes, err, errsize);
+	free(types);
+	return rc;
+}
+
+/* ---- ScaleProfiles ---- */
+
+static bool compatible_value_types(const struct value_type *a, const struct value_type *b)
+{
+	size_t la = strlen(a->type), lb = strlen(b->type);
+	if (la && a->type[la - 1] == 's')
+		la--;
+	if (lb && b->type[lb - 1] == 's')
+		lb--;
+	if (la != lb || memcmp(a->type, b->type, la) != 0)
+		return false;
+	return units_compatible(a->unit, b->unit);
+}
+
+/* common_value_type: the finest of a set of types, or NULL for a set of fewer than two. */
+static int common_value_type(const struct value_type **ts, size_t n, const struct value_type **out, char *err,
+			     size_t errsize)
+{
+	*out = NULL;
+	if (n <= 1)
+		return 0;
+	const struct value_type *min = ts[0];
+	for (size_t i = 1; i < n; i++) {
+		if (!compatible_value_types(min, ts[i])) {
+			snprintf(err, errsize, "incompatible types: {%s %s} {%s %s}", min->type, min->unit,
+				 ts[i]->type, ts[i]->unit);
+			return -1;
+		}
+		const char *u;
+		if (units_scale(1, ts[i]->unit, min->unit, &u) < 1)
+			min = ts[i];
+	}
+	*out = min;
+	return 0;
+}
+
+int merge_scale_units(struct profile **ps, size_t n, char *err, size_t errsize)
+{
+	if (n == 0)
+		return 0;
+	const struct value_type **ts = xcalloc(n, sizeof *ts);
+	size_t nt = 0;
+	for (size_t i = 0; i < n; i++)
+		ts[nt++] = &ps[i]->period_type;
+	const struct value_type *period_type;
+	char e[256];
+	if (common_value_type(ts, nt, &period_type, e, sizeof e) < 0) {
+		snprintf(err, errsize, "period type: %s", e);
+		free(ts);
+		return -1;
+	}
+	size_t nst = ps[0]->n_sample_type;
+	for (size_t i = 1; i < n; i++)
+		if (ps[i]->n_sample_type != nst) {
+			snprintf(err, errsize, "inconsistent samples type count: %zu != %zu", nst, ps[i]->n_sample_type);
+			free(ts);
+			return -1;
+		}
+	struct value_type *common = xcalloc(nst + 1, sizeof *common);
+	bool *have = xcalloc(nst + 1, sizeof *have);
+	for (size_t k = 0; k < nst; k++) {
+		for (size_t i = 0; i < n; i++)
+			ts[i] = &ps[i]->sample_type[k];
+		const struct value_type *c;
+		if (common_value_type(ts, n, &c, e, sizeof e) < 0) {
+			snprintf(err, errsize, "sample types: %s", e);
+			free(ts);
+			free(common);
+			free(have);
+			return -1;
+		}
+		if (c) {
+			common[k] = *c;
+			have[k] = true;
+		}
+	}
+	struct value_type pt = period_type ? *period_type : (struct value_type){ "", "" };
+	double *ratio = xcalloc(nst + 1, sizeof *ratio);
+	for (size_t i = 0; i < n; i++) {
+		struct profile *p = ps[i];
+		if (period_type) {
+			const char *u;
+			p->period = (int64_t)units_scale(p->period, p->period_type.unit, pt.unit, &u);
+			p->period_type.unit = pt.unit;
+		}
+		for (size_t k = 0; k < nst; k++) {
+			if (!have[k]) {
+				ratio[k] = 1;
+				continue;
+			}
+			const char *u;
+			ratio[k] = units_scale(1, p->sample_type[k].unit, common[k].unit, &u);
+			p->sample_type[k].unit = common[k].unit;
+		}
+		merge_scale(p, ratio);
+	}
+	free(ratio);
+	free(ts);
+	free(common);
+	free(have);
+	return 0;
+}
+
+/* ---- ScaleN, Normalize, SetLabel ---- */
+
+void merge_scale(struct profile *p, const double *ratio)
+{
+	size_t nst = p->n_sample_type;
+	bool all_ones = true;
+	for (size_t i = 0; i < nst; i++)
+		if (ratio[i] != 1)
+			all_ones = false;
+	if (all_ones)
+		return;
+	size_t fill = 0;
+	for (size_t s = 0; s < p->n_sample; s++) {
+		struct sample *sm = &p->sample[s];
+		bool keep = false;
+		for (size_t i = 0; i < nst; i++) {
+			if (ratio[i] == 1)
+				continue;
+			int64_t v = (int64_t)round((double)sm->value[i] * ratio[i]);
+			sm->value[i] = v;
+			keep = keep || v != 0;
+		}
+		if (keep)
+			p->sample[fill++] = *sm;
+	}
+	p->n_sample = fill;
+}
+
+int merge_normalize(struct profile *p, const struct profile *base, char *err, size_t errsize)
+{
+	if (merge_check_compatible(p, base, err, errsize) < 0)
+		return -1;
+	size_t nst = p->n_sample_type;
+	int64_t *bsum = xcalloc(nst + 1, sizeof *bsum), *ssum = xcalloc(nst + 1, sizeof *ssum);
+	for (size_t s = 0; s < base->n_sample; s++)
+		for (size_t i = 0; i < nst; i++)
+			bsum[i] += base->sample[s].value[i];
+	for (size_t s = 0; s < p->n_sample; s++)
+		for (size_t i = 0; i < nst; i++)
+			ssum[i] += p->sample[s].value[i];
+	double *ratio = xcalloc(nst + 1, sizeof *ratio);
+	for (size_t i = 0; i < nst; i++)
+		ratio[i] = ssum[i] == 0 ? 0.0 : (double)bsum[i] / (double)ssum[i];
+	merge_scale(p, ratio);
+	free(bsum);
+	free(ssum);
+	free(ratio);
+	return 0;
+}
+
+void merge_set_label(struct profile *p, const char *key, const char *value)
+{
+	for (size_t s = 0; s < p->n_sample; s++) {
+		struct sample *sm = &p->sample[s];
+		struct label *l = arena_array(p->arena, sm->n_label + 1, sizeof *l);
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < sm->n_label; i++)
+			if (!(sm->label[i].str && !strcmp(sm->label[i].key, key)))
+				l[n++] = sm->label[i];
+		l[n++] = (struct label){ key, value, 0, NULL };
+		sm->label = l;
+		sm->n_label = n;
+	}
+}
+
+/* ---- Merge ---- */
+
+struct msample {
+	size_t loc_off, val_off, lab_off;
+	uint32_t n_loc, n_lab;
+};
+
+struct merger {
+	struct profile *p;
+	size_t nst;
+
+	struct mapping *maps;
+	size_t nmaps, capmaps;
+	struct location *locs;
+	size_t nlocs, caplocs;
+	struct function *funcs;
+	size_t nfuncs, capfuncs;
+	struct msample *samples;
+	size_t nsamples, capsamples;
+	uint32_t *stack;
+	size_t nstack, capstack;
+	int64_t *vals;
+	size_t nvals, capvals;
+	struct label *labs;
+	size_t nlabs, caplabs;
+
+	struct htab map_ht, loc_ht, func_ht, sample_ht;
+
+	/* Per-source memos, by the source's dense index. */
+	uint32_t *map_memo;
+	int64_t *map_offset;
+	uint32_t *loc_memo;
+	uint32_t *func_memo;
+};
+
+static uint64_t round_size(const struct mapping *m)
+{
+	uint64_t size = m->limit - m->start;
+	size = size + 0x1000 - 1;
+	return size - size % 0x1000;
+}
+
+static const char *map_key_name(const struct mapping *m)
+{
+	return m->build_id[0] ? m->build_id : m->file;
+}
+
+static uint64_t map_hash(const struct mapping *m)
+{
+	uint64_t h = hash_u64(round_size(m), HASH_SEED);
+	h = hash_u64(m->offset, h);
+	return hash_str(map_key_name(m), h);
+}
+
+struct map_probe {
+	const struct merger *mg;
+	const struct mapping *m;
+};
+
+static bool map_eq(const void *ctx, uint32_t v)
+{
+	const struct map_probe *pr = ctx;
+	const struct mapping *a = &pr->mg->maps[v];
+	return round_size(a) == round_size(pr->m) && a->offset == pr->m->offset &&
+	       !strcmp(map_key_name(a), map_key_name(pr->m));
+}
+
+static uint32_t map_mapping(struct merger *mg, const struct profile *src, uint32_t si, int64_t *offset)
+{
+	*offset = 0;
+	if (si == NO_INDEX)
+		return NO_INDEX;
+	if (mg->map_memo[si] != NO_INDEX) {
+		*offset = mg->map_offset[si];
+		return mg->map_memo[si];
+	}
+	const struct mapping *m = &src->mapping[si];
+	struct map_probe pr = { mg, m };
+	uint64_t h = map_hash(m);
+	uint32_t found = htab_find(&mg->map_ht, h, map_eq, &pr);
+	if (found != NO_INDEX) {
+		*offset = (int64_t)(mg->maps[found].start - m->start);
+		mg->map_memo[si] = found;
+		mg->map_offset[si] = *offset;
+		return found;
+	}
+	GROW(mg->maps, mg->capmaps, mg->nmaps + 1);
+	struct mapping *d = &mg->maps[mg->nmaps];
+	*d = *m;
+	d->id = mg->nmaps + 1;
+	htab_insert(&mg->map_ht, h, (uint32_t)mg->nmaps);
+	mg->map_memo[si] = (uint32_t)mg->nmaps;
+	mg->map_offset[si] = 0;
+	return (uint32_t)mg->nmaps++;
+}
+
+static uint64_t func_hash(const struct function *f)
+{
+	uint64_t h = hash_u64((uint64_t)f->start_line, HASH_SEED);
+	h = hash_str(f->name, h);
+	h = hash_str(f->system_name, h);
+	return hash_str(f->filename, h);
+}
+
+struct func_probe {
+	const struct merger *mg;
+	const struct function *f;
+};
+
+static bool func_eq(const void *ctx, uint32_t v)
+{
+	const struct func_probe *pr = ctx;
+	const struct function *a = &pr->mg->funcs[v];
+	return a->start_line == pr->f->start_line && !strcmp(a->name, pr->f->name) &&
+	       !strcmp(a->system_name, pr->f->system_name) && !strcmp(a->filename, pr->f->filename);
+}
+
+static uint32_t map_function(struct merger *mg, const struct profile *src, uint32_t si)
+{
+	if (si == NO_INDEX)
+		return NO_INDEX;
+	if (mg->func_memo[si] != NO_INDEX)
+		return mg->func_memo[si];
+	const struct function *f = &src->function[si];
+	struct func_probe pr = { mg, f };
+	uint64_t h = func_hash(f);
+	uint32_t found = htab_find(&mg->func_ht, h, func_eq, &pr);
+	if (found == NO_INDEX) {
+		GROW(mg->funcs, mg->capfuncs, mg->nfuncs + 1);
+		mg->funcs[mg->nfuncs] = *f;
+		mg->funcs[mg->nfuncs].id = mg->nfuncs + 1;
+		htab_insert(&mg->func_ht, h, (uint32_t)mg->nfuncs);
+		found = (uint32_t)mg->nfuncs++;
+	}
+	mg->func_memo[si] = found;
+	return found;
+}
+
+/*
+ * A location's identity in pprof's merge: address relative to its
+ * mapping, the mapping, folding, and its lines' functions and numbers
+ * (of the columns, pprof's key keeps only the last line's).
+ */
+static uint64_t loc_key_addr(const struct merger *mg, const struct location *l)
+{
+	return l->mapping == NO_INDEX ? l->address : l->address - mg->maps[l->mapping].start;
+}
+
+static uint64_t loc_hash(const struct merger *mg, const struct location *l)
+{
+	uint64_t h = hash_u64(loc_key_addr(mg, l), HASH_SEED);
+	h = hash_u64(l->mapping == NO_INDEX ? 0 : mg->maps[l->mapping].id, h);
+	h = hash_u64(l->is_folded, h);
+	h = hash_u64(l->n_line, h);
+	for (uint32_t i = 0; i < l->n_line; i++) {
+		h = hash_u64(l->line[i].function, h);
+		h = hash_u64((uint64_t)l->line[i].line, h);
+	}
+	if (l->n_line)
+		h = hash_u64((uint64_t)l->line[l->n_line - 1].column, h);
+	return h;
+}
+
+struct loc_probe {
+	const struct merger *mg;
+	const struct location *l;
+};
+
+static bool loc_eq(const void *ctx, uint32_t v)
+{
+	const struct loc_probe *pr = ctx;
+	const struct merger *mg = pr->mg;
+	const struct location *a = &mg->locs[v], *b = pr->l;
+	if (loc_key_addr(mg, a) != loc_key_addr(mg, b) || a->mapping != b->mapping || a->is_folded != b->is_folded ||
+	    a->n_line != b->n_line)
+		return false;
+	for (uint32_t i = 0; i < a->n_line; i++)
+		if (a->line[i].function != b->line[i].function || a->line[i].line != b->line[i].line)
+			return false;
+	return a->n_line == 0 || a->line[a->n_line - 1].column == b->line[b->n_line - 1].column;
+}
+
+static uint32_t map_location(struct merger *mg, const struct profile *src, uint32_t si)
+{
+	if (mg->loc_memo[si] != NO_INDEX)
+		return mg->loc_memo[si];
+	const struct location *sl = &src->location[si];
+	int64_t offset;
+	struct location l = *sl;
+	l.mapping = map_mapping(mg, src, sl->mapping, &offset);
+	l.address = (uint64_t)((int64_t)sl->address + offset);
+	struct line *lines = l.n_line ? arena_array(mg->p->arena, l.n_line, sizeof *lines) : NULL;
+	for (uint32_t i = 0; i < l.n_line; i++) {
+		lines[i] = sl->line[i];
+		lines[i].function = map_function(mg, src, sl->line[i].function);
+	}
+	l.line = lines;
+	struct loc_probe pr = { mg, &l };
+	uint64_t h = loc_hash(mg, &l);
+	uint32_t found = htab_find(&mg->loc_ht, h, loc_eq, &pr);
+	if (found == NO_INDEX) {
+		GROW(mg->locs, mg->caplocs, mg->nlocs + 1);
+		l.id = mg->nlocs + 1;
+		mg->locs[mg->nlocs] = l;
+		htab_insert(&mg->loc_ht, h, (uint32_t)mg->nlocs);
+		found = (uint32_t)mg->nlocs++;
+	}
+	mg->loc_memo[si] = found;
+	return found;
+}
+
+/* Labels in the canonical order of pprof's sample key: string labels by key, then numeric ones. */
+static int cmp_label(const struct label *a, const struct label *b)
+{
+	if (!a->str != !b->str)
+		return a->str ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+static void sort_labels(struct label *l, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) { /* insertion sort: stable, and label lists are short */
+		struct label x = l[i];
+		uint32_t j = i;
+		while (j > 0 && cmp_label(&l[j - 1], &x) > 0) {
+			l[j] = l[j - 1];
+			j--;
+		}
+		l[j] = x;
+	}
+}
+
+static bool label_eq(const struct label *a, const struct label *b)
+{
+	if (!a->str != !b->str || strcmp(a->key, b->key) != 0)
+		return false;
+	if (a->str)
+		return !strcmp(a->str, b->str);
+	return a->num == b->num && streq(a->unit, b->unit);
+}
+
+struct sample_probe {
+	const struct merger *mg;
+	const uint32_t *locs;
+	uint32_t n_loc;
+	const struct label *labs;
+	uint32_t n_lab;
+};
+
+static bool sample_eq(const void *ctx, uint32_t v)
+{
+	const struct sample_probe *pr = ctx;
+	const struct msample *s = &pr->mg->samples[v];
+	if (s->n_loc != pr->n_loc || s->n_lab != pr->n_lab)
+		return false;
+	if (memcmp(pr->mg->stack + s->loc_off, pr->locs, pr->n_loc * sizeof *pr->locs) != 0)
+		return false;
+	for (uint32_t i = 0; i < pr->n_lab; i++)
+		if (!label_eq(&pr->mg->labs[s->lab_off + i], &pr->labs[i]))
+			return false;
+	return true;
+}
+
+static void map_sample(struct merger *mg, const struct profile *src, const struct sample *s)
+{
+	/* The new sample's stack and labels go to the ends of the shared vectors;
+	 * they are kept only if the sample turns out to be new. */
+	GROW(mg->stack, mg->capstack, mg->nstack + s->n_loc);
+	uint32_t *locs = mg->stack + mg->nstack;
+	for (uint32_t i = 0; i < s->n_loc; i++)
+		locs[i] = map_location(mg, src, s->loc[i]);
+	GROW(mg->labs, mg->caplabs, mg->nlabs + s->n_label);
+	struct label *labs = mg->labs + mg->nlabs;
+	memcpy(labs, s->label, s->n_label * sizeof *labs);
+	sort_labels(labs, s->n_label);
+
+	uint64_t h = hash_u64(s->n_loc, HASH_SEED);
+	h = hash_bytes(locs, s->n_loc * sizeof *locs, h);
+	for (uint32_t i = 0; i < s->n_label; i++) {
+		h = hash_str(labs[i].key, h);
+		h = labs[i].str ? hash_str(labs[i].str, h) : hash_u64((uint64_t)labs[i].num, h);
+	}
+	struct sample_probe pr = { mg, locs, s->n_loc, labs, s->n_label };
+	uint32_t found = htab_find(&mg->sample_ht, h, sample_eq, &pr);
+	if (found != NO_INDEX) {
+		int64_t *v = mg->vals + mg->samples[found].val_off;
+		for (size_t i = 0; i < mg->nst; i++)
+			v[i] += s->value[i];
+		return;
+	}
+	GROW(mg->samples, mg->capsamples, mg->nsamples + 1);
+	GROW(mg->vals, mg->capvals, mg->nvals + mg->nst);
+	struct msample *d = &mg->samples[mg->nsamples];
+	d->loc_off = mg->nstack;
+	d->n_loc = s->n_loc;
+	d->lab_off = mg->nlabs;
+	d->n_lab = s->n_label;
+	d->val_off = mg->nvals;
+	memcpy(mg->vals + mg->nvals, s->value, mg->nst * sizeof *mg->vals);
+	mg->nstack += s->n_loc;
+	mg->nlabs += s->n_label;
+	mg->nvals += mg->nst;
+	htab_insert(&mg->sample_ht, h, (uint32_t)mg->nsamples);
+	mg->nsamples++;
+}
+
+static bool is_zero(const int64_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i])
+			return false;
+	return true;
+}
+
+static void combine_headers(struct profile *p, struct profile **srcs, size_t n)
+{
+	const struct profile *s0 = srcs[0];
+	p->n_sample_type = s0->n_sample_type;
+	p->sample_type = arena_array(p->arena, s0->n_sample_type, sizeof *p->sample_type);
+	memcpy(p->sample_type, s0->sample_type, s0->n_sample_type * sizeof *p->sample_type);
+	p->drop_frames = s0->drop_frames;
+	p->keep_frames = s0->keep_frames;
+	p->period_type = s0->period_type;
+	int64_t time = 0, duration = 0, period = 0;
+	size_t ncomments = 0;
+	for (size_t i = 0; i < n; i++)
+		ncomments += srcs[i]->n_comment;
+	p->comment = arena_array(p->arena, ncomments, sizeof *p->comment);
+	for (size_t i = 0; i < n; i++) {
+		const struct profile *s = srcs[i];
+		if (time == 0 || s->time_nanos < time)
+			time = s->time_nanos;
+		duration += s->duration_nanos;
+		if (period == 0 || period < s->period)
+			period = s->period;
+		for (size_t c = 0; c < s->n_comment; c++) {
+			bool seen = false;
+			for (size_t k = 0; k < p->n_comment && !seen; k++)
+				seen = !strcmp(p->comment[k], s->comment[c]);
+			if (!seen)
+				p->comment[p->n_comment++] = s->comment[c];
+		}
+		if (!p->default_sample_type[0])
+			p->default_sample_type = s->default_sample_type;
+		if (!p->doc_url[0])
+			p->doc_url = s->doc_url;
+	}
+	p->time_nanos = time;
+	p->duration_nanos = duration;
+	p->period = period;
+}
+
+static void finish(struct merger *mg)
+{
+	struct profile *p = mg->p;
+	struct arena *a = p->arena;
+	p->n_mapping = mg->nmaps;
+	p->mapping = arena_array(a, mg->nmaps, sizeof *p->mapping);
+	memcpy(p->mapping, mg->maps, mg->nmaps * sizeof *p->mapping);
+	p->n_location = mg->nlocs;
+	p->location = arena_array(a, mg->nlocs, sizeof *p->location);
+	memcpy(p->location, mg->locs, mg->nlocs * sizeof *p->location);
+	p->n_function = mg->nfuncs;
+	p->function = arena_array(a, mg->nfuncs, sizeof *p->function);
+	memcpy(p->function, mg->funcs, mg->nfuncs * sizeof *p->function);
+	uint32_t *stack = arena_array(a, mg->nstack, sizeof *stack);
+	memcpy(stack, mg->stack, mg->nstack * sizeof *stack);
+	int64_t *vals = arena_array(a, mg->nvals, sizeof *vals);
+	memcpy(vals, mg->vals, mg->nvals * sizeof *vals);
+	struct label *labs = arena_array(a, mg->nlabs, sizeof *labs);
+	memcpy(labs, mg->labs, mg->nlabs * sizeof *labs);
+	p->n_sample = mg->nsamples;
+	p->sample = arena_array(a, mg->nsamples, sizeof *p->sample);
+	for (size_t i = 0; i < mg->nsamples; i++) {
+		const struct msample *m = &mg->samples[i];
+		p->sample[i] = (struct sample){ stack + m->loc_off, vals + m->val_off, labs + m->lab_off, m->n_loc,
+						m->n_lab };
+	}
+}
+
+static void merger_free(struct merger *mg)
+{
+	free(mg->maps);
+	free(mg->locs);
+	free(mg->funcs);
+	free(mg->samples);
+	free(mg->stack);
+	free(mg->vals);
+	free(mg->labs);
+	htab_free(&mg->map_ht);
+	htab_free(&mg->loc_ht);
+	htab_free(&mg->func_ht);
+	htab_free(&mg->sample_ht);
+}
+
+static void reset_memo(uint32_t **memo, size_t n)
+{
+	free(*memo);
+	*memo = xmalloc((n ? n : 1) * sizeof **memo);
+	memset(*memo, 0xff, (n ? n : 1) * sizeof **memo);
+}
+
+struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t errsize)
+{
+	if (n == 0) {
+		snprintf(err, errsize, "no profiles to merge");
+		return NULL;
+	}
+	for (size_t i = 1; i < n; i++)
+		if (merge_check_compatible(ps[0], ps[i], err, errsize) < 0)
+			return NULL;
+	struct merger mg;
+	memset(&mg, 0, sizeof mg);
+	mg.p = profile_new();
+	mg.nst = ps[0]->n_sample_type;
+	combine_headers(mg.p, ps, n);
+	size_t nsamples = 0, nlocs = 0;
+	for (size_t i = 0; i < n; i++) {
+		nsamples += ps[i]->n_sample;
+		nlocs += ps[i]->n_location;
+	}
+	htab_init(&mg.map_ht, 64);
+	htab_init(&mg.func_ht, ps[0]->n_function);
+	htab_init(&mg.loc_ht, ps[0]->n_location);
+	htab_init(&mg.sample_ht, ps[0]->n_sample);
+	for (size_t i = 0; i < n; i++) {
+		const struct profile *src = ps[i];
+		reset_memo(&mg.map_memo, src->n_mapping);
+		free(mg.map_offset);
+		mg.map_offset = xcalloc(src->n_mapping + 1, sizeof *mg.map_offset);
+		reset_memo(&mg.loc_memo, src->n_location);
+		reset_memo(&mg.func_memo, src->n_function);
+		/* The first mapping is the main binary; keep it first. */
+		if (mg.nmaps == 0 && src->n_mapping > 0) {
+			int64_t off;
+			map_mapping(&mg, src, 0, &off);
+		}
+		for (size_t s = 0; s < src->n_sample; s++)
+			if (!is_zero(src->sample[s].value, mg.nst))
+				map_sample(&mg, src, &src->sample[s]);
+	}
+	free(mg.map_memo);
+	free(mg.map_offset);
+	free(mg.loc_memo);
+	free(mg.func_memo);
+	finish(&mg);
+	bool any_zero = false;
+	for (size_t i = 0; i < mg.nsamples && !any_zero; i++)
+		any_zero = is_zero(mg.vals + mg.samples[i].val_off, mg.nst);
+	merger_free(&mg);
+	struct profile *p = mg.p;
+	for (size_t i = 0; i < n; i++)
+		profile_adopt(p, ps[i]);
+	if (any_zero) /* samples that cancelled out: merge again to drop them */
+		return merge_profiles(&p, 1, err, errsize);
+	return p;
+}

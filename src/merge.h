@@ -1,0 +1,38 @@
+/*
+ * merge: combining profiles as pprof does before any report: sample types
+ * made common (compatibilize), units scaled to the finest one, profiles
+ * merged into one, base profiles normalized and subtracted.
+ *
+ * Functions that take a profile ** may replace it; the merged profile
+ * adopts its inputs (profile_adopt), so the caller frees only the result.
+ * Errors return -1 (or NULL) with pprof's message in err.
+ */
+#ifndef CPROF_MERGE_H
+#define CPROF_MERGE_H
+
+#include <stddef.h>
+
+#include "profile.h"
+
+/* CompatibilizeSampleTypes: keep only the sample types all profiles have, in the first one's order. */
+int merge_compatibilize(struct profile **ps, size_t n, char *err, size_t errsize);
+
+/* ScaleProfiles: bring period and sample units to the finest common unit. */
+int merge_scale_units(struct profile **ps, size_t n, char *err, size_t errsize);
+
+/* Merge: one profile with identical stacks, locations, functions and mappings folded. Adopts ps. */
+struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t errsize);
+
+/* Normalize: scale p's values so each sample type sums to base's sum. */
+int merge_normalize(struct profile *p, const struct profile *base, char *err, size_t errsize);
+
+/* ScaleN: multiply each value by ratio[i], dropping samples left with only zeros. */
+void merge_scale(struct profile *p, const double *ratio);
+
+/* SetLabel: give every sample the string label key=value (replacing that key). */
+void merge_set_label(struct profile *p, const char *key, const char *value);
+
+/* compatible: same period type and sample types. */
+int merge_check_compatible(const struct profile *a, const struct profile *b, char *err, size_t errsize);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * profile: the decoded profile, as plain arrays indexed by dense ids.
+ *
+ * Every stage after decoding reads this model; nothing later sees protobuf.
+ * Ids from the file are kept (they are printed by -raw) but every reference
+ * between tables is a dense index: a line names its function by index into
+ * p->function, a location its mapping by index into p->mapping, a sample its
+ * stack by indices into p->location (leaf first).
+ *
+ * Ownership: a profile owns one arena, and everything it points to lives in
+ * that arena or in the arena of the profile it was derived from (p->parent),
+ * which must outlive it. profile_free releases the profile's own arena only.
+ * Strings are NUL-terminated and never NULL ("" when absent).
+ */
+#ifndef CPROF_PROFILE_H
+#define CPROF_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NO_INDEX UINT32_MAX
+
+struct value_type {
+	const char *type;
+	const char *unit;
+};
+
+struct mapping {
+	uint64_t id;
+	uint64_t start, limit, offset;
+	const char *file;
+	const char *build_id;
+	bool has_functions, has_filenames, has_line_numbers, has_inline_frames;
+};
+
+struct function {
+	uint64_t id;
+	const char *name;
+	const char *system_name;
+	const char *filename;
+	int64_t start_line;
+};
+
+struct line {
+	uint32_t function; /* index into p->function, or NO_INDEX */
+	int64_t line;
+	int64_t column;
+};
+
+struct location {
+	uint64_t id;
+	uint64_t address;
+	uint32_t mapping; /* index into p->mapping, or NO_INDEX */
+	uint32_t n_line;
+	const struct line *line; /* the last line is the caller; earlier ones are inlined into it */
+	bool is_folded;
+};
+
+/* A label is a string label when str is non-NULL, else a numeric one. */
+struct label {
+	const char *key;
+	const char *str;
+	int64_t num;
+	const char *unit; /* numeric labels only; "" when the file gave none */
+};
+
+struct sample {
+	const uint32_t *loc;       /* n_loc location indices, leaf first */
+	int64_t *value;            /* p->n_sample_type values */
+	const struct label *label; /* n_label labels */
+	uint32_t n_loc;
+	uint32_t n_label;
+};
+
+struct profile {
+	struct arena *arena;
+	const struct profile *parent;
+	struct profile **deps; /* profiles this one points into, freed with it */
+	size_t n_deps;
+
+	struct value_type *sample_type;
+	size_t n_sample_type;
+	const char *default_sample_type;
+
+	struct sample *sample;
+	size_t n_sample;
+
+	struct mapping *mapping;
+	size_t n_mapping;
+	struct location *location;
+	size_t n_location;
+	struct function *function;
+	size_t n_function;
+
+	const char **comment;
+	size_t n_comment;
+	const char *doc_url;
+	const char *drop_frames;
+	const char *keep_frames;
+
+	int64_t time_nanos;
+	int64_t duration_nanos;
+	struct value_type period_type;
+	int64_t period;
+};
+
+struct profile *profile_new(void);
+/*
+ * profile_derive returns a shallow copy of p: a new profile with its own
+ * arena whose tables point at p's. A transform replaces the tables it
+ * changes with copies in the new arena; p must outlive the result.
+ */
+struct profile *profile_derive(const struct profile *p);
+void profile_free(struct profile *p);
+/* profile_adopt makes p own dep: dep is freed when p is. */
+void profile_adopt(struct profile *p, struct profile *dep);
+
+/* Copies a table into p's arena so a transform can change it. */
+void profile_own_samples(struct profile *p);
+void profile_own_locations(struct profile *p);
+void profile_own_functions(struct profile *p);
+void profile_own_mappings(struct profile *p);
+void profile_own_sample_types(struct profile *p);
+
+/*
+ * profile_sample_index resolves a -sample_index value (a type name, a
+ * number, or "" for the default) to an index. On error it writes a message
+ * to err and returns -1.
+ */
+int profile_sample_index(const struct profile *p, const char *name, char *err, size_t errsize);
+
+/* profile_check is pprof's CheckValid: consistent value counts. */
+int profile_check(const struct profile *p, char *err, size_t errsize);
+
+/* True if the sample carries the string label key=value. */
+bool sample_has_label(const struct sample *s, const char *key, const char *value);
+
+#endif

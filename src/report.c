@@ -1,0 +1,519 @@
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gofmt.h"
+#include "transform.h"
+#include "units.h"
+
+static int64_t abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+/* ---- numeric label units (pprof's NumLabelUnits) ---- */
+
+static void add_unit(struct report *r, const char *key, const char *unit)
+{
+	r->units = xreallocarray(r->units, r->n_units + 1, sizeof *r->units);
+	r->units[r->n_units++] = (struct numlabel_unit){ key, unit };
+}
+
+static struct numlabel_unit *find_unit(struct report *r, const char *key)
+{
+	for (size_t i = 0; i < r->n_units; i++)
+		if (!strcmp(r->units[i].key, key))
+			return &r->units[i];
+	return NULL;
+}
+
+static void identify_units(struct report *r, const struct profile *p, struct strbuf *warn)
+{
+	/* ignored[k]: extra units seen for key k, reported sorted as pprof does */
+	struct strbuf *ignored = NULL;
+	for (size_t s = 0; s < p->n_sample; s++) {
+		const struct sample *sm = &p->sample[s];
+		for (uint32_t i = 0; i < sm->n_label; i++) {
+			const struct label *l = &sm->label[i];
+			if (l->str)
+				continue;
+			struct numlabel_unit *u = find_unit(r, l->key);
+			if (!u) {
+				add_unit(r, l->key, "");
+				ignored = xreallocarray(ignored, r->n_units, sizeof *ignored);
+				ignored[r->n_units - 1] = (struct strbuf)STRBUF_INIT;
+				u = &r->units[r->n_units - 1];
+			}
+			if (!l->unit || !l->unit[0])
+				continue;
+			if (!u->unit[0]) {
+				u->unit = l->unit;
+			} else if (strcmp(u->unit, l->unit) != 0) {
+				struct strbuf *ig = &ignored[u - r->units];
+				/* keep a sorted, duplicate-free, comma-separated list */
+				bool seen = false;
+				const char *c = sb_cstr(ig);
+				size_t ul = strlen(l->unit);
+				while (*c && !seen) {
+					size_t n = strcspn(c, ",");
+					seen = n == ul && !strncmp(c, l->unit, n);
+					c += n + (c[n] == ',');
+				}
+				if (!seen)
+					sb_addf(ig, "%s%s", ig->len ? "," : "", l->unit);
+			}
+		}
+	}
+	for (size_t i = 0; i < r->n_units; i++) {
+		if (ignored[i].len) {
+			/* sort the ignored units */
+			char *list = xstrdup(ignored[i].s);
+			size_t n = 1;
+			for (char *c = list; *c; c++)
+				n += *c == ',';
+			char **items = xcalloc(n, sizeof *items);
+			size_t k = 0;
+			for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
+				items[k++] = tok;
+			for (size_t a = 1; a < k; a++)
+				for (size_t b = a; b > 0 && strcmp(items[b - 1], items[b]) > 0; b--) {
+					char *t = items[b];
+					items[b] = items[b - 1];
+					items[b - 1] = t;
+				}
+			sb_addf(warn, "For tag %s used unit %s, also encountered unit(s) ", r->units[i].key,
+				r->units[i].unit);
+			for (size_t a = 0; a < k; a++)
+				sb_addf(warn, "%s%s", a ? ", " : "", items[a]);
+			sb_addc(warn, '\n');
+			free(items);
+			free(list);
+		}
+		sb_free(&ignored[i]);
+		if (!r->units[i].unit[0]) {
+			const char *k = r->units[i].key;
+			r->units[i].unit = !strcmp(k, "alignment") || !strcmp(k, "request") ? "bytes" : k;
+		}
+	}
+	free(ignored);
+}
+
+const char *report_label_unit(const struct report *r, const char *key)
+{
+	for (size_t i = 0; i < r->n_units; i++)
+		if (!strcmp(r->units[i].key, key))
+			return r->units[i].unit;
+	return "";
+}
+
+/* ---- command overrides, sample selection ---- */
+
+static void set_opt(struct options *o, const char *name, const char *value)
+{
+	char err[128];
+	options_set(o, name, value, err, sizeof err);
+}
+
+static void apply_command_overrides(struct options *o, const struct command *cmd)
+{
+	bool trim = o->trim;
+	const char *name = cmd->name;
+	if (!strcmp(name, "disasm")) {
+		trim = false;
+		set_opt(o, "granularity", "addresses");
+		o->noinlines = true;
+	} else if (!strcmp(name, "weblist")) {
+		trim = false;
+		set_opt(o, "granularity", "addresses");
+		o->noinlines = false;
+	} else if (!strcmp(name, "peek")) {
+		trim = false;
+	} else if (!strcmp(name, "list")) {
+		trim = false;
+		set_opt(o, "granularity", "lines");
+	} else if (!strcmp(name, "text") || !strcmp(name, "top") || !strcmp(name, "topproto")) {
+		if (o->nodecount == -1)
+			o->nodecount = 0;
+	} else if (o->nodecount == -1) {
+		o->nodecount = 80;
+	}
+	if (cmd->format == FMT_PROTO || cmd->format == FMT_RAW || cmd->format == FMT_CALLGRIND) {
+		trim = false;
+		set_opt(o, "granularity", "addresses");
+	}
+	if (!trim) {
+		o->nodecount = 0;
+		o->nodefraction = 0;
+		o->edgefraction = 0;
+	}
+}
+
+static void add_filter(struct report *r, const char *key, const char *value)
+{
+	if (!value[0])
+		return;
+	struct strbuf b = STRBUF_INIT;
+	sb_addf(&b, "%s=%s", key, value);
+	r->filters = xreallocarray(r->filters, r->n_filters + 1, sizeof *r->filters);
+	r->filters[r->n_filters++] = b.s;
+}
+
+static int report_options(struct report *r, const struct profile *p, char *err, size_t errsize)
+{
+	if (p->n_sample_type == 0) {
+		snprintf(err, errsize, "profile has no samples");
+		return -1;
+	}
+	int vi = profile_sample_index(p, r->o.sample_index, err, errsize);
+	if (vi < 0)
+		return -1;
+	r->value_index = vi;
+	r->mean_index = r->o.mean ? 0 : -1;
+	struct strbuf t = STRBUF_INIT;
+	sb_addf(&t, "%s%s", r->o.mean ? "mean_" : "", p->sample_type[vi].type);
+	r->sample_type = t.s;
+	r->sample_unit = p->sample_type[vi].unit;
+	if (r->o.divide_by == 0) {
+		snprintf(err, errsize, "zero divisor specified");
+		return -1;
+	}
+	r->ratio = 1 / r->o.divide_by;
+	r->output_unit = xstrdup(r->o.unit);
+	add_filter(r, "focus", r->o.focus);
+	add_filter(r, "ignore", r->o.ignore);
+	add_filter(r, "hide", r->o.hide);
+	add_filter(r, "show", r->o.show);
+	add_filter(r, "show_from", r->o.show_from);
+	add_filter(r, "tagfocus", r->o.tagfocus);
+	add_filter(r, "tagignore", r->o.tagignore);
+	add_filter(r, "tagshow", r->o.tagshow);
+	add_filter(r, "taghide", r->o.taghide);
+	if (p->n_mapping > 0 && p->mapping[0].file[0]) {
+		struct strbuf b = STRBUF_INIT;
+		path_base(p->mapping[0].file, &b);
+		r->title = b.s;
+	}
+	return 0;
+}
+
+/* pprof's computeTotal: the sum of |value|, of the diff base's samples only if it has any. */
+static int64_t compute_total(const struct report *r, const struct profile *p)
+{
+	int64_t div = 0, total = 0, diff_div = 0, diff_total = 0;
+	for (size_t s = 0; s < p->n_sample; s++) {
+		const struct sample *sm = &p->sample[s];
+		int64_t v = sm->value[r->value_index], d = r->mean_index >= 0 ? sm->value[r->mean_index] : 0;
+		if (v < 0)
+			v = -v;
+		total += v;
+		div += d;
+		if (sample_has_label(sm, "pprof::base", "true")) {
+			diff_total += v;
+			diff_div += d;
+		}
+	}
+	if (diff_total > 0) {
+		total = diff_total;
+		div = diff_div;
+	}
+	return div != 0 ? total / div : total;
+}
+
+static struct profile *aggregate(const struct report *r, const struct profile *p, char *err, size_t errsize)
+{
+	bool function = false, filename = false, linenumber = false, address = false;
+	bool inlines = !r->o.noinlines;
+	const char *g = r->o.granularity;
+	if (!g[0] || !strcmp(g, "functions")) {
+		function = true;
+	} else if (!strcmp(g, "addresses")) {
+		if (inlines)
+			return profile_derive(p);
+		function = filename = linenumber = address = true;
+	} else if (!strcmp(g, "lines")) {
+		function = filename = linenumber = true;
+	} else if (!strcmp(g, "files")) {
+		filename = true;
+	} else if (!strcmp(g, "filefunctions")) {
+		function = filename = true;
+	} else {
+		snprintf(err, errsize, "unexpected granularity");
+		return NULL;
+	}
+	return transform_aggregate(p, inlines, function, filename, linenumber, r->o.showcolumns, address);
+}
+
+static void report_free(struct report *r)
+{
+	options_free(&r->o);
+	free(r->sample_type);
+	free(r->output_unit);
+	free(r->title);
+	re_free(r->symbol);
+	for (size_t i = 0; i < r->n_filters; i++)
+		free(r->filters[i]);
+	free(r->filters);
+	free(r->units);
+}
+
+static int generate(struct report *r, FILE *out, char *err, size_t errsize)
+{
+	switch (r->format) {
+	case FMT_TEXT:
+		return report_text(r, out);
+	case FMT_TRACES:
+		return report_traces(r, out);
+	case FMT_TAGS:
+		return report_tags(r, out);
+	case FMT_COMMENTS:
+		return report_comments(r, out);
+	case FMT_RAW:
+		return report_raw(r, out);
+	case FMT_TREE:
+		return report_tree(r, out, err, errsize);
+	default:
+		snprintf(err, errsize, "this output format is not supported yet");
+		return -1;
+	}
+}
+
+int report_run(const struct profile *loaded, const struct options *opt, const struct report_request *req, FILE *out,
+	       struct strbuf *warn, char *err, size_t errsize)
+{
+	struct report r;
+	memset(&r, 0, sizeof r);
+	r.format = req->cmd->format;
+	options_copy(&r.o, opt);
+	identify_units(&r, loaded, warn);
+	apply_command_overrides(&r.o, req->cmd);
+
+	const struct profile *p = loaded;
+	struct profile *agg = NULL;
+	int rc = -1;
+	if (report_options(&r, p, err, errsize) < 0)
+		goto out;
+	if (req->arg) {
+		char e[256];
+		r.symbol = re_compile(req->arg, e, sizeof e);
+		if (!r.symbol) {
+			snprintf(err, errsize, "parsing argument regexp %s: %s", req->arg, e);
+			goto out;
+		}
+	}
+	r.total = compute_total(&r, p);
+	agg = aggregate(&r, p, err, errsize);
+	if (!agg)
+		goto out;
+	r.p = agg;
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		die_oom();
+	rc = generate(&r, mem, err, errsize);
+	fclose(mem);
+	if (rc == 0 && len && fwrite(buf, 1, len, out) != len) {
+		snprintf(err, errsize, "write error");
+		rc = -1;
+	}
+	free(buf);
+out:
+	profile_free(agg);
+	report_free(&r);
+	return rc;
+}
+
+/* ---- values and labels ---- */
+
+void report_format_value(const struct report *r, int64_t v, char *buf, size_t size)
+{
+	if (r->ratio > 0 && r->ratio != 1)
+		v = (int64_t)((double)v * r->ratio);
+	units_label(buf, size, v, r->sample_unit, r->output_unit);
+}
+
+void report_profile_labels(const struct report *r, struct strbuf *out)
+{
+	const struct profile *p = r->p;
+	bool first = true;
+#define LINE() (first ? (void)(first = false) : sb_addc(out, '\n'))
+	if (p->n_mapping > 0) {
+		if (p->mapping[0].file[0]) {
+			struct strbuf b = STRBUF_INIT;
+			path_base(p->mapping[0].file, &b);
+			LINE();
+			sb_addf(out, "File: %s", sb_cstr(&b));
+			sb_free(&b);
+		}
+		if (p->mapping[0].build_id[0]) {
+			LINE();
+			sb_addf(out, "Build ID: %s", p->mapping[0].build_id);
+		}
+	}
+	for (size_t i = 0; i < p->n_comment; i++)
+		if (p->comment[i][0] != '#') {
+			LINE();
+			sb_adds(out, p->comment[i]);
+		}
+	if (r->sample_type[0]) {
+		LINE();
+		sb_addf(out, "Type: %s", r->sample_type);
+	}
+	if (p->doc_url[0]) {
+		LINE();
+		sb_addf(out, "Doc: %s", p->doc_url);
+	}
+	if (p->time_nanos) {
+		LINE();
+		sb_adds(out, "Time: ");
+		go_time_short(out, p->time_nanos);
+	}
+	if (p->duration_nanos) {
+		char dur[64], tot[64], pct[48] = "";
+		units_label(dur, sizeof dur, p->duration_nanos, "nanoseconds", "auto");
+		const char *unit;
+		double ns = units_scale(r->total, r->sample_unit, "nanoseconds", &unit);
+		if (!strcmp(unit, "ns") && ns != 0) {
+			char pc[32];
+			units_percentage(pc, sizeof pc, (int64_t)ns, p->duration_nanos);
+			snprintf(pct, sizeof pct, "(%s)", pc);
+		}
+		report_format_value(r, r->total, tot, sizeof tot);
+		LINE();
+		sb_addf(out, "Duration: %s, Total samples = %s %s", dur, tot, pct);
+	}
+#undef LINE
+}
+
+static void dropped_label(struct strbuf *out, size_t d, const char *n, const char *l, const char *f)
+{
+	sb_addf(out, "\nDropped %zu %s%s (%s <= %s)", d, n, d > 1 ? "s" : "", l, f);
+}
+
+void report_labels(const struct report *r, struct strbuf *out, int64_t shown_total, size_t node_count,
+		   size_t orig_count, size_t dropped_nodes, int dropped_edges, bool full_headers)
+{
+	if (full_headers || !r->o.compact_labels)
+		report_profile_labels(r, out);
+	if (r->n_filters) {
+		if (out->len)
+			sb_addc(out, '\n');
+		sb_adds(out, "Active filters:");
+		for (size_t i = 0; i < r->n_filters; i++) {
+			const char *f = r->filters[i];
+			if (strlen(f) > 80)
+				sb_addf(out, "\n   %.80s\xe2\x80\xa6", f);
+			else
+				sb_addf(out, "\n   %s", f);
+		}
+	}
+	char shown[64], total[64], pct[32];
+	report_format_value(r, shown_total, shown, sizeof shown);
+	report_format_value(r, r->total, total, sizeof total);
+	units_percentage(pct, sizeof pct, shown_total, r->total);
+	const char *trimmed = pct;
+	while (*trimmed == ' ')
+		trimmed++;
+	if (out->len)
+		sb_addc(out, '\n');
+	sb_addf(out, "Showing nodes accounting for %s, %s of %s total", shown, trimmed, total);
+	if (r->total != 0) {
+		char f[64];
+		if (dropped_nodes > 0) {
+			report_format_value(r, abs64((int64_t)((double)r->total * r->o.nodefraction)), f, sizeof f);
+			dropped_label(out, dropped_nodes, "node", "cum", f);
+		}
+		if (dropped_edges > 0) {
+			report_format_value(r, abs64((int64_t)((double)r->total * r->o.edgefraction)), f, sizeof f);
+			dropped_label(out, (size_t)dropped_edges, "edge", "freq", f);
+		}
+		if (node_count > 0 && node_count < orig_count)
+			sb_addf(out, "\nShowing top %zu nodes out of %zu", node_count, orig_count);
+	}
+	if (full_headers)
+		sb_adds(out, "\n\nSee https://git.io/JfYMW for how to read the graph");
+}
+
+/* ---- the trimmed graph ---- */
+
+static void select_output_unit(struct report *r, const struct graph *g)
+{
+	if (strcmp(r->output_unit, "minimum") != 0 || g->n == 0)
+		return;
+	int64_t min = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct gnode *n = &g->node[g->list[i]];
+		int64_t v = abs64(node_flat(n));
+		if (v == 0)
+			v = abs64(node_cum(n));
+		if (v > 0 && (min == 0 || v < min))
+			min = v;
+	}
+	int64_t max = r->total;
+	if (min == 0)
+		min = max;
+	if (r->ratio > 0 && r->ratio != 1) {
+		min = (int64_t)((double)min * r->ratio);
+		max = (int64_t)((double)max * r->ratio);
+	}
+	const char *min_unit, *max_unit, *unit;
+	units_scale(min, r->sample_unit, "minimum", &min_unit);
+	units_scale(max, r->sample_unit, "minimum", &max_unit);
+	unit = min_unit;
+	if (strcmp(min_unit, max_unit) != 0 && min * 100 < max && r->format != FMT_CALLGRIND)
+		units_scale(100 * min, r->sample_unit, "minimum", &unit);
+	free(r->output_unit);
+	r->output_unit = xstrdup(unit[0] ? unit : r->sample_unit);
+}
+
+int report_trimmed_graph(struct report *r, struct trimmed *t)
+{
+	struct graph_options go = {
+		.value_index = r->value_index,
+		.mean_index = r->mean_index,
+		.obj_names = r->format == FMT_RAW || r->format == FMT_LIST || r->format == FMT_WEBLIST ||
+			     r->format == FMT_DIS || r->format == FMT_CALLGRIND,
+		.drop_negative = r->o.drop_negative,
+		.trim_path = r->o.trim_path,
+		.source_path = r->o.source_path,
+	};
+	bool visual = r->format == FMT_DOT;
+	enum node_order order = visual ? ORDER_ENTROPY : !strcmp(r->o.sort, "cum") ? ORDER_CUM : ORDER_FLAT;
+	struct graph *g = graph_new(r->p, &go);
+	memset(t, 0, sizeof *t);
+	int64_t total = graph_flat_total(g);
+	int64_t node_cutoff = abs64((int64_t)((double)total * r->o.nodefraction));
+	int64_t edge_cutoff = abs64((int64_t)((double)total * r->o.edgefraction));
+	bool *kept = xcalloc(g->n_node + 1, sizeof *kept);
+	if (node_cutoff > 0) {
+		size_t n = graph_keep_by_cum(g, node_cutoff, kept);
+		if (n != g->n) {
+			t->dropped_nodes = g->n - n;
+			graph_build(g, kept);
+		}
+	}
+	t->orig_count = g->n;
+	graph_sort(g, order);
+	if (r->o.nodecount > 0) {
+		graph_trim_edges(g, edge_cutoff);
+		size_t max = (size_t)r->o.nodecount;
+		if (max > g->n)
+			max = g->n;
+		if (max != g->n) {
+			memset(kept, 0, g->n_node * sizeof *kept);
+			for (size_t i = 0; i < max; i++)
+				kept[g->list[i]] = true;
+			graph_build(g, kept);
+			graph_sort(g, order);
+		}
+	}
+	t->dropped_edges = graph_trim_edges(g, edge_cutoff);
+	if (visual)
+		graph_remove_redundant_edges(g);
+	free(kept);
+	t->g = g;
+	select_output_unit(r, g);
+	return 0;
+}

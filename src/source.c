@@ -1,0 +1,275 @@
+#include "source.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "merge.h"
+#include "re.h"
+
+/* A profile without mappings gets a fake one, so every location has one (pprof's locateBinaries). */
+static void add_fake_mapping(struct profile *p)
+{
+	if (p->n_mapping > 0)
+		return;
+	p->mapping = arena_zalloc(p->arena, sizeof *p->mapping);
+	p->mapping[0].id = 1;
+	p->mapping[0].file = "";
+	p->mapping[0].build_id = "";
+	p->n_mapping = 1;
+	for (size_t i = 0; i < p->n_location; i++)
+		p->location[i].mapping = 0;
+}
+
+static struct profile *grab(const char *path, const struct source_options *so, char *err, size_t errsize)
+{
+	struct decode_options dopt = { so->max_inflated };
+	struct profile *p = decode_file(path, &dopt, err, errsize);
+	if (!p)
+		return NULL;
+	add_fake_mapping(p);
+	if (so->exec_name)
+		p->mapping[0].file = arena_strdup(p->arena, so->exec_name);
+	if (so->build_id && so->build_id[0] && !p->mapping[0].build_id[0])
+		p->mapping[0].build_id = arena_strdup(p->arena, so->build_id);
+	return p;
+}
+
+/* combine is pprof's combineProfiles: common sample types, common units, then one merged profile. */
+static struct profile *combine(struct profile **ps, size_t n, char *err, size_t errsize)
+{
+	if (merge_compatibilize(ps, n, err, errsize) < 0 || merge_scale_units(ps, n, err, errsize) < 0) {
+		for (size_t i = 0; i < n; i++)
+			profile_free(ps[i]);
+		return NULL;
+	}
+	if (n == 1)
+		return ps[0];
+	struct profile *p = merge_profiles(ps, n, err, errsize);
+	if (!p)
+		for (size_t i = 0; i < n; i++)
+			profile_free(ps[i]);
+	return p;
+}
+
+/* grab_all decodes every path and combines the ones that could be read. */
+static struct profile *grab_all(char **paths, int n, const struct source_options *so, const char *what,
+				struct strbuf *warn, char *err, size_t errsize)
+{
+	struct profile **ps = xcalloc((size_t)n + 1, sizeof *ps);
+	size_t got = 0;
+	for (int i = 0; i < n; i++) {
+		char e[512];
+		struct profile *p = grab(paths[i], so, e, sizeof e);
+		if (!p && n == 1) { /* the only source: its reason is the error */
+			snprintf(err, errsize, "%s: %s", paths[i], e);
+			free(ps);
+			return NULL;
+		}
+		if (!p) {
+			sb_addf(warn, "%s: %s\n", paths[i], e);
+			continue;
+		}
+		ps[got++] = p;
+	}
+	if (got == 0) {
+		snprintf(err, errsize, "failed to fetch any %s profiles", what);
+		free(ps);
+		return NULL;
+	}
+	if ((int)got != n)
+		sb_addf(warn, "Fetched %zu %s profiles out of %d\n", got, what, n);
+	char e[512];
+	struct profile *p = combine(ps, got, e, sizeof e);
+	free(ps);
+	if (!p)
+		snprintf(err, errsize, "problem fetching %s profiles: %s", what, e);
+	return p;
+}
+
+/* A mapping file that is an absolute URL names where the profile came from, not a binary. */
+static void unsource_mappings(struct profile *p)
+{
+	for (size_t i = 0; i < p->n_mapping; i++) {
+		struct mapping *m = &p->mapping[i];
+		if (m->build_id[0] || !isalpha((unsigned char)m->file[0]))
+			continue;
+		const char *c = m->file + 1;
+		while (isalnum((unsigned char)*c) || *c == '+' || *c == '-' || *c == '.')
+			c++;
+		if (*c == ':')
+			m->file = "";
+	}
+}
+
+struct profile *source_load(const struct source_options *so, struct strbuf *warn, char *err, size_t errsize)
+{
+	struct profile *p = grab_all(so->sources, so->n_sources, so, "source", warn, err, errsize);
+	if (!p)
+		return NULL;
+	if (so->base) {
+		char *bases[1] = { (char *)so->base };
+		struct profile *b = grab_all(bases, 1, so, "base", warn, err, errsize);
+		if (!b) {
+			profile_free(p);
+			return NULL;
+		}
+		if (so->diff_base)
+			merge_set_label(b, "pprof::base", "true");
+		if (so->normalize && merge_normalize(p, b, err, errsize) < 0) {
+			profile_free(p);
+			profile_free(b);
+			return NULL;
+		}
+		double *minus = xcalloc(b->n_sample_type + 1, sizeof *minus);
+		for (size_t i = 0; i < b->n_sample_type; i++)
+			minus[i] = -1;
+		merge_scale(b, minus);
+		free(minus);
+		struct profile *pair[2] = { p, b };
+		p = combine(pair, 2, err, errsize);
+		if (!p)
+			return NULL;
+	}
+	if (so->all_frames) {
+		p->drop_frames = "";
+		p->keep_frames = "";
+	}
+	source_prune_uninteresting(p);
+	unsource_mappings(p);
+	if (so->comment && so->comment[0]) {
+		const char **c = arena_array(p->arena, p->n_comment + 1, sizeof *c);
+		memcpy(c, p->comment, p->n_comment * sizeof *c);
+		c[p->n_comment++] = arena_strdup(p->arena, so->comment);
+		p->comment = c;
+	}
+	return p;
+}
+
+/*
+ * simplify_func drops a C++ argument list ("f(int)" → "f") while keeping
+ * "(anonymous namespace)" and "operator()", and a leading '.' (PPC ABI).
+ */
+static void simplify_func(const char *name, struct strbuf *out)
+{
+	if (*name == '.')
+		name++;
+	sb_reset(out);
+	const char *s = name;
+	for (;;) {
+		const char *paren = strchr(s, '(');
+		const char *op = strstr(s, "operator()");
+		if (op && (!paren || op <= paren)) {
+			s = op + strlen("operator()");
+			continue;
+		}
+		if (!paren)
+			break;
+		if (!strncmp(paren, "(anonymous namespace)", 21)) {
+			s = paren + 21;
+			continue;
+		}
+		sb_addn(out, name, (size_t)(paren - name));
+		return;
+	}
+	sb_adds(out, name);
+}
+
+/* Prune state per function: 0 unknown, 1 prune, 2 keep. */
+static bool prune_function(const struct profile *p, uint32_t f, unsigned char *cache, const struct regex *drop,
+			   const struct regex *keep, struct strbuf *tmp)
+{
+	if (!cache[f]) {
+		simplify_func(p->function[f].name, tmp);
+		bool prune = re_match(drop, sb_cstr(tmp)) && !(keep && re_match(keep, sb_cstr(tmp)));
+		cache[f] = prune ? 1 : 2;
+	}
+	return cache[f] == 1;
+}
+
+/*
+ * prune is pprof's Prune: below (towards the leaf from) the first frame
+ * from the root that matches drop and not keep, frames are removed; the
+ * matching location itself goes when its outermost line matched.
+ */
+static void prune(struct profile *p, const struct regex *drop, const struct regex *keep)
+{
+	unsigned char *cache = xcalloc(p->n_function + 1, 1);
+	/* mark: 0 keep, 1 prune the location, 2 prune beneath it */
+	unsigned char *mark = xcalloc(p->n_location + 1, 1);
+	struct strbuf tmp = STRBUF_INIT;
+	bool owned = false;
+	for (size_t i = 0; i < p->n_location; i++) {
+		const struct location *l = &p->location[i];
+		int j;
+		for (j = (int)l->n_line - 1; j >= 0; j--) {
+			uint32_t f = l->line[j].function;
+			if (f != NO_INDEX && p->function[f].name[0] && prune_function(p, f, cache, drop, keep, &tmp))
+				break;
+		}
+		if (j < 0)
+			continue;
+		if (j == (int)l->n_line - 1) {
+			mark[i] = 1;
+		} else {
+			mark[i] = 2;
+			if (!owned) {
+				profile_own_locations(p);
+				owned = true;
+			}
+			p->location[i].line += j + 1;
+			p->location[i].n_line -= (uint32_t)(j + 1);
+		}
+	}
+	for (size_t s = 0; s < p->n_sample; s++) {
+		struct sample *sm = &p->sample[s];
+		bool found_user = false;
+		for (int i = (int)sm->n_loc - 1; i >= 0; i--) {
+			unsigned char m = mark[sm->loc[i]];
+			if (!m) {
+				found_user = true;
+				continue;
+			}
+			if (!found_user)
+				continue;
+			if (m == 1) {
+				sm->loc += i + 1;
+				sm->n_loc -= (uint32_t)(i + 1);
+			} else {
+				sm->loc += i;
+				sm->n_loc -= (uint32_t)i;
+			}
+			break;
+		}
+	}
+	sb_free(&tmp);
+	free(cache);
+	free(mark);
+}
+
+void source_prune_uninteresting(struct profile *p)
+{
+	if (!p->drop_frames[0])
+		return;
+	char err[256];
+	struct strbuf pat = STRBUF_INIT;
+	sb_addf(&pat, "^(%s)$", p->drop_frames);
+	struct regex *drop = re_compile(sb_cstr(&pat), err, sizeof err);
+	struct regex *keep = NULL;
+	if (drop && p->keep_frames[0]) {
+		sb_reset(&pat);
+		sb_addf(&pat, "^(%s)$", p->keep_frames);
+		keep = re_compile(sb_cstr(&pat), err, sizeof err);
+		if (!keep) {
+			re_free(drop);
+			drop = NULL;
+		}
+	}
+	sb_free(&pat);
+	if (drop)
+		prune(p, drop, keep);
+	re_free(drop);
+	re_free(keep);
+}

@@ -1,0 +1,402 @@
+#include "util.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Noreturn void die_oom(void)
+{
+	fputs("cprof: out of memory\n", stderr);
+	exit(2);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *xreallocarray(void *p, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		die_oom();
+	return xrealloc(p, count * size);
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *d = xmalloc(n + 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+void grow_array(void **items, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return;
+	size_t n = *cap ? *cap : 8;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			die_oom();
+		n *= 2;
+	}
+	*items = xreallocarray(*items, n, size);
+	*cap = n;
+}
+
+/* Chunks grow geometrically so a 50 MB profile costs a few dozen mallocs. */
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+struct arena {
+	struct chunk *head;
+	size_t next_size;
+	size_t total;
+};
+
+enum { ARENA_MIN_CHUNK = 64 * 1024, ARENA_MAX_CHUNK = 64 * 1024 * 1024 };
+
+struct arena *arena_new(void)
+{
+	struct arena *a = xcalloc(1, sizeof *a);
+	a->next_size = ARENA_MIN_CHUNK;
+	return a;
+}
+
+void arena_free(struct arena *a)
+{
+	if (!a)
+		return;
+	struct chunk *c = a->head;
+	while (c) {
+		struct chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	free(a);
+}
+
+static struct chunk *new_chunk(struct arena *a, size_t need)
+{
+	size_t size = a->next_size;
+	if (size < need)
+		size = need;
+	if (size > SIZE_MAX - sizeof(struct chunk))
+		die_oom();
+	struct chunk *c = xmalloc(sizeof(struct chunk) + size);
+	c->size = size;
+	c->used = 0;
+	if (a->next_size < ARENA_MAX_CHUNK)
+		a->next_size *= 2;
+	return c;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	if (n > SIZE_MAX - 15)
+		die_oom();
+	n = (n + 15) & ~(size_t)15;
+	if (n == 0)
+		n = 16;
+	struct chunk *c = a->head;
+	if (!c || c->size - c->used < n) {
+		struct chunk *nc = new_chunk(a, n);
+		/* A large request gets its own chunk behind the current one,
+		 * so the current chunk's free space is not wasted. */
+		if (c && n > a->next_size / 4) {
+			nc->next = c->next;
+			c->next = nc;
+		} else {
+			nc->next = c;
+			a->head = nc;
+		}
+		c = nc;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	a->total += n;
+	return p;
+}
+
+void *arena_zalloc(struct arena *a, size_t n)
+{
+	void *p = arena_alloc(a, n);
+	memset(p, 0, n);
+	return p;
+}
+
+void *arena_array(struct arena *a, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		die_oom();
+	return arena_zalloc(a, count * size);
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *d = arena_alloc(a, n + 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+size_t arena_size(const struct arena *a)
+{
+	return a->total;
+}
+
+static void sb_reserve(struct strbuf *b, size_t extra)
+{
+	if (extra > SIZE_MAX - b->len - 1)
+		die_oom();
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	b->s = xrealloc(b->s, cap);
+	b->cap = cap;
+}
+
+void sb_addn(struct strbuf *b, const char *s, size_t n)
+{
+	sb_reserve(b, n);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void sb_adds(struct strbuf *b, const char *s)
+{
+	sb_addn(b, s, strlen(s));
+}
+
+void sb_addc(struct strbuf *b, char c)
+{
+	sb_addn(b, &c, 1);
+}
+
+void sb_vaddf(struct strbuf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	sb_reserve(b, (size_t)n);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void sb_addf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void sb_reset(struct strbuf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+void sb_free(struct strbuf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+const char *sb_cstr(struct strbuf *b)
+{
+	return b->s ? b->s : "";
+}
+
+uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+uint64_t hash_str(const char *s, uint64_t h)
+{
+	if (s)
+		for (; *s; s++) {
+			h ^= (unsigned char)*s;
+			h *= 0x100000001b3ULL;
+		}
+	/* A terminator keeps ("ab","c") apart from ("a","bc"). */
+	h ^= 0xff;
+	h *= 0x100000001b3ULL;
+	return h;
+}
+
+uint64_t hash_u64(uint64_t v, uint64_t h)
+{
+	h ^= v;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+int streq(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+int str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int str_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+static void merge_pass(uint32_t *a, uint32_t *tmp, size_t n, sort_u32_cmp cmp, const void *ctx)
+{
+	if (n < 2)
+		return;
+	if (n <= 12) {
+		for (size_t i = 1; i < n; i++) {
+			uint32_t x = a[i];
+			size_t j = i;
+			while (j > 0 && cmp(ctx, a[j - 1], x) > 0) {
+				a[j] = a[j - 1];
+				j--;
+			}
+			a[j] = x;
+		}
+		return;
+	}
+	size_t mid = n / 2;
+	merge_pass(a, tmp, mid, cmp, ctx);
+	merge_pass(a + mid, tmp, n - mid, cmp, ctx);
+	if (cmp(ctx, a[mid - 1], a[mid]) <= 0)
+		return;
+	memcpy(tmp, a, mid * sizeof *a);
+	size_t i = 0, j = mid, k = 0;
+	while (i < mid && j < n)
+		a[k++] = cmp(ctx, a[j], tmp[i]) < 0 ? a[j++] : tmp[i++];
+	while (i < mid)
+		a[k++] = tmp[i++];
+}
+
+void sort_u32(uint32_t *a, size_t n, sort_u32_cmp cmp, const void *ctx)
+{
+	if (n < 2)
+		return;
+	uint32_t *tmp = xmalloc((n / 2 + 1) * sizeof *tmp);
+	merge_pass(a, tmp, n, cmp, ctx);
+	free(tmp);
+}
+
+void path_clean(const char *path, struct strbuf *out)
+{
+	sb_reset(out);
+	if (path[0] == '\0') {
+		sb_adds(out, ".");
+		return;
+	}
+	bool rooted = path[0] == '/';
+	size_t n = strlen(path);
+	/* out is built as in Go: r reads path, dotdot marks where backtracking stops. */
+	char *buf = xmalloc(n + 2);
+	size_t w = 0, r = 0, dotdot = 0;
+	if (rooted) {
+		buf[w++] = '/';
+		r = 1;
+		dotdot = 1;
+	}
+	while (r < n) {
+		if (path[r] == '/') {
+			r++;
+		} else if (path[r] == '.' && (r + 1 == n || path[r + 1] == '/')) {
+			r++;
+		} else if (path[r] == '.' && path[r + 1] == '.' && (r + 2 == n || path[r + 2] == '/')) {
+			r += 2;
+			if (w > dotdot) {
+				w--;
+				while (w > dotdot && buf[w] != '/')
+					w--;
+			} else if (!rooted) {
+				if (w > 0)
+					buf[w++] = '/';
+				buf[w++] = '.';
+				buf[w++] = '.';
+				dotdot = w;
+			}
+		} else {
+			if ((rooted && w != 1) || (!rooted && w != 0))
+				buf[w++] = '/';
+			for (; r < n && path[r] != '/'; r++)
+				buf[w++] = path[r];
+		}
+	}
+	if (w == 0)
+		buf[w++] = '.';
+	sb_addn(out, buf, w);
+	free(buf);
+}
+
+void path_base(const char *path, struct strbuf *out)
+{
+	sb_reset(out);
+	if (path[0] == '\0') {
+		sb_adds(out, ".");
+		return;
+	}
+	size_t n = strlen(path);
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	if (n == 0) {
+		sb_adds(out, "/");
+		return;
+	}
+	size_t i = n;
+	while (i > 0 && path[i - 1] != '/')
+		i--;
+	sb_addn(out, path + i, n - i);
+}

@@ -1,0 +1,75 @@
+/*
+ * util: memory helpers shared by every module.
+ *
+ * Out-of-memory is fatal: the x* functions print "cprof: out of memory" and
+ * exit; nothing else in cprof exits on its own. An arena is a bump allocator
+ * freed in one call; a loaded profile owns exactly one. A strbuf is a
+ * growable, always NUL-terminated byte string owned by its user.
+ */
+#ifndef CPROF_UTIL_H
+#define CPROF_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+/* xreallocarray grows p to count*size bytes, dying on overflow. */
+void *xreallocarray(void *p, size_t count, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+_Noreturn void die_oom(void);
+
+/* Grows *items (of *cap elements of size bytes) so it holds at least need. */
+void grow_array(void **items, size_t *cap, size_t need, size_t size);
+#define GROW(arr, cap, need) grow_array((void **)&(arr), &(cap), (need), sizeof *(arr))
+
+struct arena;
+struct arena *arena_new(void);
+void arena_free(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);          /* 16-byte aligned, uninitialised */
+void *arena_zalloc(struct arena *a, size_t n);         /* zeroed */
+void *arena_array(struct arena *a, size_t count, size_t size); /* zeroed, overflow-checked */
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+size_t arena_size(const struct arena *a);             /* bytes handed out so far */
+
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+#define STRBUF_INIT { NULL, 0, 0 }
+void sb_addn(struct strbuf *b, const char *s, size_t n);
+void sb_adds(struct strbuf *b, const char *s);
+void sb_addc(struct strbuf *b, char c);
+void sb_addf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vaddf(struct strbuf *b, const char *fmt, va_list ap);
+void sb_reset(struct strbuf *b);
+void sb_free(struct strbuf *b);
+/* sb_cstr never returns NULL, even for an empty buffer. */
+const char *sb_cstr(struct strbuf *b);
+
+/* FNV-1a style hashing helpers for the hash tables of later stages. */
+uint64_t hash_bytes(const void *p, size_t n, uint64_t h);
+uint64_t hash_str(const char *s, uint64_t h);
+uint64_t hash_u64(uint64_t v, uint64_t h);
+#define HASH_SEED 0xcbf29ce484222325ULL
+
+/* streq compares two possibly-NULL strings; NULL equals "". */
+int streq(const char *a, const char *b);
+int str_has_prefix(const char *s, const char *prefix);
+int str_has_suffix(const char *s, const char *suffix);
+
+/* sort_u32 sorts a[0..n) with cmp (negative: x before y); stable (merge sort). */
+typedef int (*sort_u32_cmp)(const void *ctx, uint32_t x, uint32_t y);
+void sort_u32(uint32_t *a, size_t n, sort_u32_cmp cmp, const void *ctx);
+
+/* path_clean is Go's filepath.Clean (lexical), written into out. */
+void path_clean(const char *path, struct strbuf *out);
+/* path_base is Go's filepath.Base. */
+void path_base(const char *path, struct strbuf *out);
+
+#endif
