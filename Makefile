@@ -13,6 +13,7 @@ DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-
 PKGS = libprotobuf-c zlib libpcre2-8
 
 CC ?= gcc
+Q = @
 CFLAGS ?= -O2 -g
 WARN = -std=c11 -Wall -Wextra -Werror
 ifeq ($(SANITIZE),1)
@@ -39,19 +40,23 @@ all: cprof
 endif
 
 cprof: $(BUILD)/cprof
-	cp $< $@
+	$(Q)cp $< $@
 
 $(BUILD)/cprof: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/profile.pb-c.c $(BUILD)/profile.pb-c.h: proto/profile.proto | $(BUILD)
-	protoc-c --c_out=$(BUILD) -Iproto $<
+	@echo "  PROTOC  $<"
+	$(Q)protoc-c --c_out=$(BUILD) -Iproto $<
 
 $(BUILD)/profile.pb-c.o: $(BUILD)/profile.pb-c.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: src/%.c $(BUILD)/profile.pb-c.h | $(BUILD)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
 $(BUILD):
 	mkdir -p $@
@@ -73,17 +78,33 @@ deps:
 
 demo: deps
 	$(MAKE) all
-	./cprof -top testdata/demo/heap.pb.gz
+	./cprof -top testdata/conformance/profiles/go/go-heap-bad.pb.gz
 
 # ---- tests ----
 
-CONFORMANCE = testdata/conformance
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_OBJS) | $(BUILD)/tests
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+$(BUILD)/tests:
+	mkdir -p $@
+
+unit: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+
+conformance: all
+	tests/conformance.sh $(BUILD)/cprof
+
+# The whole suite, then again under AddressSanitizer and UBSan.
 check: deps
-	$(MAKE) all
-	testdata/conformance/run ./cprof
+	$(MAKE) test
+	$(MAKE) SANITIZE=1 test
+
+test: all unit conformance
 
 clean:
 	rm -rf build build-asan cprof
 
-.PHONY: all deps demo check clean
+.PHONY: all deps demo check test unit conformance clean

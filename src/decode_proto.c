@@ -321,7 +321,7 @@ static int conv_samples(struct conv *c, const struct idmap *locations)
 			locs[j] = l;
 		}
 		locs += s->n_location_id;
-		memcpy(values, s->value, nst * sizeof *values);
+		mem_copy(values, s->value, nst * sizeof *values);
 		d->value = values;
 		values += nst;
 		d->label = labels;

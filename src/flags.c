@@ -351,7 +351,7 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 			free(cli->opt.sample_index);
 			cli->opt.sample_index = xstrdup(shortcut_index[i]);
 		} else {
-			fprintf(stderr, "Multiple value selections, ignoring -%s\n", shortcut_flags[i]);
+			sb_addf(&cli->warnings, "Multiple value selections, ignoring -%s\n", shortcut_flags[i]);
 		}
 	}
 	if (rf.sample_shortcut[1])
@@ -395,6 +395,7 @@ void cli_free(struct cli *cli)
 	free(cli->add_comment);
 	free(cli->tools);
 	free(cli->http);
+	sb_free(&cli->warnings);
 	memset(cli, 0, sizeof *cli);
 }
 

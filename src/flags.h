@@ -37,6 +37,8 @@ struct cli {
 	bool all_frames;
 	bool no_browser;
 	uint64_t max_inflated;
+
+	struct strbuf warnings; /* what pprof prints on standard error while parsing */
 };
 
 enum flags_result {

@@ -585,11 +585,19 @@ void graph_sort(struct graph *g, enum node_order order)
 	free(c.score);
 }
 
-int64_t graph_flat_total(const struct graph *g)
+int64_t graph_flat_sum(const struct graph *g)
 {
 	int64_t t = 0;
 	for (size_t i = 0; i < g->n; i++)
 		t += g->node[g->list[i]].flat;
+	return t;
+}
+
+int64_t graph_shown_total(const struct graph *g)
+{
+	int64_t t = 0;
+	for (size_t i = 0; i < g->n; i++)
+		t += node_flat(&g->node[g->list[i]]);
 	return t;
 }
 

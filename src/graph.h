@@ -101,8 +101,10 @@ const char *graph_printable(struct graph *g, uint32_t n);
 enum node_order { ORDER_FLAT, ORDER_CUM, ORDER_ENTROPY };
 void graph_sort(struct graph *g, enum node_order order);
 
-/* Sum of the flat values of the graph's nodes. */
-int64_t graph_flat_total(const struct graph *g);
+/* Sum of the raw flat values of the graph's nodes (what trimming cutoffs are relative to). */
+int64_t graph_flat_sum(const struct graph *g);
+/* Sum of the nodes' flat values after -mean division (what the legend shows). */
+int64_t graph_shown_total(const struct graph *g);
 
 /* kept_by_cum marks nodes whose |cum| reaches cutoff; returns how many. */
 size_t graph_keep_by_cum(const struct graph *g, int64_t cutoff, bool *kept);

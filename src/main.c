@@ -77,6 +77,7 @@ int main(int argc, char **argv)
 		return fr == FLAGS_HELP ? 0 : 2;
 	}
 	sb_free(&msg);
+	print_warnings(&cli.warnings);
 
 	struct source_options so = {
 		.sources = cli.sources,
@@ -87,6 +88,7 @@ int main(int argc, char **argv)
 		.all_frames = cli.all_frames,
 		.build_id = cli.buildid,
 		.comment = cli.add_comment,
+		.symbolize = cli.symbolize,
 		.max_inflated = cli.max_inflated,
 	};
 	if (cli.n_sources > 1 && is_executable(cli.sources[0])) {

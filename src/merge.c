@@ -85,7 +85,7 @@ static int compatibilize_one(struct profile *p, const char **types, size_t ntype
 	for (size_t s = 0; s < p->n_sample; s++) {
 		for (size_t i = 0; i < ntypes; i++)
 			tmp[i] = p->sample[s].value[remap[i]];
-		memcpy(vals + s * ntypes, tmp, ntypes * sizeof *tmp);
+		mem_copy(vals + s * ntypes, tmp, ntypes * sizeof *tmp);
 		p->sample[s].value = vals + s * ntypes;
 	}
 	(void)old;
@@ -566,7 +566,7 @@ static void map_sample(struct merger *mg, const struct profile *src, const struc
 		locs[i] = map_location(mg, src, s->loc[i]);
 	GROW(mg->labs, mg->caplabs, mg->nlabs + s->n_label);
 	struct label *labs = mg->labs + mg->nlabs;
-	memcpy(labs, s->label, s->n_label * sizeof *labs);
+	mem_copy(labs, s->label, s->n_label * sizeof *labs);
 	sort_labels(labs, s->n_label);
 
 	uint64_t h = hash_u64(s->n_loc, HASH_SEED);
@@ -591,7 +591,7 @@ static void map_sample(struct merger *mg, const struct profile *src, const struc
 	d->lab_off = mg->nlabs;
 	d->n_lab = s->n_label;
 	d->val_off = mg->nvals;
-	memcpy(mg->vals + mg->nvals, s->value, mg->nst * sizeof *mg->vals);
+	mem_copy(mg->vals + mg->nvals, s->value, mg->nst * sizeof *mg->vals);
 	mg->nstack += s->n_loc;
 	mg->nlabs += s->n_label;
 	mg->nvals += mg->nst;
@@ -611,8 +611,7 @@ static void combine_headers(struct profile *p, struct profile **srcs, size_t n)
 {
 	const struct profile *s0 = srcs[0];
 	p->n_sample_type = s0->n_sample_type;
-	p->sample_type = arena_array(p->arena, s0->n_sample_type, sizeof *p->sample_type);
-	memcpy(p->sample_type, s0->sample_type, s0->n_sample_type * sizeof *p->sample_type);
+	p->sample_type = arena_copy(p->arena, s0->sample_type, s0->n_sample_type, sizeof *p->sample_type);
 	p->drop_frames = s0->drop_frames;
 	p->keep_frames = s0->keep_frames;
 	p->period_type = s0->period_type;
@@ -650,20 +649,14 @@ static void finish(struct merger *mg)
 	struct profile *p = mg->p;
 	struct arena *a = p->arena;
 	p->n_mapping = mg->nmaps;
-	p->mapping = arena_array(a, mg->nmaps, sizeof *p->mapping);
-	memcpy(p->mapping, mg->maps, mg->nmaps * sizeof *p->mapping);
+	p->mapping = arena_copy(a, mg->maps, mg->nmaps, sizeof *p->mapping);
 	p->n_location = mg->nlocs;
-	p->location = arena_array(a, mg->nlocs, sizeof *p->location);
-	memcpy(p->location, mg->locs, mg->nlocs * sizeof *p->location);
+	p->location = arena_copy(a, mg->locs, mg->nlocs, sizeof *p->location);
 	p->n_function = mg->nfuncs;
-	p->function = arena_array(a, mg->nfuncs, sizeof *p->function);
-	memcpy(p->function, mg->funcs, mg->nfuncs * sizeof *p->function);
-	uint32_t *stack = arena_array(a, mg->nstack, sizeof *stack);
-	memcpy(stack, mg->stack, mg->nstack * sizeof *stack);
-	int64_t *vals = arena_array(a, mg->nvals, sizeof *vals);
-	memcpy(vals, mg->vals, mg->nvals * sizeof *vals);
-	struct label *labs = arena_array(a, mg->nlabs, sizeof *labs);
-	memcpy(labs, mg->labs, mg->nlabs * sizeof *labs);
+	p->function = arena_copy(a, mg->funcs, mg->nfuncs, sizeof *p->function);
+	uint32_t *stack = arena_copy(a, mg->stack, mg->nstack, sizeof *stack);
+	int64_t *vals = arena_copy(a, mg->vals, mg->nvals, sizeof *vals);
+	struct label *labs = arena_copy(a, mg->labs, mg->nlabs, sizeof *labs);
 	p->n_sample = mg->nsamples;
 	p->sample = arena_array(a, mg->nsamples, sizeof *p->sample);
 	for (size_t i = 0; i < mg->nsamples; i++) {

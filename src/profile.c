@@ -50,10 +50,7 @@ void profile_adopt(struct profile *p, struct profile *dep)
 
 static void *own(struct profile *p, const void *src, size_t count, size_t size)
 {
-	void *d = arena_array(p->arena, count, size);
-	if (count)
-		memcpy(d, src, count * size);
-	return d;
+	return arena_copy(p->arena, src, count, size);
 }
 
 void profile_own_samples(struct profile *p)

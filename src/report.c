@@ -483,7 +483,7 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 	enum node_order order = visual ? ORDER_ENTROPY : !strcmp(r->o.sort, "cum") ? ORDER_CUM : ORDER_FLAT;
 	struct graph *g = graph_new(r->p, &go);
 	memset(t, 0, sizeof *t);
-	int64_t total = graph_flat_total(g);
+	int64_t total = graph_flat_sum(g);
 	int64_t node_cutoff = abs64((int64_t)((double)total * r->o.nodefraction));
 	int64_t edge_cutoff = abs64((int64_t)((double)total * r->o.edgefraction));
 	bool *kept = xcalloc(g->n_node + 1, sizeof *kept);

@@ -13,7 +13,7 @@ int report_text(struct report *r, FILE *out)
 	report_trimmed_graph(r, &t);
 	struct graph *g = t.g;
 	struct strbuf labels = STRBUF_INIT;
-	report_labels(r, &labels, graph_flat_total(g), g->n, t.orig_count, t.dropped_nodes, 0, false);
+	report_labels(r, &labels, graph_shown_total(g), g->n, t.orig_count, t.dropped_nodes, 0, false);
 	fprintf(out, "%s\n", sb_cstr(&labels));
 	sb_free(&labels);
 	fprintf(out, "%10s %5s%% %5s%% %10s %5s%%\n", "flat", "flat", "sum", "cum", "cum");

@@ -28,7 +28,7 @@ int report_tree(struct report *r, FILE *out, char *err, size_t errsize)
 	report_trimmed_graph(r, &t);
 	struct graph *g = t.g;
 	struct strbuf labels = STRBUF_INIT;
-	report_labels(r, &labels, graph_flat_total(g), g->n, t.orig_count, t.dropped_nodes, 0, false);
+	report_labels(r, &labels, graph_shown_total(g), g->n, t.orig_count, t.dropped_nodes, 0, false);
 	fprintf(out, "%s\n%s\n%s\n", sb_cstr(&labels), sep, legend);
 	sb_free(&labels);
 	int64_t flat_sum = 0;

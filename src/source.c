@@ -8,6 +8,7 @@
 #include "decode.h"
 #include "merge.h"
 #include "re.h"
+#include "symbolize.h"
 
 /* A profile without mappings gets a fake one, so every location has one (pprof's locateBinaries). */
 static void add_fake_mapping(struct profile *p)
@@ -137,11 +138,12 @@ struct profile *source_load(const struct source_options *so, struct strbuf *warn
 		p->drop_frames = "";
 		p->keep_frames = "";
 	}
+	symbolize_profile(p, so->symbolize ? so->symbolize : "", warn);
 	source_prune_uninteresting(p);
 	unsource_mappings(p);
 	if (so->comment && so->comment[0]) {
 		const char **c = arena_array(p->arena, p->n_comment + 1, sizeof *c);
-		memcpy(c, p->comment, p->n_comment * sizeof *c);
+		mem_copy(c, p->comment, p->n_comment * sizeof *c);
 		c[p->n_comment++] = arena_strdup(p->arena, so->comment);
 		p->comment = c;
 	}

@@ -27,6 +27,7 @@ struct source_options {
 	const char *exec_name; /* overrides the main mapping's file; NULL: none */
 	const char *build_id;  /* fills in a missing main build id; "" none */
 	const char *comment;   /* appended to the profile's comments; "" none */
+	const char *symbolize; /* -symbolize mode */
 	uint64_t max_inflated;
 };
 

@@ -41,7 +41,7 @@ struct profile *transform_aggregate(const struct profile *p, bool inlines, bool 
 			l->line += l->n_line - 1;
 			l->n_line = 1;
 		}
-		memcpy(lines, l->line, l->n_line * sizeof *lines);
+		mem_copy(lines, l->line, l->n_line * sizeof *lines);
 		for (uint32_t j = 0; j < l->n_line; j++) {
 			if (!linenumber)
 				lines[j].line = 0;

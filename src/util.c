@@ -172,6 +172,20 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+void *arena_copy(struct arena *a, const void *src, size_t count, size_t size)
+{
+	void *d = arena_array(a, count, size);
+	if (count)
+		memcpy(d, src, count * size);
+	return d;
+}
+
+void mem_copy(void *dst, const void *src, size_t n)
+{
+	if (n)
+		memcpy(dst, src, n);
+}
+
 size_t arena_size(const struct arena *a)
 {
 	return a->total;

@@ -1,0 +1,276 @@
+/*
+ * Decoder validation: well-formed profiles decode into the dense model;
+ * every kind of broken reference is refused with a message naming it.
+ * The inputs are built with protobuf-c from proto/profile.proto.
+ */
+#include <stdlib.h>
+#include <zlib.h>
+
+#include "check.h"
+#include "decode.h"
+#include "profile.pb-c.h"
+
+typedef Perftools__Profiles__Profile Profile;
+typedef Perftools__Profiles__Sample Sample;
+typedef Perftools__Profiles__Location Location;
+typedef Perftools__Profiles__Line Line;
+typedef Perftools__Profiles__Function Function;
+typedef Perftools__Profiles__Mapping Mapping;
+typedef Perftools__Profiles__ValueType ValueType;
+
+/* A small valid profile: main → work, one mapping, sample type cpu/nanoseconds. */
+struct fixture {
+	Profile p;
+	ValueType st, *stp[1];
+	char *strings[8];
+	Mapping m, *mp[1];
+	Function f[2], *fp[2];
+	Line l[2], *lp0[1], *lp1[1];
+	Location loc[2], *locp[2];
+	Sample s, *sp[1];
+	uint64_t ids[2];
+	int64_t vals[1];
+};
+
+static void fixture_init(struct fixture *x)
+{
+	memset(x, 0, sizeof *x);
+	perftools__profiles__profile__init(&x->p);
+	static char *strs[] = { "", "cpu", "nanoseconds", "main", "work", "main.go", "/bin/app", "" };
+	memcpy(x->strings, strs, sizeof strs);
+	x->p.n_string_table = 7;
+	x->p.string_table = x->strings;
+	perftools__profiles__value_type__init(&x->st);
+	x->st.type = 1;
+	x->st.unit = 2;
+	x->stp[0] = &x->st;
+	x->p.n_sample_type = 1;
+	x->p.sample_type = x->stp;
+	perftools__profiles__mapping__init(&x->m);
+	x->m.id = 1;
+	x->m.memory_start = 0x1000;
+	x->m.memory_limit = 0x2000;
+	x->m.filename = 6;
+	x->mp[0] = &x->m;
+	x->p.n_mapping = 1;
+	x->p.mapping = x->mp;
+	for (int i = 0; i < 2; i++) {
+		perftools__profiles__function__init(&x->f[i]);
+		x->f[i].id = (uint64_t)i + 1;
+		x->f[i].name = 3 + i;
+		x->f[i].system_name = 3 + i;
+		x->f[i].filename = 5;
+		x->fp[i] = &x->f[i];
+		perftools__profiles__line__init(&x->l[i]);
+		x->l[i].function_id = (uint64_t)i + 1;
+		x->l[i].line = 10 + i;
+		perftools__profiles__location__init(&x->loc[i]);
+		x->loc[i].id = (uint64_t)i + 1;
+		x->loc[i].mapping_id = 1;
+		x->loc[i].address = 0x1100 + (uint64_t)i;
+		x->loc[i].n_line = 1;
+		x->locp[i] = &x->loc[i];
+	}
+	x->lp0[0] = &x->l[0];
+	x->lp1[0] = &x->l[1];
+	x->loc[0].line = x->lp0;
+	x->loc[1].line = x->lp1;
+	x->p.n_function = 2;
+	x->p.function = x->fp;
+	x->p.n_location = 2;
+	x->p.location = x->locp;
+	perftools__profiles__sample__init(&x->s);
+	x->ids[0] = 2; /* leaf: work */
+	x->ids[1] = 1;
+	x->s.n_location_id = 2;
+	x->s.location_id = x->ids;
+	x->vals[0] = 10000000;
+	x->s.n_value = 1;
+	x->s.value = x->vals;
+	x->sp[0] = &x->s;
+	x->p.n_sample = 1;
+	x->p.sample = x->sp;
+}
+
+static struct profile *decode_fixture(const struct fixture *x, char *err, size_t errsize)
+{
+	size_t n = perftools__profiles__profile__get_packed_size(&x->p);
+	uint8_t *buf = malloc(n + 1);
+	perftools__profiles__profile__pack(&x->p, buf);
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED };
+	err[0] = '\0';
+	struct profile *p = decode_bytes(buf, n, &o, err, errsize);
+	free(buf);
+	return p;
+}
+
+/* expect_error decodes x and checks it fails with a message containing want. */
+static void expect_error(const struct fixture *x, const char *want, int line)
+{
+	char err[512];
+	struct profile *p = decode_fixture(x, err, sizeof err);
+	check_count++;
+	if (p || !strstr(err, want)) {
+		check_failures++;
+		fprintf(stderr, "%s:%d: decode gave %s \"%s\", want an error containing \"%s\"\n", __FILE__, line,
+			p ? "a profile," : "error", err, want);
+	}
+	profile_free(p);
+}
+#define EXPECT_ERROR(x, want) expect_error(x, want, __LINE__)
+
+static void test_valid(void)
+{
+	struct fixture x;
+	fixture_init(&x);
+	char err[512];
+	struct profile *p = decode_fixture(&x, err, sizeof err);
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK(p->n_sample == 1 && p->n_location == 2 && p->n_function == 2 && p->n_mapping == 1);
+	CHECK_STR(p->sample_type[0].type, "cpu");
+	CHECK(p->sample[0].n_loc == 2 && p->sample[0].loc[0] == 1 && p->sample[0].loc[1] == 0);
+	CHECK(p->sample[0].value[0] == 10000000);
+	CHECK(p->location[1].mapping == 0 && p->location[1].line[0].function == 1);
+	CHECK_STR(p->function[p->location[0].line[0].function].name, "main");
+	CHECK_STR(p->mapping[0].file, "/bin/app");
+	CHECK_STR(p->drop_frames, "");
+	profile_free(p);
+}
+
+static void test_gzip(void)
+{
+	struct fixture x;
+	fixture_init(&x);
+	size_t n = perftools__profiles__profile__get_packed_size(&x.p);
+	uint8_t *raw = malloc(n), *gz = malloc(n + 64);
+	perftools__profiles__profile__pack(&x.p, raw);
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+	z.next_in = raw;
+	z.avail_in = (uInt)n;
+	z.next_out = gz;
+	z.avail_out = (uInt)(n + 64);
+	deflate(&z, Z_FINISH);
+	size_t gzlen = z.total_out;
+	deflateEnd(&z);
+	char err[512];
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED };
+	struct profile *p = decode_bytes(gz, gzlen, &o, err, sizeof err);
+	CHECK(p != NULL && p->n_sample == 1);
+	profile_free(p);
+	/* the inflated-size ceiling */
+	o.max_inflated = n - 1;
+	p = decode_bytes(gz, gzlen, &o, err, sizeof err);
+	CHECK(p == NULL && strstr(err, "exceeds the limit"));
+	/* a truncated stream */
+	o.max_inflated = DECODE_DEFAULT_MAX_INFLATED;
+	p = decode_bytes(gz, gzlen - 5, &o, err, sizeof err);
+	CHECK(p == NULL && strstr(err, "decompressing profile"));
+	free(raw);
+	free(gz);
+}
+
+static void test_errors(void)
+{
+	struct fixture x;
+
+	fixture_init(&x);
+	x.f[0].name = 7; /* past the 7-entry table */
+	EXPECT_ERROR(&x, "string index 7 is outside the string table");
+
+	fixture_init(&x);
+	x.st.unit = -1;
+	EXPECT_ERROR(&x, "string index -1");
+
+	fixture_init(&x);
+	x.strings[0] = "oops";
+	EXPECT_ERROR(&x, "string_table[0] must be ''");
+
+	fixture_init(&x);
+	x.p.n_string_table = 0;
+	EXPECT_ERROR(&x, "string table");
+
+	fixture_init(&x);
+	x.f[1].id = 1;
+	EXPECT_ERROR(&x, "multiple functions with same id: 1");
+
+	fixture_init(&x);
+	x.loc[0].id = 0;
+	EXPECT_ERROR(&x, "found location with reserved ID=0");
+
+	fixture_init(&x);
+	x.m.id = 0;
+	EXPECT_ERROR(&x, "found mapping with reserved ID=0");
+
+	fixture_init(&x);
+	x.ids[1] = 99;
+	EXPECT_ERROR(&x, "location id 99 points nowhere");
+
+	fixture_init(&x);
+	x.l[1].function_id = 42;
+	EXPECT_ERROR(&x, "has a line with nil function");
+
+	fixture_init(&x);
+	x.l[0].function_id = 0;
+	EXPECT_ERROR(&x, "has a line with nil function");
+
+	fixture_init(&x);
+	x.loc[0].mapping_id = 7;
+	EXPECT_ERROR(&x, "mapping id 7 points nowhere");
+
+	fixture_init(&x);
+	x.s.n_value = 0;
+	EXPECT_ERROR(&x, "mismatch: sample has 0 values vs. 1 types");
+
+	fixture_init(&x);
+	x.p.n_sample_type = 0;
+	EXPECT_ERROR(&x, "missing sample type information");
+
+	/* ids far apart take the sparse path of the id maps */
+	fixture_init(&x);
+	x.loc[0].id = 1000000000000ULL;
+	x.ids[1] = 1000000000000ULL;
+	char err[512];
+	struct profile *p = decode_fixture(&x, err, sizeof err);
+	CHECK(p && p->sample[0].loc[1] == 0);
+	profile_free(p);
+	fixture_init(&x);
+	x.loc[1].id = 1000000000000ULL;
+	x.loc[0].id = 1000000000000ULL;
+	EXPECT_ERROR(&x, "multiple locations with same id");
+}
+
+static void test_garbage(void)
+{
+	char err[512];
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED };
+	struct profile *p = decode_bytes((const uint8_t *)"", 0, &o, err, sizeof err);
+	CHECK(p == NULL && strstr(err, "empty input"));
+	const uint8_t junk[] = { 0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01 };
+	p = decode_bytes(junk, sizeof junk, &o, err, sizeof err);
+	CHECK(p == NULL && err[0]);
+	/* every prefix of a valid message is either a profile or an error, never a crash */
+	struct fixture x;
+	fixture_init(&x);
+	size_t n = perftools__profiles__profile__get_packed_size(&x.p);
+	uint8_t *buf = malloc(n);
+	perftools__profiles__profile__pack(&x.p, buf);
+	for (size_t i = 1; i < n; i++) {
+		p = decode_bytes(buf, i, &o, err, sizeof err);
+		CHECK(p != NULL || err[0] != '\0');
+		profile_free(p);
+	}
+	free(buf);
+}
+
+int main(void)
+{
+	test_valid();
+	test_gzip();
+	test_errors();
+	test_garbage();
+	return check_done("decode");
+}
