@@ -9,7 +9,7 @@
 
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
-	tmux python3
+	tmux python3 time
 PKGS = libprotobuf-c zlib libpcre2-8
 
 CC ?= gcc
@@ -104,7 +104,11 @@ check: deps
 
 test: all unit conformance
 
+# Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
+bench: all
+	tests/bench.sh ./cprof
+
 clean:
 	rm -rf build build-asan cprof
 
-.PHONY: all deps demo check test unit conformance clean
+.PHONY: all deps demo check test unit conformance bench clean

@@ -307,18 +307,8 @@ int report_run(const struct profile *loaded, const struct options *opt, const st
 		goto out;
 	r.p = agg;
 
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem)
-		die_oom();
-	rc = generate(&r, mem, err, errsize);
-	fclose(mem);
-	if (rc == 0 && len && fwrite(buf, 1, len, out) != len) {
-		snprintf(err, errsize, "write error");
-		rc = -1;
-	}
-	free(buf);
+	/* Every report checks what can fail before it writes its first byte. */
+	rc = generate(&r, out, err, errsize);
 out:
 	profile_free(agg);
 	report_free(&r);

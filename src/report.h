@@ -5,7 +5,8 @@
  *
  * report_run writes the report to out (it never prints anywhere else);
  * warnings that pprof prints on standard error go to warn. It returns 0,
- * or -1 with a message in err. The loaded profile is not modified.
+ * or -1 with a message in err and nothing written: each report checks
+ * what can fail before its first byte. The loaded profile is not modified.
  *
  * The report_* functions of the report_*.c files take a struct report,
  * which holds what pprof's report.Report holds.

@@ -27,19 +27,26 @@ int report_tree(struct report *r, FILE *out, char *err, size_t errsize)
 	struct trimmed t;
 	report_trimmed_graph(r, &t);
 	struct graph *g = t.g;
+	size_t matched = 0;
+	for (size_t i = 0; i < g->n && r->symbol; i++)
+		matched += re_match(r->symbol, graph_printable(g, g->list[i]));
+	if (r->symbol && matched == 0) {
+		/* checked first, so that nothing is written for a failing report */
+		snprintf(err, errsize, "no matches found for regexp: %s", re_pattern(r->symbol));
+		graph_free(g);
+		return -1;
+	}
 	struct strbuf labels = STRBUF_INIT;
 	report_labels(r, &labels, graph_shown_total(g), g->n, t.orig_count, t.dropped_nodes, 0, false);
 	fprintf(out, "%s\n%s\n%s\n", sb_cstr(&labels), sep, legend);
 	sb_free(&labels);
 	int64_t flat_sum = 0;
-	size_t matched = 0;
 	for (size_t i = 0; i < g->n; i++) {
 		uint32_t id = g->list[i];
 		const struct gnode *n = &g->node[id];
 		const char *name = graph_printable(g, id);
 		if (r->symbol && !re_match(r->symbol, name))
 			continue;
-		matched++;
 		int64_t flat = node_flat(n), cum = node_cum(n);
 		fprintf(out, "%s\n", sep);
 		print_edges(r, g, id, true, cum, out);
@@ -56,9 +63,5 @@ int report_tree(struct report *r, FILE *out, char *err, size_t errsize)
 	if (g->n > 0)
 		fprintf(out, "%s\n", sep);
 	graph_free(g);
-	if (r->symbol && matched == 0) {
-		snprintf(err, errsize, "no matches found for regexp: %s", re_pattern(r->symbol));
-		return -1;
-	}
 	return 0;
 }

@@ -1,0 +1,57 @@
+#!/bin/bash
+# Benchmark: cprof against go tool pprof on the large profiles of
+# ../shared/bench. For each profile and command, prints the median wall
+# time and peak RSS of RUNS runs of each tool, and cprof's share of
+# pprof's time and memory. pprof is skipped when go is not installed.
+#
+#   tests/bench.sh CPROF
+#   BENCH_PROFILES="large wide" BENCH_COMMANDS="-top" RUNS=5 PPROF_RUNS=1 tests/bench.sh ./cprof
+set -u
+cprof=$1
+dir=${BENCH_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/shared/bench}
+profiles=${BENCH_PROFILES:-small medium large large-heap wide deep large.cpu}
+commands=${BENCH_COMMANDS:--top -traces -raw}
+runs=${RUNS:-5}
+pprof_runs=${PPROF_RUNS:-$runs}
+have_pprof=0
+command -v go >/dev/null 2>&1 && have_pprof=1
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (make deps installs it)" >&2; exit 2; }
+[ -d "$dir" ] || { echo "bench: no profiles in $dir" >&2; exit 2; }
+
+# measure N CMD...: prints "median_seconds median_kb" over N runs.
+measure() {
+	local n=$1 i
+	shift
+	local times=() mems=() tf
+	tf=$(mktemp)
+	for ((i = 0; i < n; i++)); do
+		local t
+		/usr/bin/time -o "$tf" -f "%e %M" "$@" >/dev/null 2>&1
+		t=$(tail -n 1 "$tf")
+		times+=("${t% *}")
+		mems+=("${t#* }")
+	done
+	rm -f "$tf"
+	local mt mm
+	mt=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	mm=$(printf '%s\n' "${mems[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	echo "$mt $mm"
+}
+
+printf '%-16s %-8s %10s %10s %10s %10s %8s %8s\n' profile command cprof_s cprof_MB pprof_s pprof_MB time% mem%
+for prof in $profiles; do
+	f=$dir/$prof
+	[ -f "$f" ] || { echo "bench: $f missing" >&2; continue; }
+	for cmd in $commands; do
+		read -r ct cm < <(measure "$runs" "$cprof" "$cmd" "$f")
+		if [ $have_pprof = 1 ]; then
+			read -r pt pm < <(measure "$pprof_runs" go tool pprof "$cmd" "$f")
+			awk -v p="$prof" -v c="$cmd" -v ct="$ct" -v cm="$cm" -v pt="$pt" -v pm="$pm" 'BEGIN {
+				printf "%-16s %-8s %10.2f %10.1f %10.2f %10.1f %7.1f%% %7.1f%%\n", p, c, ct, cm/1024, pt, pm/1024,
+					(pt > 0 ? 100*ct/pt : 0), (pm > 0 ? 100*cm/pm : 0) }'
+		else
+			awk -v p="$prof" -v c="$cmd" -v ct="$ct" -v cm="$cm" 'BEGIN {
+				printf "%-16s %-8s %10.2f %10.1f %10s %10s %8s %8s\n", p, c, ct, cm/1024, "-", "-", "-", "-" }'
+		fi
+	done
+done
