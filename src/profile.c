@@ -141,3 +141,32 @@ bool sample_has_label(const struct sample *s, const char *key, const char *value
 	}
 	return false;
 }
+
+/*
+ * simplify_func drops a C++ argument list ("f(int)" → "f") while keeping
+ * "(anonymous namespace)" and "operator()", and a leading '.' (PPC ABI).
+ */
+void profile_simplify_func(const char *name, struct strbuf *out)
+{
+	if (*name == '.')
+		name++;
+	sb_reset(out);
+	const char *s = name;
+	for (;;) {
+		const char *paren = strchr(s, '(');
+		const char *op = strstr(s, "operator()");
+		if (op && (!paren || op <= paren)) {
+			s = op + strlen("operator()");
+			continue;
+		}
+		if (!paren)
+			break;
+		if (!strncmp(paren, "(anonymous namespace)", 21)) {
+			s = paren + 21;
+			continue;
+		}
+		sb_addn(out, name, (size_t)(paren - name));
+		return;
+	}
+	sb_adds(out, name);
+}

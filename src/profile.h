@@ -133,6 +133,15 @@ int profile_sample_index(const struct profile *p, const char *name, char *err, s
 /* profile_check is pprof's CheckValid: consistent value counts. */
 int profile_check(const struct profile *p, char *err, size_t errsize);
 
+struct strbuf;
+/*
+ * profile_simplify_func is pprof's simplifyFunc, used to match function
+ * names against drop_frames and -prune_from: it drops a C++ argument list
+ * ("f(int)" → "f") but keeps "(anonymous namespace)" and "operator()",
+ * and a leading '.' (PPC ELF v1).
+ */
+void profile_simplify_func(const char *name, struct strbuf *out);
+
 /* True if the sample carries the string label key=value. */
 bool sample_has_label(const struct sample *s, const char *key, const char *value);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gofmt.h"
+#include "tagrange.h"
 #include "transform.h"
 #include "units.h"
 
@@ -244,6 +245,134 @@ static struct profile *aggregate(const struct report *r, const struct profile *p
 	return transform_aggregate(p, inlines, function, filename, linenumber, r->o.showcolumns, address);
 }
 
+/* ---- filters (pprof's applyFocus) ---- */
+
+static const char *unit_of(const void *ctx, const char *key)
+{
+	return report_label_unit(ctx, key);
+}
+
+static int compile_re(const char *name, const char *value, struct regex **out, char *err, size_t errsize)
+{
+	*out = NULL;
+	if (!value[0])
+		return 0;
+	char e[512];
+	*out = re_compile(value, e, sizeof e);
+	if (!*out) {
+		snprintf(err, errsize, "parsing %s regexp: %s", name, e);
+		return -1;
+	}
+	return 0;
+}
+
+static int compile_tag(const struct report *r, const char *name, const char *value, struct tag_filter **out,
+		       struct strbuf *warn, char *err, size_t errsize)
+{
+	*out = NULL;
+	if (!value[0])
+		return 0;
+	char e[512];
+	bool range;
+	*out = tag_filter_compile(value, unit_of, r, &range, e, sizeof e);
+	if (!*out) {
+		snprintf(err, errsize, "parsing %s regexp: %s", name, e);
+		return -1;
+	}
+	if (range) {
+		const char *eq = strchr(value, '=');
+		sb_addf(warn, "%s:Interpreted '%s' as range, not regexp\n", name, eq ? eq + 1 : value);
+	}
+	return 0;
+}
+
+static void free_filters(struct filters *f)
+{
+	re_free(f->focus);
+	re_free(f->ignore);
+	re_free(f->hide);
+	re_free(f->show);
+	re_free(f->show_from);
+	re_free(f->prune_from);
+	re_free(f->tagshow);
+	re_free(f->taghide);
+	tag_filter_free(f->tagfocus);
+	tag_filter_free(f->tagignore);
+}
+
+static void warn_no_match(struct strbuf *warn, bool set, bool matched, const char *what)
+{
+	if (set && !matched)
+		sb_addf(warn, "%s expression matched no samples\n", what);
+}
+
+static struct profile *apply_focus(const struct report *r, const struct profile *p, struct strbuf *warn, char *err,
+				   size_t errsize)
+{
+	const struct options *o = &r->o;
+	struct filters f;
+	memset(&f, 0, sizeof f);
+	struct profile *d = NULL;
+	if (compile_re("focus", o->focus, &f.focus, err, errsize) < 0 ||
+	    compile_re("ignore", o->ignore, &f.ignore, err, errsize) < 0 ||
+	    compile_re("hide", o->hide, &f.hide, err, errsize) < 0 ||
+	    compile_re("show", o->show, &f.show, err, errsize) < 0 ||
+	    compile_re("show_from", o->show_from, &f.show_from, err, errsize) < 0 ||
+	    compile_tag(r, "tagfocus", o->tagfocus, &f.tagfocus, warn, err, errsize) < 0 ||
+	    compile_tag(r, "tagignore", o->tagignore, &f.tagignore, warn, err, errsize) < 0 ||
+	    compile_re("prune_from", o->prune_from, &f.prune_from, err, errsize) < 0 ||
+	    compile_re("tagshow", o->tagshow, &f.tagshow, err, errsize) < 0 ||
+	    compile_re("taghide", o->taghide, &f.taghide, err, errsize) < 0)
+		goto out;
+	struct filter_matches m;
+	d = transform_filter(p, &f, &m);
+	warn_no_match(warn, f.focus, m.focus, "Focus");
+	warn_no_match(warn, f.ignore, m.ignore, "Ignore");
+	warn_no_match(warn, f.hide, m.hide, "Hide");
+	warn_no_match(warn, f.show, m.show, "Show");
+	warn_no_match(warn, f.show_from, m.show_from, "ShowFrom");
+	warn_no_match(warn, f.tagfocus, m.tagfocus, "TagFocus");
+	warn_no_match(warn, f.tagignore, m.tagignore, "TagIgnore");
+	warn_no_match(warn, f.tagshow, m.tagshow, "TagShow");
+	warn_no_match(warn, f.taghide, m.taghide, "TagHide");
+out:
+	free_filters(&f);
+	return d;
+}
+
+/* split_keys splits a comma-separated list of label keys, dropping empty ones. */
+static size_t split_keys(const char *list, char ***out)
+{
+	char *copy = xstrdup(list);
+	size_t n = 0;
+	char **keys = xcalloc(strlen(list) + 1, sizeof *keys);
+	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+		keys[n++] = xstrdup(tok);
+	free(copy);
+	*out = keys;
+	return n;
+}
+
+static void free_keys(char **keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+static struct profile *label_frames(const struct report *r, const struct profile *p, struct strbuf *warn)
+{
+	char **root, **leaf;
+	size_t nr = split_keys(r->o.tagroot, &root), nl = split_keys(r->o.tagleaf, &leaf);
+	bool rm, lm;
+	struct profile *d = transform_label_frames(p, root, nr, leaf, nl, r->o.unit, &rm, &lm);
+	warn_no_match(warn, r->o.tagroot[0], rm, "TagRoot");
+	warn_no_match(warn, r->o.tagleaf[0], lm, "TagLeaf");
+	free_keys(root, nr);
+	free_keys(leaf, nl);
+	return d;
+}
+
 static void report_free(struct report *r)
 {
 	options_free(&r->o);
@@ -288,9 +417,15 @@ int report_run(const struct profile *loaded, const struct options *opt, const st
 	identify_units(&r, loaded, warn);
 	apply_command_overrides(&r.o, req->cmd);
 
-	const struct profile *p = loaded;
-	struct profile *agg = NULL;
+	struct profile *framed = label_frames(&r, loaded, warn), *focused = NULL, *agg = NULL;
+	const struct profile *p = framed;
 	int rc = -1;
+	bool relative = r.o.relative_percentages;
+	if (relative) {
+		if (!(focused = apply_focus(&r, p, warn, err, errsize)))
+			goto out;
+		p = focused;
+	}
 	if (report_options(&r, p, err, errsize) < 0)
 		goto out;
 	if (req->arg) {
@@ -302,6 +437,11 @@ int report_run(const struct profile *loaded, const struct options *opt, const st
 		}
 	}
 	r.total = compute_total(&r, p);
+	if (!relative) {
+		if (!(focused = apply_focus(&r, p, warn, err, errsize)))
+			goto out;
+		p = focused;
+	}
 	agg = aggregate(&r, p, err, errsize);
 	if (!agg)
 		goto out;
@@ -311,6 +451,8 @@ int report_run(const struct profile *loaded, const struct options *opt, const st
 	rc = generate(&r, out, err, errsize);
 out:
 	profile_free(agg);
+	profile_free(focused);
+	profile_free(framed);
 	report_free(&r);
 	return rc;
 }

@@ -150,41 +150,12 @@ struct profile *source_load(const struct source_options *so, struct strbuf *warn
 	return p;
 }
 
-/*
- * simplify_func drops a C++ argument list ("f(int)" → "f") while keeping
- * "(anonymous namespace)" and "operator()", and a leading '.' (PPC ABI).
- */
-static void simplify_func(const char *name, struct strbuf *out)
-{
-	if (*name == '.')
-		name++;
-	sb_reset(out);
-	const char *s = name;
-	for (;;) {
-		const char *paren = strchr(s, '(');
-		const char *op = strstr(s, "operator()");
-		if (op && (!paren || op <= paren)) {
-			s = op + strlen("operator()");
-			continue;
-		}
-		if (!paren)
-			break;
-		if (!strncmp(paren, "(anonymous namespace)", 21)) {
-			s = paren + 21;
-			continue;
-		}
-		sb_addn(out, name, (size_t)(paren - name));
-		return;
-	}
-	sb_adds(out, name);
-}
-
 /* Prune state per function: 0 unknown, 1 prune, 2 keep. */
 static bool prune_function(const struct profile *p, uint32_t f, unsigned char *cache, const struct regex *drop,
 			   const struct regex *keep, struct strbuf *tmp)
 {
 	if (!cache[f]) {
-		simplify_func(p->function[f].name, tmp);
+		profile_simplify_func(p->function[f].name, tmp);
 		bool prune = re_match(drop, sb_cstr(tmp)) && !(keep && re_match(keep, sb_cstr(tmp)));
 		cache[f] = prune ? 1 : 2;
 	}

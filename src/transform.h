@@ -25,3 +25,47 @@ struct profile *transform_aggregate(const struct profile *p, bool inlines, bool 
 				    bool linenumber, bool columnnumber, bool address);
 
 #endif
+
+/*
+ * transform_label_frames is pprof's tagroot/tagleaf: every sample gets a
+ * pseudo-frame "value1,value2" (file: the key) per key, root keys at the
+ * root (the first key outermost), leaf keys at the leaf (the last key
+ * innermost). root_matched and leaf_matched tell whether any sample had one
+ * of the keys.
+ */
+struct profile *transform_label_frames(const struct profile *p, char **root_keys, size_t n_root, char **leaf_keys,
+				       size_t n_leaf, const char *output_unit, bool *root_matched,
+				       bool *leaf_matched);
+
+struct regex;
+struct tag_filter;
+
+/* The result of transform_filter: which filters matched something, as pprof's warnings need. */
+struct filter_matches {
+	bool focus, ignore, hide, show, show_from, tagfocus, tagignore, tagshow, taghide;
+};
+
+struct filters {
+	struct regex *focus, *ignore, *hide, *show, *show_from, *prune_from, *tagshow, *taghide;
+	struct tag_filter *tagfocus, *tagignore;
+};
+
+/* A numeric label key's unit (pprof's NumLabelUnits), for numeric tag filters. */
+typedef const char *(*label_unit_fn)(const void *ctx, const char *key);
+
+/*
+ * tag_filter_compile parses a -tagfocus/-tagignore value: "key=value" or
+ * "value", the value a numeric range ("1kb:") or comma-separated regexps.
+ * Returns NULL with a message in err on a bad regexp; *was_range tells
+ * whether pprof would say it "Interpreted '...' as range, not regexp".
+ */
+struct tag_filter *tag_filter_compile(const char *value, label_unit_fn unit, const void *ctx, bool *was_range,
+				      char *err, size_t errsize);
+void tag_filter_free(struct tag_filter *f);
+
+/*
+ * transform_filter applies pprof's applyFocus: focus/ignore/hide/show,
+ * show_from, tagfocus/tagignore, tagshow/taghide, prune_from, in that
+ * order. NULL filters are skipped.
+ */
+struct profile *transform_filter(const struct profile *p, const struct filters *f, struct filter_matches *m);

@@ -1,0 +1,366 @@
+/*
+ * transform_filter: pprof's frame and tag filters. Samples are kept or
+ * dropped and their stacks cut by pointer arithmetic where pprof slices;
+ * only hiding whole locations (hide/show) needs new stack arrays.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "re.h"
+#include "tagrange.h"
+#include "transform.h"
+#include "util.h"
+
+/* ---- names ---- */
+
+static bool line_matches(const struct profile *p, const struct line *ln, const struct regex *re)
+{
+	if (ln->function == NO_INDEX)
+		return false;
+	const struct function *f = &p->function[ln->function];
+	return re_match(re, f->name) || re_match(re, f->filename);
+}
+
+static bool mapping_matches(const struct profile *p, const struct location *l, const struct regex *re)
+{
+	return l->mapping != NO_INDEX && re_match(re, p->mapping[l->mapping].file);
+}
+
+/* pprof's Location.matchesName: a line's function or file name, or the mapping's file. */
+static bool location_matches(const struct profile *p, const struct location *l, const struct regex *re)
+{
+	for (uint32_t i = 0; i < l->n_line; i++)
+		if (line_matches(p, &l->line[i], re))
+			return true;
+	return mapping_matches(p, l, re);
+}
+
+/* keep_lines keeps the lines for which keep[i]; it returns false when none are left. */
+static bool keep_lines(struct profile *d, struct location *l, const bool *keep)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < l->n_line; i++)
+		n += keep[i];
+	if (n == l->n_line)
+		return n > 0;
+	struct line *lines = arena_array(d->arena, n, sizeof *lines);
+	n = 0;
+	for (uint32_t i = 0; i < l->n_line; i++)
+		if (keep[i])
+			lines[n++] = l->line[i];
+	l->line = lines;
+	l->n_line = n;
+	return n > 0;
+}
+
+/* ---- focus, ignore, hide, show ---- */
+
+enum { FOCUS_NONE, FOCUS_KEEP, FOCUS_DROP };
+
+static void filter_by_name(struct profile *d, const struct filters *f, struct filter_matches *m)
+{
+	if (!f->focus && !f->ignore && !f->hide && !f->show) {
+		m->focus = true; /* a missing focus matches */
+		return;
+	}
+	unsigned char *fi = xcalloc(d->n_location + 1, 1);
+	bool *hidden = xcalloc(d->n_location + 1, sizeof *hidden);
+	bool any_hidden = false;
+	bool *keep = NULL;
+	size_t capkeep = 0;
+	profile_own_locations(d);
+	for (size_t i = 0; i < d->n_location; i++) {
+		struct location *l = &d->location[i];
+		if (f->ignore && location_matches(d, l, f->ignore)) {
+			m->ignore = true;
+			fi[i] = FOCUS_DROP;
+		} else if (!f->focus || location_matches(d, l, f->focus)) {
+			m->focus = true;
+			fi[i] = FOCUS_KEEP;
+		}
+		GROW(keep, capkeep, l->n_line + 1);
+		if (f->hide && location_matches(d, l, f->hide)) {
+			m->hide = true;
+			bool whole = mapping_matches(d, l, f->hide);
+			for (uint32_t j = 0; j < l->n_line; j++)
+				keep[j] = !whole && !line_matches(d, &l->line[j], f->hide);
+			if (!keep_lines(d, l, keep))
+				hidden[i] = any_hidden = true;
+		}
+		if (f->show) {
+			bool whole = mapping_matches(d, l, f->show);
+			for (uint32_t j = 0; j < l->n_line; j++)
+				keep[j] = whole || l->line[j].function == NO_INDEX ||
+					  line_matches(d, &l->line[j], f->show);
+			if (!keep_lines(d, l, keep))
+				hidden[i] = any_hidden = true;
+			else
+				m->show = true;
+		}
+	}
+	free(keep);
+
+	profile_own_samples(d);
+	size_t nloc = 0;
+	if (any_hidden)
+		for (size_t s = 0; s < d->n_sample; s++)
+			nloc += d->sample[s].n_loc;
+	uint32_t *stack = any_hidden ? arena_array(d->arena, nloc, sizeof *stack) : NULL;
+	size_t fill = 0;
+	for (size_t s = 0; s < d->n_sample; s++) {
+		struct sample sm = d->sample[s];
+		bool focused = false, ignored = false;
+		for (uint32_t i = 0; i < sm.n_loc && !ignored; i++) {
+			unsigned char v = fi[sm.loc[i]];
+			focused |= v == FOCUS_KEEP;
+			ignored |= v == FOCUS_DROP;
+		}
+		if (!focused || ignored)
+			continue;
+		if (any_hidden) {
+			uint32_t n = 0;
+			for (uint32_t i = 0; i < sm.n_loc; i++)
+				if (!hidden[sm.loc[i]])
+					stack[n++] = sm.loc[i];
+			if (n == 0)
+				continue;
+			sm.loc = stack;
+			sm.n_loc = n;
+			stack += n;
+		}
+		d->sample[fill++] = sm;
+	}
+	d->n_sample = fill;
+	free(fi);
+	free(hidden);
+}
+
+/* ---- show_from, prune_from ---- */
+
+static void show_from(struct profile *d, const struct regex *re, bool *matched)
+{
+	bool *from = xcalloc(d->n_location + 1, sizeof *from);
+	profile_own_locations(d);
+	for (size_t i = 0; i < d->n_location; i++) {
+		struct location *l = &d->location[i];
+		if (mapping_matches(d, l, re)) {
+			from[i] = *matched = true;
+			continue;
+		}
+		for (uint32_t j = l->n_line; j-- > 0;)
+			if (line_matches(d, &l->line[j], re)) {
+				l->n_line = j + 1;
+				from[i] = *matched = true;
+				break;
+			}
+	}
+	profile_own_samples(d);
+	size_t fill = 0;
+	for (size_t s = 0; s < d->n_sample; s++) {
+		struct sample sm = d->sample[s];
+		for (uint32_t i = sm.n_loc; i-- > 0;)
+			if (from[sm.loc[i]]) {
+				sm.n_loc = i + 1;
+				d->sample[fill++] = sm;
+				break;
+			}
+	}
+	d->n_sample = fill;
+	free(from);
+}
+
+static void prune_from(struct profile *d, const struct regex *re)
+{
+	bool *beneath = xcalloc(d->n_location + 1, sizeof *beneath);
+	struct strbuf tmp = STRBUF_INIT;
+	profile_own_locations(d);
+	for (size_t i = 0; i < d->n_location; i++) {
+		struct location *l = &d->location[i];
+		for (uint32_t j = 0; j < l->n_line; j++) {
+			uint32_t fn = l->line[j].function;
+			if (fn == NO_INDEX || !d->function[fn].name[0])
+				continue;
+			profile_simplify_func(d->function[fn].name, &tmp);
+			if (re_match(re, sb_cstr(&tmp))) {
+				beneath[i] = true;
+				l->line += j;
+				l->n_line -= j;
+				break;
+			}
+		}
+	}
+	sb_free(&tmp);
+	profile_own_samples(d);
+	for (size_t s = 0; s < d->n_sample; s++) {
+		struct sample *sm = &d->sample[s];
+		for (uint32_t i = 0; i < sm->n_loc; i++)
+			if (beneath[sm->loc[i]]) {
+				sm->loc += i;
+				sm->n_loc -= i;
+				break;
+			}
+	}
+	free(beneath);
+}
+
+/* ---- tag filters ---- */
+
+struct tag_filter {
+	char *key; /* NULL: any key */
+	bool is_range;
+	struct tag_range range;
+	struct regex **rx;
+	size_t n_rx;
+	label_unit_fn unit;
+	const void *ctx;
+};
+
+void tag_filter_free(struct tag_filter *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n_rx; i++)
+		re_free(f->rx[i]);
+	free(f->rx);
+	free(f->key);
+	free(f);
+}
+
+struct tag_filter *tag_filter_compile(const char *value, label_unit_fn unit, const void *ctx, bool *was_range,
+				      char *err, size_t errsize)
+{
+	struct tag_filter *f = xcalloc(1, sizeof *f);
+	f->unit = unit;
+	f->ctx = ctx;
+	const char *eq = strchr(value, '=');
+	if (eq) {
+		f->key = xstrndup(value, (size_t)(eq - value));
+		value = eq + 1;
+	}
+	*was_range = false;
+	if (tag_range_parse(value, &f->range)) {
+		f->is_range = *was_range = true;
+		return f;
+	}
+	char *copy = xstrdup(value);
+	char *next;
+	for (char *part = copy;; part = next + 1) {
+		next = strchr(part, ',');
+		if (next)
+			*next = '\0';
+		struct regex *re = re_compile(part, err, errsize);
+		if (!re) {
+			free(copy);
+			tag_filter_free(f);
+			return NULL;
+		}
+		f->rx = xreallocarray(f->rx, f->n_rx + 1, sizeof *f->rx);
+		f->rx[f->n_rx++] = re;
+		if (!next)
+			break;
+	}
+	free(copy);
+	return f;
+}
+
+static bool range_matches(const struct tag_filter *f, const struct sample *s)
+{
+	for (uint32_t i = 0; i < s->n_label; i++) {
+		const struct label *l = &s->label[i];
+		if (l->str || (f->key && strcmp(l->key, f->key) != 0))
+			continue;
+		if (tag_range_match(&f->range, l->num, f->unit(f->ctx, l->key)))
+			return true;
+	}
+	return false;
+}
+
+static bool tag_filter_matches(const struct tag_filter *f, const struct sample *s, struct strbuf *tmp)
+{
+	if (f->is_range)
+		return range_matches(f, s);
+	if (f->key) { /* any regexp matching any value of the key */
+		for (uint32_t i = 0; i < s->n_label; i++) {
+			const struct label *l = &s->label[i];
+			if (!l->str || strcmp(l->key, f->key) != 0)
+				continue;
+			for (size_t r = 0; r < f->n_rx; r++)
+				if (re_match(f->rx[r], l->str))
+					return true;
+		}
+		return false;
+	}
+	/* every regexp must match some "key:value" */
+	for (size_t r = 0; r < f->n_rx; r++) {
+		bool found = false;
+		for (uint32_t i = 0; i < s->n_label && !found; i++) {
+			const struct label *l = &s->label[i];
+			if (!l->str)
+				continue;
+			sb_reset(tmp);
+			sb_addf(tmp, "%s:%s", l->key, l->str);
+			found = re_match(f->rx[r], sb_cstr(tmp));
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static void filter_by_tag(struct profile *d, const struct tag_filter *focus, const struct tag_filter *ignore,
+			  struct filter_matches *m)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	profile_own_samples(d);
+	size_t fill = 0;
+	for (size_t s = 0; s < d->n_sample; s++) {
+		const struct sample *sm = &d->sample[s];
+		bool focused = !focus || tag_filter_matches(focus, sm, &tmp);
+		bool ignored = ignore && tag_filter_matches(ignore, sm, &tmp);
+		m->tagfocus |= focused;
+		m->tagignore |= ignored;
+		if (focused && !ignored)
+			d->sample[fill++] = *sm;
+	}
+	d->n_sample = fill;
+	sb_free(&tmp);
+}
+
+/* tagshow/taghide drop label keys from every sample. */
+static void filter_tag_names(struct profile *d, const struct regex *show, const struct regex *hide,
+			     struct filter_matches *m)
+{
+	profile_own_samples(d);
+	for (size_t s = 0; s < d->n_sample; s++) {
+		struct sample *sm = &d->sample[s];
+		struct label *labels = arena_array(d->arena, sm->n_label, sizeof *labels);
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < sm->n_label; i++) {
+			const char *key = sm->label[i].key;
+			bool sh = !show || re_match(show, key);
+			bool hi = hide && re_match(hide, key);
+			m->tagshow |= sh;
+			m->taghide |= hi;
+			if (sh && !hi)
+				labels[n++] = sm->label[i];
+		}
+		sm->label = labels;
+		sm->n_label = n;
+	}
+}
+
+struct profile *transform_filter(const struct profile *p, const struct filters *f, struct filter_matches *m)
+{
+	memset(m, 0, sizeof *m);
+	struct profile *d = profile_derive(p);
+	filter_by_name(d, f, m);
+	if (f->show_from)
+		show_from(d, f->show_from, &m->show_from);
+	if (f->tagfocus || f->tagignore)
+		filter_by_tag(d, f->tagfocus, f->tagignore, m);
+	if (f->tagshow || f->taghide)
+		filter_tag_names(d, f->tagshow, f->taghide, m);
+	if (f->prune_from)
+		prune_from(d, f->prune_from);
+	return d;
+}
