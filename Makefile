@@ -10,7 +10,7 @@
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
 	tmux python3 time
-PKGS = libprotobuf-c zlib libpcre2-8
+PKGS = libprotobuf-c zlib libpcre2-8 readline
 
 CC ?= gcc
 Q = @
@@ -97,12 +97,15 @@ unit: $(UNIT_TESTS)
 conformance: all
 	tests/conformance.sh $(BUILD)/cprof
 
+shell-test: all
+	tests/shell_tmux.sh $(BUILD)/cprof
+
 # The whole suite, then again under AddressSanitizer and UBSan.
 check: deps
 	$(MAKE) test
 	$(MAKE) SANITIZE=1 test
 
-test: all unit conformance
+test: all unit conformance shell-test
 
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
 bench: all
@@ -111,4 +114,4 @@ bench: all
 clean:
 	rm -rf build build-asan cprof
 
-.PHONY: all deps demo check test unit conformance bench clean
+.PHONY: all deps demo check test unit conformance shell-test bench clean

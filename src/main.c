@@ -6,6 +6,7 @@
 
 #include "flags.h"
 #include "report.h"
+#include "shell.h"
 #include "source.h"
 
 static void print_warnings(struct strbuf *warn)
@@ -105,8 +106,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cprof: %s\n", err);
 		rc = 1;
 	} else if (!cli.cmd) {
-		fprintf(stderr, "cprof: the interactive shell is not available yet; give an output format such as -top\n");
-		rc = 2;
+		rc = shell_run(p, &cli.opt);
 	} else {
 		rc = run_command(&cli, p, &warn);
 	}

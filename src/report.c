@@ -457,6 +457,26 @@ out:
 	return rc;
 }
 
+int report_header(const struct profile *p, const struct options *opt, const struct report_request *req,
+		  struct strbuf *out, bool *zero_total, struct strbuf *warn)
+{
+	struct report r;
+	memset(&r, 0, sizeof r);
+	r.format = req->cmd->format;
+	options_copy(&r.o, opt);
+	identify_units(&r, p, warn);
+	char err[256];
+	int rc = report_options(&r, p, err, sizeof err);
+	if (rc == 0) {
+		r.p = p;
+		r.total = compute_total(&r, p);
+		*zero_total = r.total == 0;
+		report_profile_labels(&r, out);
+	}
+	report_free(&r);
+	return rc;
+}
+
 /* ---- values and labels ---- */
 
 void report_format_value(const struct report *r, int64_t v, char *buf, size_t size)

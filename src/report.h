@@ -33,6 +33,14 @@ struct report_request {
 int report_run(const struct profile *loaded, const struct options *opt, const struct report_request *req, FILE *out,
 	       struct strbuf *warn, char *err, size_t errsize);
 
+/*
+ * report_header writes the profile's header lines (File, Type, Time, ...)
+ * as the shell's greeting shows them, and whether the selected sample
+ * type totals zero. Returns -1 when the options select no sample type.
+ */
+int report_header(const struct profile *p, const struct options *opt, const struct report_request *req,
+		  struct strbuf *out, bool *zero_total, struct strbuf *warn);
+
 struct numlabel_unit {
 	const char *key, *unit;
 };

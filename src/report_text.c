@@ -215,7 +215,8 @@ int report_tags(struct report *r, FILE *out)
 			}
 		}
 	}
-	qsort(keys, nkeys, sizeof *keys, cmp_tag_key);
+	if (nkeys)
+		qsort(keys, nkeys, sizeof *keys, cmp_tag_key);
 	struct tabwriter *tw = tabwriter_new(out, 0, 1, ' ', true);
 	for (size_t i = 0; i < nkeys; i++) {
 		struct tag_key *k = &keys[i];

@@ -21,11 +21,24 @@ san=$(mktemp -d)
 trap 'rm -rf "$out" "$san"' EXIT
 
 # A sanitizer report on an error case would still look like a clean
-# failure (non-zero exit, a message on stderr): send reports to files and
-# fail on any.
-export ASAN_OPTIONS="log_path=$san/asan:detect_leaks=1:abort_on_error=0"
-export UBSAN_OPTIONS="log_path=$san/ubsan:print_stacktrace=1:halt_on_error=1"
-"$root/testdata/conformance/run" "$tool" >"$out" 2>&1
+# failure (non-zero exit, a message on stderr), so the tool runs through a
+# wrapper that keeps any stderr carrying a sanitizer report.
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+case $tool in */*) tool=$(cd "$(dirname "$tool")" && pwd)/$(basename "$tool") ;; esac
+cat >"$san/tool" <<WRAP
+#!/bin/bash
+err=\$(mktemp)
+"$tool" "\$@" 2>"\$err"
+rc=\$?
+cat "\$err" >&2
+if grep -qE 'runtime error:|ERROR: (Address|Leak)Sanitizer' "\$err"; then
+	cp "\$err" "$san/report.\$\$"
+fi
+rm -f "\$err"
+exit \$rc
+WRAP
+chmod +x "$san/tool"
+"$root/testdata/conformance/run" "$san/tool" >"$out" 2>&1
 summary=$(tail -n 1 "$out")
 all=$(cut -f1 "$root"/testdata/conformance/cases/*.tsv | grep -v '^#' | grep -v '^$' | sort)
 failed=$(grep '^FAIL ' "$out" | sed 's/^FAIL //' | sort)
@@ -37,9 +50,9 @@ if [ $update = 1 ]; then
 	exit 0
 fi
 
-if [ -n "$(ls "$san")" ]; then
+if ls "$san"/report.* >/dev/null 2>&1; then
 	echo "conformance: SANITIZER REPORTS:"
-	cat "$san"/* | head -60
+	cat "$san"/report.* | head -60
 	exit 1
 fi
 

@@ -1,0 +1,68 @@
+#!/bin/bash
+# The interactive shell in a real terminal (tmux): tab completion of
+# commands, option values and function names, and history kept across
+# sessions in ~/.cprof_history.
+#
+#   tests/shell_tmux.sh CPROF
+set -u
+cprof=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/.." && pwd)
+profile=$root/testdata/conformance/profiles/go/go-heap-bad.pb.gz
+command -v tmux >/dev/null || { echo "shell_tmux: tmux is missing (make deps installs it)"; exit 1; }
+home=$(mktemp -d)
+sock=$home/tmux.sock
+failures=0
+trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$home"' EXIT
+
+start() {
+	tmux -S "$sock" kill-server 2>/dev/null
+	tmux -S "$sock" new-session -d -x 160 -y 50 "env HOME=$home ASAN_OPTIONS=detect_leaks=0 $cprof $profile"
+	wait_for 'Entering interactive mode|\(cprof\)' || true
+}
+
+screen() { tmux -S "$sock" capture-pane -p; }
+
+# wait_for REGEX: polls the screen for up to 5 seconds.
+wait_for() {
+	for _ in $(seq 50); do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# expect NAME REGEX: the screen must come to show REGEX.
+expect() {
+	if wait_for "$2"; then
+		echo "ok   $1"
+	else
+		echo "FAIL $1: screen never showed /$2/:"
+		screen | grep . | sed 's/^/     | /' | tail -15
+		failures=$((failures + 1))
+	fi
+}
+
+keys() { tmux -S "$sock" send-keys "$@"; }
+
+start
+keys 'to' Tab
+expect "to<TAB> completes to top" '^\(cprof\) top ?$'
+keys C-u 'sample_index=al' Tab Tab
+expect "sample_index=al<TAB> offers alloc_objects" 'sample_index=alloc_objects'
+expect "sample_index=al<TAB> offers alloc_space" 'sample_index=alloc_space'
+keys C-u 'list slice' Tab
+expect "list slice<TAB> completes a function name" '^\(cprof\) list main\.sliceGrowthBad'
+keys C-u 'top 2' Enter
+expect "top 2 runs" 'Showing top 2 nodes out of'
+keys 'quit' Enter
+sleep 0.3
+grep -qx 'top 2' "$home/.cprof_history" && echo "ok   history file written" ||
+	{ echo "FAIL history file: $(cat "$home/.cprof_history" 2>&1)"; failures=$((failures + 1)); }
+
+start
+keys Up Up
+expect "the up arrow recalls commands of the last session" '^\(cprof\) top 2$'
+keys C-u 'quit' Enter
+
+echo "shell_tmux: $failures failed"
+[ $failures = 0 ]
