@@ -149,7 +149,7 @@ struct srcfile {
 	char *name;  /* as the report calls it: the cache key */
 	char *path;  /* where it was found, or NULL */
 	char *error; /* why not, as pprof says it */
-	FILE *fp;    /* open between finding and the first read */
+	FILE *fp;    /* open between finding and the first read; kept if not regular */
 	bool regular, done;
 	off_t offset; /* where the next unread line starts */
 	struct strbuf text; /* the lines read so far, each NUL-terminated */
@@ -253,7 +253,7 @@ static void add_line(struct srcfile *f, const char *s, size_t len)
 /*
  * read_upto reads lines until the file has want of them or ends. A regular
  * file is closed in between and read on from f->offset later; anything
- * else (a pipe, a device) cannot be, and so ends where reading stopped.
+ * else (a pipe, a device) cannot be reopened there, so it stays open.
  */
 static void read_upto(struct srcfile *f, size_t want)
 {
@@ -268,43 +268,33 @@ static void read_upto(struct srcfile *f, size_t want)
 			return;
 		}
 	}
-	enum { CHUNK = 65536 };
-	char *buf = xmalloc(CHUNK);
 	struct strbuf cur = STRBUF_INIT; /* the line being read, so far */
-	off_t pos = f->offset;         /* where buf begins in the file */
-	while (f->n_line < want && !f->done) {
-		size_t k = fread(buf, 1, CHUNK, fp);
-		if (k == 0) {
+	while (f->n_line < want) {
+		int c = getc_unlocked(fp);
+		if (c == EOF) {
 			/* end of file or a read error: bufio.Scanner keeps what it has either way */
 			if (cur.len)
 				add_line(f, cur.s, cur.len);
 			f->done = true;
 			break;
 		}
-		size_t i = 0;
-		while (i < k && f->n_line < want) {
-			const char *nl = memchr(buf + i, '\n', k - i);
-			size_t seg = nl ? (size_t)(nl - (buf + i)) : k - i;
-			if (cur.len + seg >= SRCFILE_MAX_LINE) {
-				f->done = true; /* bufio.ErrTooLong: the line and the rest are lost */
-				break;
-			}
-			sb_addn(&cur, buf + i, seg);
-			if (!nl) {
-				i = k;
-				break;
-			}
+		if (c == '\n') {
 			add_line(f, sb_cstr(&cur), cur.len);
 			sb_reset(&cur);
-			i += seg + 1;
-			f->offset = pos + (off_t)i;
+		} else if (cur.len + 1 >= SRCFILE_MAX_LINE) {
+			f->done = true; /* bufio.ErrTooLong: the line and the rest are lost */
+			break;
+		} else {
+			sb_addc(&cur, (char)c);
 		}
-		pos += (off_t)k;
 	}
-	if (!f->regular)
-		f->done = true;
 	sb_free(&cur);
-	free(buf);
+	if (!f->done && !f->regular) {
+		f->fp = fp;
+		return;
+	}
+	if (!f->done && (f->offset = ftello(fp)) < 0)
+		f->done = true;
 	fclose(fp);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -205,6 +206,37 @@ static void test_find(void)
 	rmdir(sub);
 }
 
+/* Devices and pipes cannot be reopened where reading stopped: they are read on from the open stream. */
+static void test_streams(void)
+{
+	size_t len;
+	struct srcfile_reader *r = srcfile_reader_new(dir, "");
+	/* no newline within 64 KiB: no line, and no error */
+	CHECK_STR(line(r, "/dev/zero", 1, &len), "<none>");
+	CHECK(srcfile_error(r, "/dev/zero") == NULL);
+	CHECK_STR(line(r, "/dev/null", 1, &len), "<none>");
+
+	char fifo[128];
+	snprintf(fifo, sizeof fifo, "%s/fifo.c", dir);
+	CHECK(mkfifo(fifo, 0600) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		FILE *w = fopen(fifo, "w");
+		if (w) {
+			fputs("p1\np2\np3\n", w);
+			fclose(w);
+		}
+		_exit(0);
+	}
+	CHECK_STR(line(r, "fifo.c", 1, &len), "p1");
+	CHECK_STR(line(r, "fifo.c", 2, &len), "p2");
+	CHECK_STR(line(r, "fifo.c", 3, &len), "p3");
+	CHECK_STR(line(r, "fifo.c", 4, &len), "<none>");
+	waitpid(pid, NULL, 0);
+	srcfile_reader_free(r);
+	remove(fifo);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/cprof-srcfile-XXXXXX");
@@ -217,6 +249,7 @@ int main(void)
 	test_lines();
 	test_lazy();
 	test_find();
+	test_streams();
 	rmdir(dir);
 	return check_done("srcfile");
 }
