@@ -30,7 +30,8 @@ CPPFLAGS += -D_DEFAULT_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
 LDLIBS += $(PKG_LIBS) -lm
 
 SRCS = $(wildcard src/*.c)
-OBJS = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/profile.pb-c.o
+PROTO_OBJS = $(BUILD)/profile.pb-c.o $(BUILD)/profile_skeleton.pb-c.o
+OBJS = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(PROTO_OBJS)
 LIB_OBJS = $(filter-out $(BUILD)/main.o,$(OBJS))
 
 ifeq ($(SANITIZE),1)
@@ -46,20 +47,22 @@ $(BUILD)/cprof: $(OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-$(BUILD)/profile.pb-c.c $(BUILD)/profile.pb-c.h: proto/profile.proto | $(BUILD)
+$(BUILD)/%.pb-c.c $(BUILD)/%.pb-c.h: proto/%.proto | $(BUILD)
 	@echo "  PROTOC  $<"
 	$(Q)protoc-c --c_out=$(BUILD) -Iproto $<
 
-$(BUILD)/profile.pb-c.o: $(BUILD)/profile.pb-c.c
+$(BUILD)/%.pb-c.o: $(BUILD)/%.pb-c.c $(BUILD)/profile.pb-c.h
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: src/%.c $(BUILD)/profile.pb-c.h | $(BUILD)
+$(BUILD)/%.o: src/%.c $(BUILD)/profile.pb-c.h $(BUILD)/profile_skeleton.pb-c.h | $(BUILD)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
 $(BUILD):
 	mkdir -p $@
+
+.SECONDARY: $(patsubst $(BUILD)/%.o,$(BUILD)/%.c,$(PROTO_OBJS))
 
 -include $(wildcard $(BUILD)/*.d)
 
