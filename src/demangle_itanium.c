@@ -2201,11 +2201,18 @@ static struct dm_node *java_resource(struct parser *p)
 		fail(p);
 	const char *s = p->s;
 	advance(p, (size_t)len);
-	char *out = arena_alloc(p->ctx->arena, (size_t)len + 1);
+	char *out = arena_alloc(p->ctx->arena, 2 * (size_t)len + 1);
 	size_t o = 0;
 	for (int i = 0; i < len; i++) {
-		if (s[i] != '$') {
-			out[o++] = s[i];
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			/* The Go package turns each byte into a rune: Latin-1 to UTF-8. */
+			out[o++] = (char)(0xc0 | (c >> 6));
+			out[o++] = (char)(0x80 | (c & 0x3f));
+			continue;
+		}
+		if (c != '$') {
+			out[o++] = (char)c;
 			continue;
 		}
 		if (++i >= len)
