@@ -23,7 +23,7 @@ static struct dm_node *global_cdtor(struct dm_ctx *ctx, const char *s, size_t le
 }
 
 /* clang's blocks: ___Z<encoding>_block_invoke[_<n>][.suffix] */
-static struct dm_node *block_invoke(struct dm_ctx *ctx, const char *name, size_t len, bool params, bool clones)
+static struct dm_node *block_invoke(struct dm_ctx *ctx, const char *name, bool params, bool clones)
 {
 	static const char tag[] = "_block_invoke";
 	const char *block = NULL;
@@ -39,7 +39,6 @@ static struct dm_node *block_invoke(struct dm_ctx *ctx, const char *name, size_t
 		rest++;
 	if (*rest && *rest != '.')
 		return NULL;
-	(void)len;
 	struct dm_node *s = dm_new1(ctx, DM_SPECIAL, a);
 	s->str = "invocation function for block in ";
 	return s;
@@ -84,7 +83,7 @@ static bool demangle_into(struct dm_ctx *ctx, const char *name, unsigned opts, s
 	if (!strncmp(name, "_Z", 2))
 		a = dm_itanium(ctx, name + 2, len - 2, params, clones);
 	else if (!strncmp(name, "___Z", 4))
-		a = block_invoke(ctx, name, len, params, clones);
+		a = block_invoke(ctx, name, params, clones);
 	else if (!strncmp(name, "_GLOBAL_", 8))
 		/* Like the GNU demangler, global constructors ignore NO_PARAMS. */
 		a = global_cdtor(ctx, name + 8, len - 8, !(opts & DEMANGLE_NO_CLONES));

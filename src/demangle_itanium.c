@@ -282,9 +282,15 @@ static const struct op_info operators[] = {
 	{ "tw", "throw ", 1 },
 };
 
-/* operator_name: a two-letter code, cv <type>, or v <digit> <source-name>. */
+/*
+ * operator_name: a two-letter code, cv <type>, or v <digit> <source-name>.
+ * *nargs (may be NULL) gets the number of operands in an expression.
+ */
 static struct dm_node *operator_name(struct parser *p, bool in_expression, int *nargs)
 {
+	int dummy;
+	if (!nargs)
+		nargs = &dummy;
 	if (p->n < 2)
 		fail(p);
 	char c0 = p->s[0], c1 = p->s[1];
@@ -1055,10 +1061,9 @@ static struct dm_node *binary(struct parser *p, struct dm_node *op, struct dm_no
 static struct dm_node *base_unresolved_name(struct parser *p)
 {
 	struct dm_node *n;
-	int nargs;
 	if (at2(p, "on")) {
 		advance(p, 2);
-		n = operator_name(p, true, &nargs);
+		n = operator_name(p, true, NULL);
 	} else if (at2(p, "dn")) {
 		advance(p, 2);
 		n = p->n && is_digit(p->s[0]) ? source_name(p) : type(p, false);
@@ -1067,7 +1072,7 @@ static struct dm_node *base_unresolved_name(struct parser *p)
 		n = source_name(p);
 	} else {
 		/* GCC may omit the "on" (GCC PR 70182). */
-		n = operator_name(p, true, &nargs);
+		n = operator_name(p, true, NULL);
 	}
 	if (at(p, 'I'))
 		n = make_template(p, n, template_args(p));
@@ -1219,8 +1224,7 @@ static struct dm_node *expression_operator(struct parser *p)
 		if (is_cast) {
 			left = type(p, false);
 		} else if (c0 == 'f') {
-			int unused;
-			struct dm_node *op = operator_name(p, true, &unused);
+			struct dm_node *op = operator_name(p, true, NULL);
 			struct dm_node *arg = expression(p);
 			struct dm_node *f = dm_new(p->ctx, DM_FOLD, 3);
 			f->kid[0] = op;
@@ -1273,9 +1277,8 @@ static struct dm_node *expression_operator(struct parser *p)
 			return nw;
 		}
 		if (c0 == 'f') {
-			int unused;
 			struct dm_node *f = dm_new(p->ctx, DM_FOLD, 3);
-			f->kid[0] = operator_name(p, true, &unused);
+			f->kid[0] = operator_name(p, true, NULL);
 			f->kid[1] = expression(p);
 			f->kid[2] = expression(p);
 			if (c1 == 'L')
@@ -1377,8 +1380,7 @@ static struct dm_node *expression_body(struct parser *p)
 		return dm_new2(p->ctx, DM_INITIALIZER_LIST, t, expr_list(p, 'E'));
 	}
 	if (c0 == 's' && c1 == 't') {
-		int nargs;
-		struct dm_node *o = operator_name(p, true, &nargs);
+		struct dm_node *o = operator_name(p, true, NULL);
 		return unary(p, o, type(p, false), DM_F_SIZEOF_TYPE);
 	}
 	if (c0 == 'u') {
@@ -1820,8 +1822,7 @@ static struct dm_node *unqualified_name_body(struct parser *p, bool *is_cast)
 	if (is_digit(c))
 		return source_name(p);
 	if (is_lower(c)) {
-		int nargs;
-		struct dm_node *a = operator_name(p, false, &nargs);
+		struct dm_node *a = operator_name(p, false, NULL);
 		if (a->kind == DM_CAST)
 			*is_cast = true;
 		if (a->kind == DM_OPERATOR && !strcmp(a->str, "operator\"\" "))

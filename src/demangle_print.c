@@ -21,7 +21,6 @@ struct printer {
 	size_t start;
 	bool tparams;    /* print template arguments */
 	bool enclosing;  /* print the parameters of enclosing functions */
-	int scopes;      /* only tracked; matters to the LLVM style we do not print */
 	char last;
 	struct dm_list inner;
 };
@@ -65,18 +64,6 @@ static void put_num(struct printer *p, const char *fmt, long v)
 	char buf[64];
 	snprintf(buf, sizeof buf, fmt, v);
 	puts_(p, buf);
-}
-
-static void start_scope(struct printer *p, char c)
-{
-	p->scopes++;
-	put(p, c);
-}
-
-static void end_scope(struct printer *p, char c)
-{
-	p->scopes--;
-	put(p, c);
 }
 
 static void push_inner(struct printer *p, struct dm_node *a)
@@ -187,10 +174,10 @@ static void parenthesize(struct printer *p, struct dm_node *a)
 		break;
 	}
 	if (paren)
-		start_scope(p, '(');
+		put(p, '(');
 	print(p, a);
 	if (paren)
-		end_scope(p, ')');
+		put(p, ')');
 }
 
 /* Pointer-like types print their base, then themselves unless the base did. */
@@ -217,9 +204,9 @@ static void print_dimension(struct printer *p, struct dm_node *arr)
 			print_one_inner(p, NULL);
 		} else {
 			put(p, ' ');
-			start_scope(p, '(');
+			put(p, '(');
 			print_inner(p, false);
-			end_scope(p, ')');
+			put(p, ')');
 		}
 	}
 	puts_(p, space);
@@ -249,12 +236,12 @@ static void print_args(struct printer *p, struct dm_node *ft)
 			space = true;
 		if (space && p->last != ' ')
 			put(p, ' ');
-		start_scope(p, '(');
+		put(p, '(');
 	}
 	struct dm_list save = print_inner(p, true);
 	if (paren)
-		end_scope(p, ')');
-	start_scope(p, '(');
+		put(p, ')');
+	put(p, '(');
 	if (!(ft->flags & DM_F_FOR_LOCAL) || p->enclosing) {
 		bool first = true;
 		for (int i = 1; i < ft->nkid; i++) {
@@ -266,7 +253,7 @@ static void print_args(struct printer *p, struct dm_node *ft)
 			first = false;
 		}
 	}
-	end_scope(p, ')');
+	put(p, ')');
 	p->inner = save;
 	print_inner(p, false);
 }
@@ -278,21 +265,18 @@ static void print_closure_types(struct printer *p, struct dm_node *cl)
 	int ntypes = cl->nkid - nt - 2;
 	struct dm_node *call_constraint = cl->kid[cl->nkid - 1];
 	if (nt > 0) {
-		int scopes = p->scopes;
-		p->scopes = 0;
 		puts_(p, "<");
 		print_list(p, cl->kid, nt, false);
 		puts_(p, ">");
-		p->scopes = scopes;
 	}
 	if (targs_constraint) {
 		puts_(p, " requires ");
 		print(p, targs_constraint);
 		put(p, ' ');
 	}
-	start_scope(p, '(');
+	put(p, '(');
 	print_list(p, cl->kid + nt + 1, ntypes, false);
-	end_scope(p, ')');
+	put(p, ')');
 	if (call_constraint) {
 		puts_(p, " requires ");
 		print(p, call_constraint);
@@ -400,9 +384,9 @@ static void print_unary(struct printer *p, struct dm_node *u)
 	if (op) {
 		puts_(p, op->str);
 	} else if (u->kid[0]->kind == DM_CAST) {
-		start_scope(p, '(');
+		put(p, '(');
 		print(p, u->kid[0]->kid[0]);
-		end_scope(p, ')');
+		put(p, ')');
 	} else {
 		print(p, u->kid[0]);
 	}
@@ -411,9 +395,9 @@ static void print_unary(struct printer *p, struct dm_node *u)
 	if (op && !strcmp(op->str, "::")) {
 		print(p, expr);
 	} else if ((u->flags & DM_F_SIZEOF_TYPE) || (op && !strcmp(op->str, "__alignof__"))) {
-		start_scope(p, '(');
+		put(p, '(');
 		print(p, expr);
-		end_scope(p, ')');
+		put(p, ')');
 	} else {
 		parenthesize(p, expr);
 	}
@@ -424,15 +408,12 @@ static void print_binary(struct printer *p, struct dm_node *b)
 	struct dm_node *op = is_operator(b->kid[0], NULL) ? b->kid[0] : NULL;
 	if (op && strstr(op->str, "cast")) {
 		puts_(p, op->str);
-		int scopes = p->scopes;
-		p->scopes = 0;
 		put(p, '<');
 		print(p, b->kid[1]);
 		puts_(p, ">");
-		p->scopes = scopes;
-		start_scope(p, '(');
+		put(p, '(');
 		print(p, b->kid[2]);
-		end_scope(p, ')');
+		put(p, ')');
 		return;
 	}
 	if (is_designated_initializer(b)) {
@@ -446,7 +427,7 @@ static void print_binary(struct printer *p, struct dm_node *b)
 	/* Keep '>' from ending a template argument list. */
 	bool outer = op && (!strcmp(op->str, ">") || !strcmp(op->str, ">>"));
 	if (outer)
-		start_scope(p, '(');
+		put(p, '(');
 	struct dm_node *left = b->kid[1];
 	bool skip_parens = false;
 	/* A call prints argument types only when there is a return type. */
@@ -473,7 +454,7 @@ static void print_binary(struct printer *p, struct dm_node *b)
 		puts_(p, op->str);
 	parenthesize(p, b->kid[2]);
 	if (outer)
-		end_scope(p, ')');
+		put(p, ')');
 }
 
 static void print_fold_op(struct printer *p, struct dm_node *f)
@@ -486,7 +467,7 @@ static void print_fold_op(struct printer *p, struct dm_node *f)
 
 static void print_fold(struct printer *p, struct dm_node *f)
 {
-	start_scope(p, '(');
+	put(p, '(');
 	if (!f->kid[2]) {
 		if (f->flags & DM_F_LEFT) {
 			puts_(p, "...");
@@ -504,7 +485,7 @@ static void print_fold(struct printer *p, struct dm_node *f)
 		print_fold_op(p, f);
 		parenthesize(p, f->kid[2]);
 	}
-	end_scope(p, ')');
+	put(p, ')');
 }
 
 static const char *literal_suffix(const char *type)
@@ -554,9 +535,9 @@ static void print_literal(struct printer *p, struct dm_node *l)
 			is_float = is_float_type(t->str);
 		}
 	}
-	start_scope(p, '(');
+	put(p, '(');
 	print(p, t);
-	end_scope(p, ')');
+	put(p, ')');
 	if (is_float)
 		put(p, '[');
 	if (neg)
@@ -575,14 +556,11 @@ static void print_template(struct printer *p, struct dm_node *t)
 	if (p->tparams) {
 		if (p->last == '<')
 			put(p, ' '); /* operator< < ... > */
-		int scopes = p->scopes;
-		p->scopes = 0;
 		put(p, '<');
 		print_list(p, t->kid + 1, t->nkid - 1, true);
 		if (p->last == '>')
 			put(p, ' ');
 		put(p, '>');
-		p->scopes = scopes;
 	}
 	p->inner = hold;
 }
@@ -621,7 +599,7 @@ static void print_qualifier(struct printer *p, struct dm_node *q)
 	puts_(p, q->str);
 	if (q->nkid == 0)
 		return;
-	start_scope(p, '(');
+	put(p, '(');
 	bool first = true;
 	for (int i = 0; i < q->nkid; i++) {
 		struct dm_node *e = q->kid[i];
@@ -632,7 +610,7 @@ static void print_qualifier(struct printer *p, struct dm_node *q)
 		print(p, e);
 		first = false;
 	}
-	end_scope(p, ')');
+	put(p, ')');
 }
 
 static void print_requires(struct printer *p, struct dm_node *re)
@@ -640,16 +618,16 @@ static void print_requires(struct printer *p, struct dm_node *re)
 	puts_(p, "requires");
 	if (re->split > 0) {
 		put(p, ' ');
-		start_scope(p, '(');
+		put(p, '(');
 		print_list(p, re->kid, re->split, false);
-		end_scope(p, ')');
+		put(p, ')');
 	}
 	put(p, ' ');
-	start_scope(p, '{');
+	put(p, '{');
 	for (int i = re->split; i < re->nkid; i++)
 		print(p, re->kid[i]);
 	put(p, ' ');
-	end_scope(p, '}');
+	put(p, '}');
 }
 
 static void print_expr_requirement(struct printer *p, struct dm_node *er)
@@ -657,10 +635,10 @@ static void print_expr_requirement(struct printer *p, struct dm_node *er)
 	bool braces = (er->flags & DM_F_NOEXCEPT) || er->kid[1];
 	put(p, ' ');
 	if (braces)
-		start_scope(p, '{');
+		put(p, '{');
 	print(p, er->kid[0]);
 	if (braces)
-		end_scope(p, '}');
+		put(p, '}');
 	if (er->flags & DM_F_NOEXCEPT)
 		puts_(p, " noexcept");
 	if (er->kid[1]) {
@@ -696,9 +674,9 @@ static void print_types(struct printer *p, struct dm_node *a)
 		break;
 	case DM_TRANSFORMED_TYPE:
 		puts_(p, a->str);
-		start_scope(p, '(');
+		put(p, '(');
 		print(p, a->kid[0]);
-		end_scope(p, ')');
+		put(p, ')');
 		break;
 	case DM_VENDOR_QUALIFIER:
 		push_inner(p, a);
@@ -740,15 +718,15 @@ static void print_types(struct printer *p, struct dm_node *a)
 		if (!(a->flags & DM_F_SIGNED))
 			puts_(p, "unsigned ");
 		puts_(p, "_BitInt");
-		start_scope(p, '(');
+		put(p, '(');
 		print(p, a->kid[0]);
-		end_scope(p, ')');
+		put(p, ')');
 		break;
 	case DM_DECLTYPE:
 		puts_(p, "decltype ");
-		start_scope(p, '(');
+		put(p, '(');
 		print(p, a->kid[0]);
-		end_scope(p, ')');
+		put(p, ')');
 		break;
 	case DM_ELABORATED:
 		puts_(p, a->str);
@@ -784,12 +762,9 @@ static void print_tparams(struct printer *p, struct dm_node *a)
 		}
 		break;
 	case DM_TEMPLATE_TPARAM: {
-		int scopes = p->scopes;
-		p->scopes = 0;
 		puts_(p, "template<");
 		print_list(p, a->kid + 1, a->split, false);
 		puts_(p, "> typename ");
-		p->scopes = scopes;
 		print(p, a->kid[0]);
 		if (a->kid[1 + a->split]) {
 			puts_(p, " requires ");
@@ -854,11 +829,11 @@ static void print_expr(struct printer *p, struct dm_node *a)
 		put_num(p, " at offset %ld>", a->num);
 		break;
 	case DM_PTR_MEM_CAST:
-		start_scope(p, '(');
+		put(p, '(');
 		print(p, a->kid[0]);
 		puts_(p, ")(");
 		print(p, a->kid[1]);
-		end_scope(p, ')');
+		put(p, ')');
 		break;
 	case DM_NEW:
 		puts_(p, "new ");
@@ -1130,6 +1105,6 @@ static void print(struct printer *p, struct dm_node *a)
 
 void dm_print(struct dm_ctx *ctx, struct dm_node *a, unsigned how, struct strbuf *out)
 {
-	struct printer p = { ctx, out, out->len, how & DM_PRINT_TPARAMS, how & DM_PRINT_ENCLOSING_PARAMS, 1, 0, { NULL, 0, 0 } };
+	struct printer p = { ctx, out, out->len, how & DM_PRINT_TPARAMS, how & DM_PRINT_ENCLOSING_PARAMS, 0, { NULL, 0, 0 } };
 	print(&p, a);
 }
