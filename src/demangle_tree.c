@@ -11,7 +11,8 @@ _Noreturn void dm_fail(struct dm_ctx *ctx)
 
 void dm_enter(struct dm_ctx *ctx)
 {
-	if (++ctx->depth > DM_MAX_DEPTH || ++ctx->steps > DM_MAX_STEPS)
+	if (++ctx->depth > DM_MAX_DEPTH || ++ctx->steps > DM_MAX_STEPS ||
+	    arena_size(ctx->arena) > DM_MAX_MEMORY)
 		dm_fail(ctx);
 }
 
