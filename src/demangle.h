@@ -16,8 +16,12 @@
  * demangle_filter returns a malloc'd string the caller frees, or NULL when
  * name is not a mangled name or cannot be demangled (Filter would have
  * returned it unchanged). It never exits on bad input: hostile names fail
- * with NULL, within fixed limits on nesting depth and output size.
- * Out-of-memory is fatal, as everywhere in cprof.
+ * with NULL, within fixed limits on nesting depth, work, memory and output
+ * size that real symbols stay far below (see demangle_int.h); there a name
+ * nested thousands of levels deep fails where the Go package would print
+ * it. Out-of-memory is fatal, as everywhere in cprof. The Go package's
+ * Verbose, LLVMStyle and MaxLength options are not offered: pprof does not
+ * use them.
  */
 #ifndef CPROF_DEMANGLE_H
 #define CPROF_DEMANGLE_H
