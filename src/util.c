@@ -312,6 +312,22 @@ uint64_t hash_u64(uint64_t v, uint64_t h)
 	return h ^ (h >> 29);
 }
 
+uint64_t hash_u32s(const uint32_t *w, size_t n, uint64_t h)
+{
+	size_t i = 0;
+	for (; i + 2 <= n; i += 2) {
+		h ^= (uint64_t)w[i] | (uint64_t)w[i + 1] << 32;
+		h *= 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	if (i < n) {
+		h ^= w[i];
+		h *= 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
 int streq(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "") == 0;

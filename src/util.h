@@ -64,6 +64,8 @@ const char *sb_cstr(struct strbuf *b);
 uint64_t hash_bytes(const void *p, size_t n, uint64_t h);
 uint64_t hash_str(const char *s, uint64_t h);
 uint64_t hash_u64(uint64_t v, uint64_t h);
+/* hash_u32s hashes an array of 32-bit words, two at a time. */
+uint64_t hash_u32s(const uint32_t *w, size_t n, uint64_t h);
 #define HASH_SEED 0xcbf29ce484222325ULL
 
 /* streq compares two possibly-NULL strings; NULL equals "". */
