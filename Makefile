@@ -115,11 +115,49 @@ check: deps
 
 test: all unit conformance shell-test
 
+# ---- fuzzing (libFuzzer) ----
+# Every module but main.c, built with clang and ASan/UBSan into build-fuzz/,
+# linked with each tests/fuzz/fuzz_*.c harness.
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC = clang
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_HARNESSES = $(patsubst tests/fuzz/fuzz_%.c,build-fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJS = $(patsubst src/%.c,build-fuzz/%.o,$(filter-out src/main.c,$(SRCS))) \
+	build-fuzz/profile.pb-c.o build-fuzz/profile_skeleton.pb-c.o
+
+build-fuzz/%.pb-c.c build-fuzz/%.pb-c.h: proto/%.proto
+	@mkdir -p build-fuzz
+	$(Q)protoc-c --c_out=build-fuzz -Iproto $<
+
+build-fuzz/%.pb-c.o: build-fuzz/%.pb-c.c build-fuzz/profile.pb-c.h
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -Ibuild-fuzz $(PKG_CFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build-fuzz/%.o: src/%.c build-fuzz/profile.pb-c.h build-fuzz/profile_skeleton.pb-c.h
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -Ibuild-fuzz $(PKG_CFLAGS) $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -Ibuild-fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer $(WARN) -o $@ $< \
+		$(FUZZ_OBJS) $(PKG_LIBS) $(LDLIBS_EXTRA) -lpthread -lm
+
+fuzz-build: $(FUZZ_HARNESSES)
+
+# make fuzz FUZZ_SECONDS=600 runs every harness that long.
+fuzz: deps
+	$(MAKE) fuzz-build
+	tests/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	tests/fuzz.sh 20
+
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
 bench: all
 	tests/bench.sh ./cprof
 
 clean:
-	rm -rf build build-asan cprof
+	rm -rf build build-asan build-fuzz cprof
 
-.PHONY: all deps demo check test unit conformance shell-test bench clean
+.PHONY: all deps demo check test unit conformance shell-test fuzz fuzz-build fuzz-smoke bench clean

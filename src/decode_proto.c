@@ -293,7 +293,7 @@ static void *vec_room(struct vec *v, size_t more, size_t size)
 	if (more > SIZE_MAX - v->n)
 		die_oom();
 	grow_array(&v->items, &v->cap, v->n + more, size);
-	return (char *)v->items + v->n * size;
+	return v->items ? (char *)v->items + v->n * size : NULL; /* NULL only when more is 0 */
 }
 
 static int conv_one_sample(struct conv *c, const Perftools__Profiles__Sample *s, size_t i, struct sample *d,
@@ -383,8 +383,9 @@ static int conv_samples(struct conv *c, const struct idmap *locations)
 		arena_adopt(p->arena, labels.items);
 	if (rc != 0)
 		return -1;
-	const uint32_t *loc0 = locs.items;
-	const struct label *lab0 = labels.items;
+	/* never NULL: a pointer offset on NULL is undefined even when zero */
+	const uint32_t *loc0 = locs.items ? locs.items : arena_zalloc(p->arena, sizeof *loc0);
+	const struct label *lab0 = labels.items ? labels.items : arena_zalloc(p->arena, sizeof *lab0);
 	for (size_t i = 0; i < p->n_sample; i++) {
 		p->sample[i].loc = loc0 + (uintptr_t)p->sample[i].loc;
 		p->sample[i].label = lab0 + (uintptr_t)p->sample[i].label;

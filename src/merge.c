@@ -764,11 +764,6 @@ struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t 
 	mg.p = profile_new();
 	mg.nst = ps[0]->n_sample_type;
 	combine_headers(mg.p, ps, n);
-	size_t nsamples = 0, nlocs = 0;
-	for (size_t i = 0; i < n; i++) {
-		nsamples += ps[i]->n_sample;
-		nlocs += ps[i]->n_location;
-	}
 	htab_init(&mg.map_ht, 64);
 	htab_init(&mg.func_ht, ps[0]->n_function);
 	htab_init(&mg.loc_ht, ps[0]->n_location);
