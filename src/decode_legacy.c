@@ -148,6 +148,22 @@ static struct profile *lb_finish(struct lbuild *b)
 		f->filename = b->fn[i].file.p;
 	}
 
+	/*
+	 * Lines, stacks and labels each come in one block; every location and
+	 * sample points into them, even when it has none, as decode_proto's do.
+	 */
+	size_t n_lines = 0, n_locs = 0, n_labels = 0;
+	for (size_t i = 0; i < b->n_loc; i++)
+		n_lines += b->loc[i].func != NO_INDEX;
+	for (size_t i = 0; i < b->n_smp; i++) {
+		n_locs += b->smp[i].n_loc;
+		n_labels += b->smp[i].has_bytes;
+	}
+	struct line *lines = arena_array(a, n_lines, sizeof *lines);
+	uint32_t *locs = arena_array(a, n_locs, sizeof *locs);
+	struct label *labels = arena_array(a, n_labels, sizeof *labels);
+	int64_t *values = arena_array(a, b->n_smp, b->n_st * sizeof *values);
+
 	p->n_location = b->n_loc;
 	p->location = arena_array(a, b->n_loc, sizeof *p->location);
 	for (size_t i = 0; i < b->n_loc; i++) {
@@ -155,11 +171,11 @@ static struct profile *lb_finish(struct lbuild *b)
 		l->id = i + 1;
 		l->address = b->loc[i].address;
 		l->mapping = b->loc[i].mapping;
+		l->line = lines;
 		if (b->loc[i].func != NO_INDEX) {
-			struct line *ln = arena_array(a, 1, sizeof *ln);
-			ln->function = b->loc[i].func;
-			ln->line = b->loc[i].line;
-			l->line = ln;
+			lines->function = b->loc[i].func;
+			lines->line = b->loc[i].line;
+			lines++;
 			l->n_line = 1;
 		}
 	}
@@ -169,19 +185,20 @@ static struct profile *lb_finish(struct lbuild *b)
 	for (size_t i = 0; i < b->n_smp; i++) {
 		const struct lb_sample *ls = &b->smp[i];
 		struct sample *s = &p->sample[i];
-		uint32_t *loc = arena_array(a, ls->n_loc, sizeof *loc);
 		if (ls->n_loc)
-			memcpy(loc, &b->stk[ls->off], ls->n_loc * sizeof *loc);
-		s->loc = loc;
+			memcpy(locs, &b->stk[ls->off], ls->n_loc * sizeof *locs);
+		s->loc = locs;
 		s->n_loc = ls->n_loc;
-		s->value = arena_array(a, b->n_st, sizeof *s->value);
-		memcpy(s->value, ls->value, b->n_st * sizeof *s->value);
+		locs += ls->n_loc;
+		memcpy(values, ls->value, b->n_st * sizeof *values);
+		s->value = values;
+		values += b->n_st;
+		s->label = labels;
 		if (ls->has_bytes) {
-			struct label *l = arena_array(a, 1, sizeof *l);
-			l->key = "bytes";
-			l->num = ls->bytes;
-			l->unit = "";
-			s->label = l;
+			labels->key = "bytes";
+			labels->num = ls->bytes;
+			labels->unit = "";
+			labels++;
 			s->n_label = 1;
 		}
 	}

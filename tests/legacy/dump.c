@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "decode_legacy_int.h"
 #include "util.h"
 
 static void hex(uint64_t v)
@@ -30,9 +31,8 @@ static void dump(const struct profile *p)
 	for (size_t i = 0; i < p->n_sample_type; i++)
 		sb_addf(&b, "%s/%s%s ", p->sample_type[i].type, p->sample_type[i].unit,
 			strcmp(p->sample_type[i].type, p->default_sample_type) ? "" : "[dflt]");
-	if (b.len)
-		b.s[--b.len] = '\0';
-	printf("%s\n", sb_cstr(&b));
+	struct slice st = go_trim_space(slice_make(sb_cstr(&b), b.len));
+	printf("%.*s\n", (int)st.n, st.p);
 	sb_free(&b);
 	for (size_t i = 0; i < p->n_sample; i++) {
 		const struct sample *s = &p->sample[i];
