@@ -12,6 +12,9 @@
 
 enum jtype { JAVA_HEAP, JAVA_CONTENTION };
 
+/* The Java agent samples the heap every 512 KiB on average. */
+enum { JAVA_HEAPZ_SAMPLING_RATE = 524288 };
+
 /* next_line splits *rest at its next '\n'; false (and no line) if it has none. */
 static bool next_line(struct slice *rest, struct slice *line)
 {
@@ -121,7 +124,7 @@ static enum lrc java_samples(struct lctx *c, struct lbuild *b, enum jtype type, 
 				break;
 			}
 			bytes = go_div(v[1], v[0]);
-			scale_heap_sample(v[0], v[1], 524288, &v[0], &v[1]);
+			scale_heap_sample(v[0], v[1], JAVA_HEAPZ_SAMPLING_RATE, &v[0], &v[1]);
 		} else if (b->p->period != 0) {
 			v[0] = (int64_t)((uint64_t)v[0] * (uint64_t)b->p->period);
 			v[1] = (int64_t)((uint64_t)v[1] * (uint64_t)b->p->period);

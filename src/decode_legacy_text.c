@@ -362,7 +362,7 @@ enum lrc parse_thread(struct lctx *c, struct lbuild *b, const char *data, size_t
 
 /* ---- contention ---- */
 
-/* The "key = value" lines before the samples; *line is left at the first other line. */
+/* The "key = value" lines before the samples; the scanner is left on the first other line. */
 static enum lrc contention_attributes(struct lctx *c, struct lbuild *b, struct scanner *s, int64_t *cpuhz)
 {
 	while (scan_next(s)) {
