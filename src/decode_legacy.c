@@ -123,6 +123,7 @@ static struct profile *lb_finish(struct lbuild *b)
 {
 	struct profile *p = b->p;
 	struct arena *a = p->arena;
+	p->comment = arena_array(a, 0, sizeof *p->comment); /* none, but a table as decode_proto gives */
 	p->n_sample_type = b->n_st;
 	p->sample_type = arena_array(a, b->n_st, sizeof *p->sample_type);
 	memcpy(p->sample_type, b->st, b->n_st * sizeof *p->sample_type);
