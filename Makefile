@@ -86,13 +86,17 @@ demo: deps
 # ---- tests ----
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c)) \
-	$(BUILD)/tests/test_demangle
+	$(BUILD)/tests/test_demangle $(BUILD)/tests/test_legacy
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_OBJS) | $(BUILD)/tests
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 $(BUILD)/tests/test_demangle: tests/demangle/test_demangle.c $(LIB_OBJS) | $(BUILD)/tests
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+$(BUILD)/tests/test_legacy: tests/legacy/test_legacy.c $(LIB_OBJS) | $(BUILD)/tests
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
