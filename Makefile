@@ -9,7 +9,7 @@
 
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
-	tmux python3 time
+	tmux time clang libclang-rt-14-dev valgrind
 PKGS = libprotobuf-c zlib libpcre2-8 readline
 
 CC ?= gcc
@@ -112,10 +112,13 @@ conformance: all
 shell-test: all
 	tests/shell_tmux.sh $(BUILD)/cprof
 
-# The whole suite, then again under AddressSanitizer and UBSan.
+# The whole suite, then again under AddressSanitizer and UBSan, then
+# failure injection and a short run of every fuzzer.
 check: deps
 	$(MAKE) test
 	$(MAKE) SANITIZE=1 test
+	$(MAKE) inject-test
+	$(MAKE) fuzz-smoke
 
 test: all unit conformance shell-test
 
@@ -157,11 +160,28 @@ fuzz: deps
 fuzz-smoke: fuzz-build
 	tests/fuzz.sh 20
 
+# ---- failure injection ----
+# The same sources with ASan, linked so that cprof's own allocation and
+# file calls go through tests/inject/inject.c, which fails the one it is
+# told to (tests/inject.sh).
+
+INJECT_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=fopen,--wrap=fread,--wrap=ferror
+
+inject-build:
+	$(MAKE) SANITIZE=1 all
+	@mkdir -p build-inject
+	@echo "  LD      build-inject/cprof"
+	$(Q)$(CC) -g -fsanitize=address,undefined $(INJECT_WRAP) -o build-inject/cprof \
+		$(patsubst $(BUILD)/%,build-asan/%,$(OBJS)) tests/inject/inject.c $(LDLIBS)
+
+inject-test: inject-build
+	tests/inject.sh
+
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
 bench: all
 	tests/bench.sh ./cprof
 
 clean:
-	rm -rf build build-asan build-fuzz cprof
+	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all deps demo check test unit conformance shell-test fuzz fuzz-build fuzz-smoke bench clean
+.PHONY: all deps demo check test unit conformance shell-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench clean
