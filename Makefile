@@ -112,10 +112,14 @@ conformance: all
 shell-test: all
 	tests/shell_tmux.sh $(BUILD)/cprof
 
-# The whole suite, then again under AddressSanitizer and UBSan, then
-# failure injection and a short run of every fuzzer.
+valgrind-test: all
+	tests/valgrind.sh $(BUILD)/cprof
+
+# The whole suite and a few cases under valgrind, then the suite again
+# under AddressSanitizer and UBSan, failure injection, and a short run of
+# every fuzzer.
 check: deps
-	$(MAKE) test
+	$(MAKE) test valgrind-test
 	$(MAKE) SANITIZE=1 test
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
@@ -184,4 +188,4 @@ bench: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all deps demo check test unit conformance shell-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench clean
+.PHONY: all deps demo check test unit conformance shell-test valgrind-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench clean
