@@ -10,7 +10,7 @@
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
 	tmux time clang libclang-rt-14-dev valgrind
-PKGS = libprotobuf-c zlib libpcre2-8 readline
+PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl
 
 CC ?= gcc
 Q = @
