@@ -1,13 +1,14 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include "graph.h"
 
 #include <inttypes.h>
+#include <pcre2.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hashtab.h"
-#include "util.h"
+#include "units.h"
 
 /* edge_table: (src, dest) → edge index, open addressing on the packed pair. */
 struct edge_table {
@@ -254,6 +255,211 @@ static void intern_nodes(struct graph *g)
 	htab_free(&in.ht);
 }
 
+
+/* ---- tags ---- */
+
+struct str_probe {
+	const struct graph_strings *t;
+	const char *s;
+};
+
+static bool str_eq(const void *ctx, uint32_t v)
+{
+	const struct str_probe *pr = ctx;
+	return !strcmp(pr->t->s[v], pr->s);
+}
+
+static uint32_t strings_intern(struct graph_strings *t, struct arena *a, const char *s)
+{
+	if (!t->ht.cap)
+		htab_init(&t->ht, 16);
+	uint64_t h = hash_str(s, HASH_SEED);
+	struct str_probe pr = { t, s };
+	uint32_t id = htab_find(&t->ht, h, str_eq, &pr);
+	if (id != UINT32_MAX)
+		return id;
+	GROW(t->s, t->cap, t->n + 1);
+	t->s[t->n] = arena_strdup(a, s);
+	htab_insert(&t->ht, h, (uint32_t)t->n);
+	return (uint32_t)t->n++;
+}
+
+static void strings_free(struct graph_strings *t)
+{
+	free(t->s);
+	htab_free(&t->ht);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* sample_label_set is pprof's joinLabels, without the pprof::base label that marks a diff base. */
+static uint32_t sample_label_set(struct graph *g, const struct sample *sm, struct strbuf *b)
+{
+	char **parts = xcalloc(sm->n_label + 1, sizeof *parts);
+	size_t n = 0;
+	for (uint32_t i = 0; i < sm->n_label; i++) {
+		const struct label *l = &sm->label[i];
+		if (!l->str || !strcmp(l->key, "pprof::base"))
+			continue;
+		struct strbuf part = STRBUF_INIT;
+		sb_addf(&part, "%s:%s", l->key, l->str);
+		parts[n++] = part.s;
+	}
+	qsort(parts, n, sizeof *parts, cmp_cstr);
+	sb_reset(b);
+	for (size_t i = 0; i < n; i++) {
+		sb_addf(b, "%s%s", i ? "\\n" : "", parts[i]);
+		free(parts[i]);
+	}
+	free(parts);
+	return n ? strings_intern(&g->label_set, g->arena, sb_cstr(b)) : 0;
+}
+
+/* Each sample's label set and numeric tags, worked out once for every rebuild. */
+static void prepare_tags(struct graph *g)
+{
+	const struct profile *p = g->p;
+	strings_intern(&g->label_set, g->arena, "");
+	htab_init(&g->tag_index, 64);
+	g->sample_set = arena_array(g->arena, p->n_sample + 1, sizeof *g->sample_set);
+	g->sample_num_off = arena_array(g->arena, p->n_sample + 1, sizeof *g->sample_num_off);
+	size_t nnum = 0;
+	for (size_t s = 0; s < p->n_sample; s++)
+		for (uint32_t i = 0; i < p->sample[s].n_label; i++)
+			nnum += !p->sample[s].label[i].str && !strcmp(p->sample[s].label[i].key, "bytes");
+	g->sample_num = arena_array(g->arena, nnum + 1, sizeof *g->sample_num);
+	struct strbuf b = STRBUF_INIT;
+	const char *unit = g->o.bytes_unit ? g->o.bytes_unit : "bytes";
+	const char *to = g->o.tag_unit ? g->o.tag_unit : "minimum";
+	size_t k = 0;
+	for (size_t s = 0; s < p->n_sample; s++) {
+		const struct sample *sm = &p->sample[s];
+		g->sample_num_off[s] = k;
+		g->sample_set[s] = sm->n_label ? sample_label_set(g, sm, &b) : 0;
+		for (uint32_t i = 0; i < sm->n_label; i++) {
+			const struct label *l = &sm->label[i];
+			if (l->str || strcmp(l->key, "bytes") != 0)
+				continue;
+			char name[64];
+			units_label(name, sizeof name, l->num, unit, to);
+			g->sample_num[k].name = strings_intern(&g->tag_name, g->arena, name);
+			g->sample_num[k++].value = l->num;
+		}
+	}
+	g->sample_num_off[p->n_sample] = k;
+	sb_free(&b);
+}
+
+struct tag_probe {
+	const struct graph *g;
+	uint32_t node, set, name;
+};
+
+static bool tag_eq(const void *ctx, uint32_t v)
+{
+	const struct tag_probe *pr = ctx;
+	const struct gtag *t = &pr->g->tag[v];
+	return t->node == pr->node && t->set == pr->set && t->name == pr->name;
+}
+
+static struct gtag *find_tag(struct graph *g, uint32_t node, uint32_t set, uint32_t name, int64_t value)
+{
+	uint64_t h = hash_u64(name, hash_u64((uint64_t)node << 32 | set, HASH_SEED));
+	struct tag_probe pr = { g, node, set, name };
+	uint32_t id = htab_find(&g->tag_index, h, tag_eq, &pr);
+	if (id == UINT32_MAX) {
+		GROW(g->tag, g->cap_tag, g->n_tag + 1);
+		id = (uint32_t)g->n_tag++;
+		g->tag[id] = (struct gtag){ node, set, name, value, 0, 0, 0, 0 };
+		htab_insert(&g->tag_index, h, id);
+	}
+	return &g->tag[id];
+}
+
+static void bump(struct gtag *t, int64_t w, int64_t dw, bool flat)
+{
+	if (flat) {
+		t->flat += w;
+		t->flat_div += dw;
+	} else {
+		t->cum += w;
+		t->cum_div += dw;
+	}
+}
+
+/* add_tags is the tag half of pprof's Node.addSample. */
+static void add_tags(struct graph *g, uint32_t node, size_t s, int64_t w, int64_t dw, bool flat)
+{
+	uint32_t set = g->sample_set[s];
+	if (set != 0)
+		bump(find_tag(g, node, set, NO_INDEX, 0), w, dw, flat);
+	for (size_t k = g->sample_num_off[s]; k < g->sample_num_off[s + 1]; k++)
+		bump(find_tag(g, node, set, g->sample_num[k].name, g->sample_num[k].value), w, dw, flat);
+}
+
+static void reset_tags(struct graph *g)
+{
+	if (!g->o.tags)
+		return;
+	if (!g->sample_set)
+		prepare_tags(g);
+	g->n_tag = 0;
+	htab_free(&g->tag_index);
+	htab_init(&g->tag_index, 64);
+}
+
+/* index_tags groups the tags by node (a counting sort). */
+static void index_tags(struct graph *g)
+{
+	if (!g->o.tags)
+		return;
+	free(g->node_tag_off);
+	free(g->node_tags);
+	g->node_tag_off = xcalloc(g->n_node + 1, sizeof *g->node_tag_off);
+	g->node_tags = xmalloc((g->n_tag + 1) * sizeof *g->node_tags);
+	for (size_t i = 0; i < g->n_tag; i++)
+		g->node_tag_off[g->tag[i].node + 1]++;
+	for (size_t i = 0; i < g->n_node; i++)
+		g->node_tag_off[i + 1] += g->node_tag_off[i];
+	uint32_t *fill = xmalloc((g->n_node + 1) * sizeof *fill);
+	memcpy(fill, g->node_tag_off, (g->n_node + 1) * sizeof *fill);
+	for (size_t i = 0; i < g->n_tag; i++)
+		g->node_tags[fill[g->tag[i].node]++] = (uint32_t)i;
+	free(fill);
+}
+
+/* pprof's countTags: tags with a flat weight, an estimate of the nodelets a node gets. */
+static size_t count_tags(const struct graph *g, uint32_t n)
+{
+	if (!g->o.tags)
+		return 0;
+	size_t count = 0;
+	for (uint32_t i = g->node_tag_off[n]; i < g->node_tag_off[n + 1]; i++) {
+		const struct gtag *t = &g->tag[g->node_tags[i]];
+		count += t->flat != 0 && tag_kept(g, t);
+	}
+	return count;
+}
+
+size_t graph_top_count(const struct graph *g, size_t max, bool visual)
+{
+	if (max > 0 && visual) {
+		size_t count = 0;
+		for (size_t i = 0; i < g->n; i++) {
+			size_t tags = count_tags(g, g->list[i]);
+			count += (tags < 4 ? tags : 4) + 1;
+			if (count >= max) {
+				max = i + 1;
+				break;
+			}
+		}
+	}
+	return max > g->n ? g->n : max;
+}
+
 struct graph *graph_nodes(const struct profile *p, const struct graph_options *o)
 {
 	struct graph *g = xcalloc(1, sizeof *g);
@@ -298,6 +504,13 @@ void graph_free(struct graph *g)
 	free(g->edge);
 	et_free(g->edges);
 	free(g->edges);
+	free(g->tag);
+	htab_free(&g->tag_index);
+	free(g->node_tag_off);
+	free(g->node_tags);
+	strings_free(&g->label_set);
+	strings_free(&g->tag_name);
+	graph_free(g->base);
 	arena_free(g->arena);
 	free(g);
 }
@@ -348,6 +561,8 @@ void graph_build(struct graph *g, const bool *kept)
 	g->n_edge = 0;
 	et_free(g->edges);
 	et_init(g->edges, 1024);
+	reset_tags(g);
+	bool tags = g->o.tags;
 
 	uint32_t *frame = g->frame_node;
 	uint32_t *masked = NULL;
@@ -385,6 +600,8 @@ void graph_build(struct graph *g, const bool *kept)
 					node_seen[n] = stamp;
 					g->node[n].cum += w;
 					g->node[n].cum_div += dw;
+					if (tags)
+						add_tags(g, n, s, w, dw, false);
 				}
 				if (parent != NO_INDEX && n != parent) {
 					uint32_t e = et_get(g->edges, (uint64_t)parent << 32 | n);
@@ -414,12 +631,15 @@ void graph_build(struct graph *g, const bool *kept)
 		if (parent != NO_INDEX && !residual) {
 			g->node[parent].flat += w;
 			g->node[parent].flat_div += dw;
+			if (tags)
+				add_tags(g, parent, s, w, dw, true);
 		}
 	}
 	free(node_seen);
 	free(edge_seen);
 	free(masked);
 	link_edges(g);
+	index_tags(g);
 
 	free(g->list);
 	g->list = xmalloc((g->n_node + 1) * sizeof *g->list);
@@ -483,9 +703,18 @@ static const char *sortkey(struct graph *g, uint32_t id)
 	return n->sortkey;
 }
 
+/* Go's abs of int64: wraps, so the smallest int64 stays negative. */
 static int64_t abs64(int64_t v)
 {
-	return v < 0 ? -v : v;
+	return v < 0 ? (int64_t)(0 - (uint64_t)v) : v;
+}
+
+/* Go's int64(f) on amd64: NaN and out-of-range values become the smallest int64. */
+static int64_t go_int64(double f)
+{
+	if (isnan(f) || f >= 9223372036854775808.0 || f < -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)f;
 }
 
 static int cmp_names(struct graph *g, uint32_t x, uint32_t y)
@@ -566,7 +795,8 @@ static int64_t entropy_score(const struct graph *g, const struct gnode *n)
 		score++;
 	else
 		score += edge_entropy(g, n->out, n->n_out, n->flat);
-	return (int64_t)(score * (double)n->cum) + n->flat;
+	/* a negative total (diffs) makes the entropy NaN; Go's conversion and wrapping add are kept */
+	return (int64_t)((uint64_t)go_int64(score * (double)n->cum) + (uint64_t)n->flat);
 }
 
 void graph_sort(struct graph *g, enum node_order order)
@@ -702,4 +932,263 @@ void graph_remove_redundant_edges(struct graph *g)
 	}
 	free(seen);
 	free(queue);
+}
+
+size_t graph_all_edges(struct graph *g, uint32_t **out)
+{
+	size_t n = 0, cap = 0;
+	uint32_t *list = NULL;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct gnode *nd = &g->node[g->list[i]];
+		for (uint32_t j = 0; j < nd->n_out; j++) {
+			if (g->edge[nd->out[j]].removed)
+				continue;
+			GROW(list, cap, n + 1);
+			list[n++] = nd->out[j];
+		}
+	}
+	graph_sort_edge_list(g, list, n);
+	*out = list;
+	return n;
+}
+
+void graph_sort_edge_list(struct graph *g, uint32_t *edges, size_t n)
+{
+	sort_u32(edges, n, cmp_edges, g);
+}
+
+/* ---- the call tree ---- */
+
+struct tree_builder {
+	struct graph *g;
+	struct edge_table index; /* (parent + 1) << 32 | line node → tree node */
+	size_t cap;
+};
+
+/*
+ * tree_node finds or makes the child of parent for a location line. Its
+ * function is the child of the same parent for the function's line, as
+ * pprof makes it in the same per-parent map.
+ */
+static uint32_t tree_node(struct tree_builder *t, uint32_t parent, uint32_t line)
+{
+	struct graph *g = t->g;
+	uint64_t key = (uint64_t)(uint32_t)(parent + 1) << 32 | line;
+	uint32_t id = et_get(&t->index, key);
+	if (id != UINT32_MAX)
+		return id;
+	if ((t->index.n + 1) * 2 > t->index.cap)
+		et_grow(&t->index);
+	GROW(g->node, t->cap, g->n_node + 1);
+	id = (uint32_t)g->n_node++;
+	memset(&g->node[id], 0, sizeof g->node[id]);
+	g->node[id].info = g->base->node[line].info;
+	et_put(&t->index, key, id);
+	uint32_t f = g->base->node[line].function;
+	uint32_t fid = f == line ? id : tree_node(t, parent, f);
+	g->node[id].function = fid;
+	return id;
+}
+
+static uint32_t edge_between(struct graph *g, uint32_t src, uint32_t dest)
+{
+	uint32_t e = et_get(g->edges, (uint64_t)src << 32 | dest);
+	return e != UINT32_MAX ? e : add_edge(g, src, dest);
+}
+
+static void tree_add_sample(struct tree_builder *t, size_t s)
+{
+	struct graph *g = t->g;
+	const struct graph *b = g->base;
+	const struct sample *sm = &g->p->sample[s];
+	int vi = g->o.value_index, mi = g->o.mean_index;
+	int64_t w = sm->value[vi], dw = mi >= 0 ? sm->value[mi] : 0;
+	if (w == 0 && dw == 0)
+		return;
+	uint32_t parent = NO_INDEX;
+	for (uint32_t i = sm->n_loc; i-- > 0;) {
+		uint32_t loc = sm->loc[i];
+		const uint32_t *fn = b->frame_node + b->loc_frame[loc];
+		uint32_t nf = (uint32_t)(b->loc_frame[loc + 1] - b->loc_frame[loc]);
+		for (uint32_t ni = nf; ni-- > 0;) {
+			uint32_t n = tree_node(t, parent, fn[ni]);
+			g->node[n].cum += w;
+			g->node[n].cum_div += dw;
+			if (g->o.tags)
+				add_tags(g, n, s, w, dw, false);
+			if (parent != NO_INDEX) {
+				uint32_t eid = edge_between(g, parent, n);
+				struct gedge *e = &g->edge[eid];
+				e->weight += w;
+				e->weight_div += dw;
+				if (ni == nf - 1)
+					e->inline_ = false;
+			}
+			parent = n;
+		}
+	}
+	if (parent != NO_INDEX) {
+		g->node[parent].flat += w;
+		g->node[parent].flat_div += dw;
+		if (g->o.tags)
+			add_tags(g, parent, s, w, dw, true);
+	}
+}
+
+struct graph *graph_tree_new(const struct profile *p, const struct graph_options *o)
+{
+	struct graph_options bo = *o;
+	bo.tags = false;
+	struct graph *g = xcalloc(1, sizeof *g);
+	g->p = p;
+	g->o = *o;
+	g->arena = arena_new();
+	g->edges = xcalloc(1, sizeof *g->edges);
+	et_init(g->edges, 1024);
+	g->base = graph_nodes(p, &bo);
+	reset_tags(g);
+	struct tree_builder t = { g, { 0 }, 0 };
+	et_init(&t.index, 1024);
+	for (size_t s = 0; s < p->n_sample; s++)
+		tree_add_sample(&t, s);
+	et_free(&t.index);
+	link_edges(g);
+	index_tags(g);
+	g->list = xmalloc((g->n_node + 1) * sizeof *g->list);
+	for (size_t i = 0; i < g->n_node; i++) {
+		const struct gnode *n = &g->node[i];
+		if ((n->cum == 0 && n->flat == 0) || (g->o.drop_negative && is_negative(n)))
+			continue;
+		g->list[g->n++] = (uint32_t)i;
+	}
+	return g;
+}
+
+/* The live in-edge of a tree node, or NO_INDEX for a root. */
+static uint32_t tree_parent_edge(const struct graph *g, const struct gnode *n)
+{
+	for (uint32_t j = 0; j < n->n_in; j++)
+		if (!g->edge[n->in[j]].removed)
+			return n->in[j];
+	return NO_INDEX;
+}
+
+void graph_trim_tree(struct graph *g, const bool *kept)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		uint32_t id = g->list[i];
+		if (kept[id]) {
+			g->list[k++] = id;
+			continue;
+		}
+		uint32_t pe = tree_parent_edge(g, &g->node[id]);
+		if (pe == NO_INDEX) {
+			/* a dropped root: its children become roots */
+			const struct gnode *cur = &g->node[id];
+			for (uint32_t j = 0; j < cur->n_out; j++)
+				g->edge[cur->out[j]].removed = true;
+			continue;
+		}
+		uint32_t parent = g->edge[pe].src;
+		bool inl = g->edge[pe].inline_;
+		g->edge[pe].removed = true;
+		for (uint32_t j = 0; j < g->node[id].n_out; j++) {
+			uint32_t e = g->node[id].out[j];
+			struct gedge *ed = &g->edge[e];
+			if (ed->removed)
+				continue;
+			ed->src = parent;
+			ed->residual = true;
+			ed->inline_ = inl && ed->inline_;
+			struct gnode *pn = &g->node[parent];
+			push(&pn->out, &pn->n_out, &pn->cap_out, e);
+		}
+	}
+	g->n = k;
+	graph_remove_redundant_edges(g);
+}
+
+/* ---- shortened names ---- */
+
+struct shortener {
+	pcre2_code *version;
+	pcre2_code *lang[3]; /* Go, Java, C++ */
+	pcre2_match_data *md;
+};
+
+static pcre2_code *compile_pattern(const char *pattern)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	uint32_t flags = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, flags, &errcode, &erroff, NULL);
+	if (!c)
+		die_oom(); /* the patterns are constant: only memory can fail */
+	pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+	return c;
+}
+
+struct shortener *shortener_new(void)
+{
+	struct shortener *s = xcalloc(1, sizeof *s);
+	s->version = compile_pattern("^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$");
+	s->lang[0] = compile_pattern("^(?:[\\w\\-\\.]+\\/)+([^.]+\\..+)");
+	s->lang[1] = compile_pattern("^(?:[a-z]\\w*\\.)*([A-Z][\\w\\$]*\\.(?:<init>|[a-z][\\w\\$]*(?:\\$\\d+)?))(?:(?:\\()|$)");
+	s->lang[2] = compile_pattern("^(?:[_a-zA-Z]\\w*::)+(_*[A-Z]\\w*::~?[_a-zA-Z]\\w*(?:<.*>)?)");
+	s->md = pcre2_match_data_create(4, NULL);
+	if (!s->md)
+		die_oom();
+	return s;
+}
+
+void shortener_free(struct shortener *s)
+{
+	if (!s)
+		return;
+	pcre2_code_free(s->version);
+	for (int i = 0; i < 3; i++)
+		pcre2_code_free(s->lang[i]);
+	pcre2_match_data_free(s->md);
+	free(s);
+}
+
+/* match runs re on str; the ovector of s->md then holds its groups. */
+static PCRE2_SIZE *match(struct shortener *s, pcre2_code *re, const char *str, size_t len)
+{
+	if (pcre2_match(re, (PCRE2_SPTR)str, len, 0, 0, s->md, NULL) < 0)
+		return NULL;
+	return pcre2_get_ovector_pointer(s->md);
+}
+
+static void add_group(struct strbuf *out, const char *str, const PCRE2_SIZE *ov, int g)
+{
+	if (ov[2 * g] != PCRE2_UNSET)
+		sb_addn(out, str + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+}
+
+void shorten_name(struct shortener *s, const char *name, struct strbuf *out)
+{
+	static const char anon[] = "(anonymous namespace)::";
+	if (str_has_prefix(name, anon))
+		name += sizeof anon - 1;
+	struct strbuf f = STRBUF_INIT;
+	size_t len = strlen(name);
+	const PCRE2_SIZE *ov = match(s, s->version, name, len);
+	if (ov) {
+		add_group(&f, name, ov, 1);
+		add_group(&f, name, ov, 2);
+	} else {
+		sb_addn(&f, name, len);
+	}
+	const char *fs = sb_cstr(&f);
+	sb_reset(out);
+	for (int i = 0; i < 3; i++)
+		if ((ov = match(s, s->lang[i], fs, f.len))) {
+			add_group(out, fs, ov, 1);
+			sb_free(&f);
+			return;
+		}
+	sb_adds(out, fs);
+	sb_free(&f);
 }

@@ -401,6 +401,8 @@ static int generate(struct report *r, FILE *out, char *err, size_t errsize)
 		return report_raw(r, out);
 	case FMT_TREE:
 		return report_tree(r, out, err, errsize);
+	case FMT_DOT:
+		return report_dot(r, out);
 	default:
 		snprintf(err, errsize, "this output format is not supported yet");
 		return -1;
@@ -610,10 +612,15 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 		.drop_negative = r->o.drop_negative,
 		.trim_path = r->o.trim_path,
 		.source_path = r->o.source_path,
+		.tags = r->format == FMT_DOT,
+		.bytes_unit = report_label_unit(r, "bytes"),
+		.tag_unit = r->output_unit,
 	};
 	bool visual = r->format == FMT_DOT;
+	/* pprof honours call_tree only for the call graph outputs */
+	bool tree = r->o.call_tree && (r->format == FMT_DOT || r->format == FMT_CALLGRIND);
 	enum node_order order = visual ? ORDER_ENTROPY : !strcmp(r->o.sort, "cum") ? ORDER_CUM : ORDER_FLAT;
-	struct graph *g = graph_new(r->p, &go);
+	struct graph *g = tree ? graph_tree_new(r->p, &go) : graph_new(r->p, &go);
 	memset(t, 0, sizeof *t);
 	int64_t total = graph_flat_sum(g);
 	int64_t node_cutoff = abs64((int64_t)((double)total * r->o.nodefraction));
@@ -623,21 +630,26 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 		size_t n = graph_keep_by_cum(g, node_cutoff, kept);
 		if (n != g->n) {
 			t->dropped_nodes = g->n - n;
-			graph_build(g, kept);
+			if (tree)
+				graph_trim_tree(g, kept);
+			else
+				graph_build(g, kept);
 		}
 	}
+	g->tag_cutoff = node_cutoff;
 	t->orig_count = g->n;
 	graph_sort(g, order);
 	if (r->o.nodecount > 0) {
 		graph_trim_edges(g, edge_cutoff);
-		size_t max = (size_t)r->o.nodecount;
-		if (max > g->n)
-			max = g->n;
+		size_t max = graph_top_count(g, (size_t)r->o.nodecount, visual);
 		if (max != g->n) {
 			memset(kept, 0, g->n_node * sizeof *kept);
 			for (size_t i = 0; i < max; i++)
 				kept[g->list[i]] = true;
-			graph_build(g, kept);
+			if (tree)
+				graph_trim_tree(g, kept);
+			else
+				graph_build(g, kept);
 			graph_sort(g, order);
 		}
 	}
