@@ -403,6 +403,8 @@ static int generate(struct report *r, FILE *out, char *err, size_t errsize)
 		return report_tree(r, out, err, errsize);
 	case FMT_DOT:
 		return report_dot(r, out);
+	case FMT_CALLGRIND:
+		return report_callgrind(r, out);
 	default:
 		snprintf(err, errsize, "this output format is not supported yet");
 		return -1;

@@ -84,5 +84,6 @@ int report_comments(struct report *r, FILE *out);
 int report_raw(struct report *r, FILE *out);
 int report_tree(struct report *r, FILE *out, char *err, size_t errsize);
 int report_dot(struct report *r, FILE *out);
+int report_callgrind(struct report *r, FILE *out);
 
 #endif
