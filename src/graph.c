@@ -318,12 +318,75 @@ static uint32_t sample_label_set(struct graph *g, const struct sample *sm, struc
 	return n ? strings_intern(&g->label_set, g->arena, sb_cstr(b)) : 0;
 }
 
+/*
+ * tag_table: (node, label set, name) → tag, with the keys in the slots so
+ * that a lookup touches one cache line; it runs for every frame of every
+ * labelled sample.
+ */
+struct tag_slot {
+	uint32_t node, set, name, id; /* id UINT32_MAX: empty */
+};
+
+struct tag_table {
+	struct tag_slot *slot;
+	size_t cap, n;
+};
+
+static size_t tag_slot_of(uint32_t node, uint32_t set, uint32_t name, size_t mask)
+{
+	return (size_t)hash_u64(name, hash_u64((uint64_t)node << 32 | set, HASH_SEED)) & mask;
+}
+
+static void tag_table_init(struct tag_table *t, size_t cap)
+{
+	t->cap = cap;
+	t->n = 0;
+	t->slot = xmalloc(cap * sizeof *t->slot);
+	memset(t->slot, 0xff, cap * sizeof *t->slot);
+}
+
+static void tag_table_put(struct tag_table *t, struct tag_slot s)
+{
+	size_t mask = t->cap - 1, i = tag_slot_of(s.node, s.set, s.name, mask);
+	while (t->slot[i].id != UINT32_MAX)
+		i = (i + 1) & mask;
+	t->slot[i] = s;
+	t->n++;
+}
+
+static struct gtag *find_tag(struct graph *g, uint32_t node, uint32_t set, uint32_t name, int64_t value)
+{
+	struct tag_table *t = g->tag_index;
+	size_t mask = t->cap - 1, i = tag_slot_of(node, set, name, mask);
+	for (;; i = (i + 1) & mask) {
+		const struct tag_slot *sl = &t->slot[i];
+		if (sl->id == UINT32_MAX)
+			break;
+		if (sl->node == node && sl->set == set && sl->name == name)
+			return &g->tag[sl->id];
+	}
+	if ((t->n + 1) * 2 > t->cap) {
+		struct tag_table old = *t;
+		tag_table_init(t, old.cap * 2);
+		for (size_t k = 0; k < old.cap; k++)
+			if (old.slot[k].id != UINT32_MAX)
+				tag_table_put(t, old.slot[k]);
+		free(old.slot);
+	}
+	GROW(g->tag, g->cap_tag, g->n_tag + 1);
+	uint32_t id = (uint32_t)g->n_tag++;
+	g->tag[id] = (struct gtag){ node, set, name, value, 0, 0, 0, 0 };
+	tag_table_put(t, (struct tag_slot){ node, set, name, id });
+	return &g->tag[id];
+}
+
 /* Each sample's label set and numeric tags, worked out once for every rebuild. */
 static void prepare_tags(struct graph *g)
 {
 	const struct profile *p = g->p;
 	strings_intern(&g->label_set, g->arena, "");
-	htab_init(&g->tag_index, 64);
+	g->tag_index = xcalloc(1, sizeof *g->tag_index);
+	tag_table_init(g->tag_index, 64);
 	g->sample_set = arena_array(g->arena, p->n_sample + 1, sizeof *g->sample_set);
 	g->sample_num_off = arena_array(g->arena, p->n_sample + 1, sizeof *g->sample_num_off);
 	size_t nnum = 0;
@@ -351,32 +414,6 @@ static void prepare_tags(struct graph *g)
 	}
 	g->sample_num_off[p->n_sample] = k;
 	sb_free(&b);
-}
-
-struct tag_probe {
-	const struct graph *g;
-	uint32_t node, set, name;
-};
-
-static bool tag_eq(const void *ctx, uint32_t v)
-{
-	const struct tag_probe *pr = ctx;
-	const struct gtag *t = &pr->g->tag[v];
-	return t->node == pr->node && t->set == pr->set && t->name == pr->name;
-}
-
-static struct gtag *find_tag(struct graph *g, uint32_t node, uint32_t set, uint32_t name, int64_t value)
-{
-	uint64_t h = hash_u64(name, hash_u64((uint64_t)node << 32 | set, HASH_SEED));
-	struct tag_probe pr = { g, node, set, name };
-	uint32_t id = htab_find(&g->tag_index, h, tag_eq, &pr);
-	if (id == UINT32_MAX) {
-		GROW(g->tag, g->cap_tag, g->n_tag + 1);
-		id = (uint32_t)g->n_tag++;
-		g->tag[id] = (struct gtag){ node, set, name, value, 0, 0, 0, 0 };
-		htab_insert(&g->tag_index, h, id);
-	}
-	return &g->tag[id];
 }
 
 static void bump(struct gtag *t, int64_t w, int64_t dw, bool flat)
@@ -407,8 +444,9 @@ static void reset_tags(struct graph *g)
 	if (!g->sample_set)
 		prepare_tags(g);
 	g->n_tag = 0;
-	htab_free(&g->tag_index);
-	htab_init(&g->tag_index, 64);
+	size_t cap = g->tag_index->cap;
+	free(g->tag_index->slot);
+	tag_table_init(g->tag_index, cap);
 }
 
 /* index_tags groups the tags by node (a counting sort). */
@@ -431,6 +469,71 @@ static void index_tags(struct graph *g)
 	free(fill);
 }
 
+/*
+ * collect_tags gathers the tags of the nodes with want[n], walking the
+ * samples as graph_build did (same kept nodes, same residual rule) but
+ * only those with labels: most samples have none, and the hash lookups
+ * per frame would otherwise double the cost of a large graph.
+ */
+static void collect_tags(struct graph *g, const bool *want)
+{
+	const struct profile *p = g->p;
+	reset_tags(g);
+	uint32_t *seen = xcalloc(g->n_node + 1, sizeof *seen);
+	uint32_t stamp = 0;
+	int vi = g->o.value_index, mi = g->o.mean_index;
+	for (size_t s = 0; s < p->n_sample; s++) {
+		if (g->sample_set[s] == 0 && g->sample_num_off[s] == g->sample_num_off[s + 1])
+			continue;
+		const struct sample *sm = &p->sample[s];
+		int64_t w = sm->value[vi], dw = mi >= 0 ? sm->value[mi] : 0;
+		if (w == 0 && dw == 0)
+			continue;
+		stamp++;
+		uint32_t leaf = NO_INDEX;
+		bool residual = false;
+		for (uint32_t i = sm->n_loc; i-- > 0;) {
+			uint32_t loc = sm->loc[i];
+			for (size_t f = g->loc_frame[loc + 1]; f-- > g->loc_frame[loc];) {
+				uint32_t n = g->frame_node[f];
+				if (g->kept && !g->kept[n]) {
+					residual = true;
+					continue;
+				}
+				if (seen[n] != stamp) {
+					seen[n] = stamp;
+					if (want[n])
+						add_tags(g, n, s, w, dw, false);
+				}
+				leaf = n;
+				residual = false;
+			}
+		}
+		if (leaf != NO_INDEX && !residual && want[leaf])
+			add_tags(g, leaf, s, w, dw, true);
+	}
+	free(seen);
+	index_tags(g);
+}
+
+/* ensure_tags makes sure the first upto listed nodes have their tags. */
+static void ensure_tags(struct graph *g, size_t upto)
+{
+	if (!g->o.tags || g->tags_upto >= upto)
+		return;
+	bool *want = xcalloc(g->n_node + 1, sizeof *want);
+	for (size_t i = 0; i < upto && i < g->n; i++)
+		want[g->list[i]] = true;
+	collect_tags(g, want);
+	free(want);
+	g->tags_upto = upto;
+}
+
+void graph_ensure_tags(struct graph *g)
+{
+	ensure_tags(g, g->n);
+}
+
 /* pprof's countTags: tags with a flat weight, an estimate of the nodelets a node gets. */
 static size_t count_tags(const struct graph *g, uint32_t n)
 {
@@ -444,9 +547,11 @@ static size_t count_tags(const struct graph *g, uint32_t n)
 	return count;
 }
 
-size_t graph_top_count(const struct graph *g, size_t max, bool visual)
+size_t graph_top_count(struct graph *g, size_t max, bool visual)
 {
 	if (max > 0 && visual) {
+		/* only the first max nodes can be counted: each counts at least one */
+		ensure_tags(g, max);
 		size_t count = 0;
 		for (size_t i = 0; i < g->n; i++) {
 			size_t tags = count_tags(g, g->list[i]);
@@ -505,9 +610,12 @@ void graph_free(struct graph *g)
 	et_free(g->edges);
 	free(g->edges);
 	free(g->tag);
-	htab_free(&g->tag_index);
+	if (g->tag_index)
+		free(g->tag_index->slot);
+	free(g->tag_index);
 	free(g->node_tag_off);
 	free(g->node_tags);
+	free(g->kept);
 	strings_free(&g->label_set);
 	strings_free(&g->tag_name);
 	graph_free(g->base);
@@ -550,19 +658,46 @@ static bool is_negative(const struct gnode *n)
 	return n->flat < 0 || (n->flat == 0 && n->cum < 0);
 }
 
-void graph_build(struct graph *g, const bool *kept)
+/* A node's sums while building: kept apart from struct gnode so the hot loop touches less memory. */
+struct acc {
+	int64_t cum, cum_div, flat, flat_div;
+	uint32_t seen; /* the last sample that added to cum */
+};
+
+static uint32_t edge_for(struct graph *g, uint32_t parent, uint32_t n, uint32_t **seen, size_t *cap_seen)
+{
+	uint32_t e = et_get(g->edges, (uint64_t)parent << 32 | n);
+	if (e == UINT32_MAX) {
+		e = add_edge(g, parent, n);
+		if (g->n_edge > *cap_seen) {
+			size_t old = *cap_seen;
+			GROW(*seen, *cap_seen, g->n_edge);
+			memset(*seen + old, 0, (*cap_seen - old) * sizeof **seen);
+		}
+	}
+	return e;
+}
+
+/*
+ * build accumulates the samples into the nodes (and the edges, if edges)
+ * as pprof's newGraph does: cum once per node per sample, flat to the leaf
+ * unless the leaf was dropped, and an edge per distinct pair of kept nodes
+ * adjacent in a sample, residual when dropped nodes lay between them.
+ */
+static void build(struct graph *g, const bool *kept, bool edges)
 {
 	const struct profile *p = g->p;
 	free_adjacency(g);
-	for (size_t i = 0; i < g->n_node; i++) {
-		struct gnode *n = &g->node[i];
-		n->flat = n->flat_div = n->cum = n->cum_div = 0;
-	}
 	g->n_edge = 0;
 	et_free(g->edges);
 	et_init(g->edges, 1024);
-	reset_tags(g);
-	bool tags = g->o.tags;
+	g->tags_upto = 0;
+	free(g->kept);
+	g->kept = NULL;
+	if (kept) {
+		g->kept = xmalloc((g->n_node + 1) * sizeof *g->kept);
+		memcpy(g->kept, kept, g->n_node * sizeof *g->kept);
+	}
 
 	uint32_t *frame = g->frame_node;
 	uint32_t *masked = NULL;
@@ -573,7 +708,7 @@ void graph_build(struct graph *g, const bool *kept)
 			masked[i] = kept[frame[i]] ? frame[i] : NO_INDEX;
 		frame = masked;
 	}
-	uint32_t *node_seen = xcalloc(g->n_node + 1, sizeof *node_seen);
+	struct acc *acc = xcalloc(g->n_node + 1, sizeof *acc);
 	uint32_t *edge_seen = NULL;
 	size_t cap_seen = 0;
 	int vi = g->o.value_index, mi = g->o.mean_index;
@@ -596,23 +731,13 @@ void graph_build(struct graph *g, const bool *kept)
 					residual = true;
 					continue;
 				}
-				if (node_seen[n] != stamp) {
-					node_seen[n] = stamp;
-					g->node[n].cum += w;
-					g->node[n].cum_div += dw;
-					if (tags)
-						add_tags(g, n, s, w, dw, false);
+				if (acc[n].seen != stamp) {
+					acc[n].seen = stamp;
+					acc[n].cum += w;
+					acc[n].cum_div += dw;
 				}
-				if (parent != NO_INDEX && n != parent) {
-					uint32_t e = et_get(g->edges, (uint64_t)parent << 32 | n);
-					if (e == UINT32_MAX) {
-						e = add_edge(g, parent, n);
-						if (g->n_edge > cap_seen) {
-							size_t old = cap_seen;
-							GROW(edge_seen, cap_seen, g->n_edge);
-							memset(edge_seen + old, 0, (cap_seen - old) * sizeof *edge_seen);
-						}
-					}
+				if (edges && parent != NO_INDEX && n != parent) {
+					uint32_t e = edge_for(g, parent, n, &edge_seen, &cap_seen);
 					if (edge_seen[e] != stamp) {
 						edge_seen[e] = stamp;
 						struct gedge *ed = &g->edge[e];
@@ -629,17 +754,21 @@ void graph_build(struct graph *g, const bool *kept)
 			}
 		}
 		if (parent != NO_INDEX && !residual) {
-			g->node[parent].flat += w;
-			g->node[parent].flat_div += dw;
-			if (tags)
-				add_tags(g, parent, s, w, dw, true);
+			acc[parent].flat += w;
+			acc[parent].flat_div += dw;
 		}
 	}
-	free(node_seen);
+	for (size_t i = 0; i < g->n_node; i++) {
+		struct gnode *n = &g->node[i];
+		n->cum = acc[i].cum;
+		n->cum_div = acc[i].cum_div;
+		n->flat = acc[i].flat;
+		n->flat_div = acc[i].flat_div;
+	}
+	free(acc);
 	free(edge_seen);
 	free(masked);
 	link_edges(g);
-	index_tags(g);
 
 	free(g->list);
 	g->list = xmalloc((g->n_node + 1) * sizeof *g->list);
@@ -654,6 +783,16 @@ void graph_build(struct graph *g, const bool *kept)
 			continue;
 		g->list[g->n++] = (uint32_t)i;
 	}
+}
+
+void graph_build(struct graph *g, const bool *kept)
+{
+	build(g, kept, true);
+}
+
+void graph_build_values(struct graph *g)
+{
+	build(g, NULL, false);
 }
 
 /* ---- names and ordering ---- */
@@ -802,6 +941,8 @@ static int64_t entropy_score(const struct graph *g, const struct gnode *n)
 void graph_sort(struct graph *g, enum node_order order)
 {
 	struct sort_ctx c = { g, NULL };
+	if (g->tags_upto < g->n)
+		g->tags_upto = 0; /* the nodes with tags may no longer be first */
 	if (order == ORDER_FLAT) {
 		sort_u32(g->list, g->n, cmp_flat, &c);
 		return;
@@ -1054,6 +1195,7 @@ struct graph *graph_tree_new(const struct profile *p, const struct graph_options
 	et_free(&t.index);
 	link_edges(g);
 	index_tags(g);
+	g->tags_upto = SIZE_MAX; /* a tree is trimmed, never rebuilt: its tags stay valid */
 	g->list = xmalloc((g->n_node + 1) * sizeof *g->list);
 	for (size_t i = 0; i < g->n_node; i++) {
 		const struct gnode *n = &g->node[i];

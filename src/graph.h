@@ -13,8 +13,10 @@
  *
  * With o.tags the graph also collects pprof's node tags (the nodelets of a
  * dot graph): per node, one tag per distinct set of string labels and one
- * per numeric "bytes" label value. Only graph outputs need them; collecting
- * them costs a hash lookup per frame of every sample.
+ * per numeric "bytes" label value. Only graph outputs need them; they are
+ * collected lazily, for the nodes that are looked at (graph_top_count,
+ * graph_ensure_tags), since that costs a hash lookup per frame of every
+ * labelled sample.
  */
 #ifndef CPROF_GRAPH_H
 #define CPROF_GRAPH_H
@@ -107,9 +109,11 @@ struct graph {
 	/* tags, with o.tags: each node's are node_tags[node_tag_off[n] .. node_tag_off[n+1]) */
 	struct gtag *tag;
 	size_t n_tag, cap_tag;
-	struct htab tag_index;
+	struct tag_table *tag_index;
 	uint32_t *node_tag_off, *node_tags;
 	int64_t tag_cutoff; /* tags lighter than this in both flat and cum are trimmed */
+	size_t tags_upto;   /* the first tags_upto listed nodes have their tags collected */
+	bool *kept;         /* the nodes graph_build kept, or NULL for all */
 	struct graph_strings label_set, tag_name;
 	uint32_t *sample_set;      /* each sample's label set */
 	size_t *sample_num_off;    /* each sample's numeric tags: sample_num[off[s] .. off[s+1]) */
@@ -123,6 +127,11 @@ void graph_free(struct graph *g);
 
 /* graph_build rebuilds values and edges from the samples, keeping only nodes with kept[i] (NULL: all). */
 void graph_build(struct graph *g, const bool *kept);
+/*
+ * graph_build_values sums the nodes' values over all samples but makes no
+ * edges: enough to find the nodes a cutoff drops before a rebuild.
+ */
+void graph_build_values(struct graph *g);
 
 /* graph_tree_new builds pprof's call tree: a node per call path, in the order first reached. */
 struct graph *graph_tree_new(const struct profile *p, const struct graph_options *o);
@@ -138,7 +147,10 @@ void graph_trim_tree(struct graph *g, const bool *kept);
  * node count of max; visual outputs count each node's tags (up to 4) as
  * nodes too.
  */
-size_t graph_top_count(const struct graph *g, size_t max, bool visual);
+size_t graph_top_count(struct graph *g, size_t max, bool visual);
+
+/* graph_ensure_tags collects the tags of every listed node (with o.tags), if not done yet. */
+void graph_ensure_tags(struct graph *g);
 
 static inline bool tag_kept(const struct graph *g, const struct gtag *t)
 {

@@ -622,7 +622,17 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 	/* pprof honours call_tree only for the call graph outputs */
 	bool tree = r->o.call_tree && (r->format == FMT_DOT || r->format == FMT_CALLGRIND);
 	enum node_order order = visual ? ORDER_ENTROPY : !strcmp(r->o.sort, "cum") ? ORDER_CUM : ORDER_FLAT;
-	struct graph *g = tree ? graph_tree_new(r->p, &go) : graph_new(r->p, &go);
+	struct graph *g;
+	bool built = tree || r->o.nodefraction == 0;
+	if (tree) {
+		g = graph_tree_new(r->p, &go);
+	} else if (built) {
+		g = graph_new(r->p, &go);
+	} else {
+		/* edges are only needed once the nodes below the cutoff are known */
+		g = graph_nodes(r->p, &go);
+		graph_build_values(g);
+	}
 	memset(t, 0, sizeof *t);
 	int64_t total = graph_flat_sum(g);
 	int64_t node_cutoff = abs64((int64_t)((double)total * r->o.nodefraction));
@@ -636,8 +646,11 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 				graph_trim_tree(g, kept);
 			else
 				graph_build(g, kept);
+			built = true;
 		}
 	}
+	if (!built)
+		graph_build(g, NULL);
 	g->tag_cutoff = node_cutoff;
 	t->orig_count = g->n;
 	graph_sort(g, order);

@@ -467,6 +467,7 @@ int report_dot(struct report *r, FILE *out)
 	fprintf(out, "node [style=filled fillcolor=\"#f8f8f8\"]\n");
 	legend(&d, &t);
 	if (g->n > 0) {
+		graph_ensure_tags(g);
 		d.id = xcalloc(g->n_node + 1, sizeof *d.id);
 		d.shortener = shortener_new();
 		bool *nodelets = xcalloc(g->n_node + 1, sizeof *nodelets);
