@@ -386,7 +386,7 @@ static void report_free(struct report *r)
 	free(r->units);
 }
 
-static int generate(struct report *r, FILE *out, char *err, size_t errsize)
+int report_generate(struct report *r, FILE *out, char *err, size_t errsize)
 {
 	switch (r->format) {
 	case FMT_TEXT:
@@ -452,7 +452,7 @@ int report_run(const struct profile *loaded, const struct options *opt, const st
 	r.p = agg;
 
 	/* Every report checks what can fail before it writes its first byte. */
-	rc = generate(&r, out, err, errsize);
+	rc = report_deliver(&r, req, out, warn, err, errsize);
 out:
 	profile_free(agg);
 	profile_free(focused);
