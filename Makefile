@@ -97,12 +97,16 @@ unit: $(UNIT_TESTS)
 conformance: all
 	tests/conformance.sh $(BUILD)/cprof
 
+# Graph images, binary outputs, away-from-terminal files, -web (see the script).
+graphs: all
+	tests/graphs.py $(BUILD)/cprof
+
 # The whole suite, then again under AddressSanitizer and UBSan.
 check: deps
 	$(MAKE) test
 	$(MAKE) SANITIZE=1 test
 
-test: all unit conformance
+test: all unit conformance graphs
 
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
 bench: all
@@ -111,4 +115,4 @@ bench: all
 clean:
 	rm -rf build build-asan cprof
 
-.PHONY: all deps demo check test unit conformance bench clean
+.PHONY: all deps demo check test unit conformance graphs bench clean

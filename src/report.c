@@ -405,6 +405,10 @@ int report_generate(struct report *r, FILE *out, char *err, size_t errsize)
 		return report_dot(r, out);
 	case FMT_CALLGRIND:
 		return report_callgrind(r, out);
+	case FMT_PROTO:
+		return report_proto(r, out, err, errsize);
+	case FMT_TOPPROTO:
+		return report_topproto(r, out, err, errsize);
 	default:
 		snprintf(err, errsize, "this output format is not supported yet");
 		return -1;

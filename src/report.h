@@ -98,5 +98,7 @@ int report_raw(struct report *r, FILE *out);
 int report_tree(struct report *r, FILE *out, char *err, size_t errsize);
 int report_dot(struct report *r, FILE *out);
 int report_callgrind(struct report *r, FILE *out);
+int report_proto(struct report *r, FILE *out, char *err, size_t errsize);
+int report_topproto(struct report *r, FILE *out, char *err, size_t errsize);
 
 #endif
