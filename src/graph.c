@@ -878,7 +878,13 @@ static int cmp_flat(const void *ctx, uint32_t x, uint32_t y)
 	int64_t a = abs64(c->g->node[x].flat), b = abs64(c->g->node[y].flat);
 	if (a != b)
 		return a > b ? -1 : 1;
-	return cmp_names(c->g, x, y);
+	int n = cmp_names(c->g, x, y);
+	if (n)
+		return n;
+	/* the same location on two paths of a call tree */
+	a = abs64(c->g->node[x].cum);
+	b = abs64(c->g->node[y].cum);
+	return a > b ? -1 : a < b;
 }
 
 static int cmp_score(const void *ctx, uint32_t x, uint32_t y)
@@ -887,7 +893,13 @@ static int cmp_score(const void *ctx, uint32_t x, uint32_t y)
 	int64_t a = abs64(c->score[x]), b = abs64(c->score[y]);
 	if (a != b)
 		return a > b ? -1 : 1;
-	return cmp_names(c->g, x, y);
+	int n = cmp_names(c->g, x, y);
+	if (n)
+		return n;
+	/* the same location on two paths of a call tree */
+	a = abs64(c->g->node[x].flat);
+	b = abs64(c->g->node[y].flat);
+	return a > b ? -1 : a < b;
 }
 
 static double edge_entropy(const struct graph *g, const uint32_t *edges, uint32_t n, int64_t self)
