@@ -68,7 +68,6 @@ struct dot {
 	FILE *out;
 	uint32_t *id; /* node → its number in the graph (1-based); 0 when not shown */
 	struct shortener *shortener;
-	struct strbuf buf;
 };
 
 static void value(const struct dot *d, int64_t v, char *buf, size_t size)
@@ -109,14 +108,16 @@ static void legend(struct dot *d, const struct trimmed *t)
 	sb_free(&esc);
 }
 
-/* multiline_name is pprof's multilinePrintableName: a name component per line, short function names. */
-static void multiline_name(struct dot *d, const struct node_info *i, struct strbuf *out)
+/*
+ * dot_name is the function name as a dot label shows it: shortened,
+ * escaped, one line per "::" or "." part, Go's "[...]" kept as "[…]".
+ */
+static void dot_name(struct dot *d, const char *name, struct strbuf *out)
 {
-	struct strbuf name = STRBUF_INIT, esc = STRBUF_INIT;
-	shorten_name(d->shortener, i->name, &name);
-	escape_dot(&esc, sb_cstr(&name));
-	const char *s = sb_cstr(&esc);
-	while (*s) {
+	struct strbuf shortened = STRBUF_INIT, esc = STRBUF_INIT;
+	shorten_name(d->shortener, name, &shortened);
+	escape_dot(&esc, sb_cstr(&shortened));
+	for (const char *s = sb_cstr(&esc); *s;) {
 		if (s[0] == ':' && s[1] == ':') {
 			sb_adds(out, "\\n");
 			s += 2;
@@ -130,36 +131,48 @@ static void multiline_name(struct dot *d, const struct node_info *i, struct strb
 			sb_addc(out, *s++);
 		}
 	}
-	/* the components as pprof's NameComponents lists them, joined by \n */
-	struct strbuf comp = STRBUF_INIT;
-	if (i->address)
-		sb_addf(&comp, "%016" PRIx64, i->address);
-	if (i->name[0])
-		sb_addf(&comp, "%s%s", comp.len ? "\\n" : "", sb_cstr(out));
+	sb_free(&shortened);
+	sb_free(&esc);
+}
+
+/* multiline_name is pprof's multilinePrintableName: the name's components, a line each. */
+static void multiline_name(struct dot *d, const struct node_info *i, struct strbuf *out)
+{
+	const char *sep = "";
+#define NEXT() (sb_adds(out, sep), sep = "\\n")
+	if (i->address) {
+		NEXT();
+		sb_addf(out, "%016" PRIx64, i->address);
+	}
+	if (i->name[0]) {
+		NEXT();
+		dot_name(d, i->name, out);
+	}
 	struct strbuf base = STRBUF_INIT;
 	if (i->file[0])
 		path_base(i->file, &base);
 	if (i->lineno) {
-		sb_addf(&comp, "%s%s:%" PRId64, comp.len ? "\\n" : "", sb_cstr(&base), i->lineno);
+		NEXT();
+		sb_addf(out, "%s:%" PRId64, sb_cstr(&base), i->lineno);
 		if (i->columnno)
-			sb_addf(&comp, ":%" PRId64, i->columnno);
+			sb_addf(out, ":%" PRId64, i->columnno);
 	} else if (i->file[0]) {
-		sb_addf(&comp, "%s%s", comp.len ? "\\n" : "", sb_cstr(&base));
+		NEXT();
+		sb_adds(out, sb_cstr(&base));
 	} else if (i->name[0]) {
 		/* the name alone */
 	} else if (i->objfile[0]) {
 		sb_reset(&base);
 		path_base(i->objfile, &base);
-		sb_addf(&comp, "%s[%s]", comp.len ? "\\n" : "", sb_cstr(&base));
+		NEXT();
+		sb_addf(out, "[%s]", sb_cstr(&base));
 	} else {
-		sb_addf(&comp, "%s<unknown>", comp.len ? "\\n" : "");
+		NEXT();
+		sb_adds(out, "<unknown>");
 	}
-	sb_reset(out);
-	sb_addf(out, "%s\\n", sb_cstr(&comp));
-	sb_free(&comp);
+#undef NEXT
+	sb_adds(out, "\\n");
 	sb_free(&base);
-	sb_free(&name);
-	sb_free(&esc);
 }
 
 static void add_node(struct dot *d, uint32_t n, double max_flat)
@@ -462,7 +475,7 @@ int report_dot(struct report *r, FILE *out)
 	struct trimmed t;
 	report_trimmed_graph(r, &t);
 	struct graph *g = t.g;
-	struct dot d = { r, g, out, NULL, NULL, STRBUF_INIT };
+	struct dot d = { r, g, out, NULL, NULL };
 	fprintf(out, "digraph \"%s\" {\n", r->title && r->title[0] ? r->title : "unnamed");
 	fprintf(out, "node [style=filled fillcolor=\"#f8f8f8\"]\n");
 	legend(&d, &t);
@@ -493,7 +506,6 @@ int report_dot(struct report *r, FILE *out)
 		shortener_free(d.shortener);
 	}
 	fprintf(out, "}\n");
-	sb_free(&d.buf);
 	graph_free(g);
 	return 0;
 }
