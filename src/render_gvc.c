@@ -235,4 +235,11 @@ const char *__lsan_default_suppressions(void)
 	       "leak:libglib-2.0.so\n"
 	       "leak:libcairo.so\n";
 }
+
+/* and not list the suppressions on every image either */
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
 #endif
