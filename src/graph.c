@@ -537,10 +537,14 @@ static void index_tags(struct graph *g)
 }
 
 /*
- * collect_tags gathers the tags of the nodes with want[n], walking the
- * samples as graph_build did (same kept nodes, same residual rule) but
- * only those with labels: most samples have none, and the hash lookups
- * per frame would otherwise double the cost of a large graph.
+ * collect_tags gathers the tags of the nodes with want[n]. A node's tags,
+ * like its values, do not depend on which other nodes a build keeps: a
+ * sample adds to the cum of every node on its stack once, and its flat
+ * goes to its innermost frame or to no one. So tags are gathered from the
+ * whole stacks, once for the nodes a report looks at, and stay valid
+ * through rebuilds. Only samples with tags are walked: most have none,
+ * and a hash lookup per frame would otherwise double the cost of a large
+ * graph.
  */
 static void collect_tags(struct graph *g, const bool *want)
 {
@@ -554,46 +558,48 @@ static void collect_tags(struct graph *g, const bool *want)
 			continue;
 		const struct sample *sm = &p->sample[s];
 		int64_t w = sm->value[vi], dw = mi >= 0 ? sm->value[mi] : 0;
-		if (w == 0 && dw == 0)
+		if ((w == 0 && dw == 0) || sm->n_loc == 0)
 			continue;
 		stamp++;
-		uint32_t leaf = NO_INDEX;
-		bool residual = false;
 		for (uint32_t i = sm->n_loc; i-- > 0;) {
 			uint32_t loc = sm->loc[i];
 			for (size_t f = g->loc_frame[loc + 1]; f-- > g->loc_frame[loc];) {
 				uint32_t n = g->frame_node[f];
-				if (g->kept && !g->kept[n]) {
-					residual = true;
-					continue;
-				}
 				if (seen[n] != stamp) {
 					seen[n] = stamp;
 					if (want[n])
 						add_tags(g, n, s, w, dw, false);
 				}
-				leaf = n;
-				residual = false;
 			}
 		}
-		if (leaf != NO_INDEX && !residual && want[leaf])
+		uint32_t leaf = g->frame_node[g->loc_frame[sm->loc[0]]];
+		if (g->loc_frame[sm->loc[0] + 1] > g->loc_frame[sm->loc[0]] && want[leaf])
 			add_tags(g, leaf, s, w, dw, true);
 	}
 	free(seen);
 	index_tags(g);
+	memcpy(g->tagged, want, g->n_node * sizeof *want);
 }
 
 /* ensure_tags makes sure the first upto listed nodes have their tags. */
 static void ensure_tags(struct graph *g, size_t upto)
 {
-	if (!g->o.tags || g->tags_upto >= upto)
+	if (!g->o.tags)
+		return;
+	if (upto > g->n)
+		upto = g->n;
+	if (!g->tagged)
+		g->tagged = xcalloc(g->n_node + 1, sizeof *g->tagged);
+	size_t i = 0;
+	while (i < upto && g->tagged[g->list[i]])
+		i++;
+	if (i == upto)
 		return;
 	bool *want = xcalloc(g->n_node + 1, sizeof *want);
-	for (size_t i = 0; i < upto && i < g->n; i++)
+	for (i = 0; i < upto; i++)
 		want[g->list[i]] = true;
 	collect_tags(g, want);
 	free(want);
-	g->tags_upto = upto;
 }
 
 void graph_ensure_tags(struct graph *g)
@@ -682,7 +688,7 @@ void graph_free(struct graph *g)
 	free(g->tag_index);
 	free(g->node_tag_off);
 	free(g->node_tags);
-	free(g->kept);
+	free(g->tagged);
 	strings_free(&g->label_set);
 	strings_free(&g->tag_name);
 	graph_free(g->base);
@@ -758,13 +764,6 @@ static void build(struct graph *g, const bool *kept, bool edges)
 	g->n_edge = 0;
 	et_free(g->edges);
 	et_init(g->edges, 1024);
-	g->tags_upto = 0;
-	free(g->kept);
-	g->kept = NULL;
-	if (kept) {
-		g->kept = xmalloc((g->n_node + 1) * sizeof *g->kept);
-		memcpy(g->kept, kept, g->n_node * sizeof *g->kept);
-	}
 
 	uint32_t *frame = g->frame_node;
 	uint32_t *masked = NULL;
@@ -1020,8 +1019,6 @@ static int64_t entropy_score(const struct graph *g, const struct gnode *n)
 void graph_sort(struct graph *g, enum node_order order)
 {
 	struct sort_ctx c = { g, NULL };
-	if (g->tags_upto < g->n)
-		g->tags_upto = 0; /* the nodes with tags may no longer be first */
 	if (order == ORDER_FLAT) {
 		sort_u32(g->list, g->n, cmp_flat, &c);
 		return;
@@ -1274,7 +1271,8 @@ struct graph *graph_tree_new(const struct profile *p, const struct graph_options
 	et_free(&t.index);
 	link_edges(g);
 	index_tags(g);
-	g->tags_upto = SIZE_MAX; /* a tree is trimmed, never rebuilt: its tags stay valid */
+	g->tagged = xmalloc((g->n_node + 1) * sizeof *g->tagged);
+	memset(g->tagged, 1, (g->n_node + 1) * sizeof *g->tagged); /* a tree's tags are gathered as it is made */
 	g->list = xmalloc((g->n_node + 1) * sizeof *g->list);
 	for (size_t i = 0; i < g->n_node; i++) {
 		const struct gnode *n = &g->node[i];

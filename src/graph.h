@@ -112,8 +112,7 @@ struct graph {
 	struct tag_table *tag_index;
 	uint32_t *node_tag_off, *node_tags;
 	int64_t tag_cutoff; /* tags lighter than this in both flat and cum are trimmed */
-	size_t tags_upto;   /* the first tags_upto listed nodes have their tags collected */
-	bool *kept;         /* the nodes graph_build kept, or NULL for all */
+	bool *tagged;       /* the nodes whose tags are collected */
 	struct graph_strings label_set, tag_name;
 	uint32_t *sample_set;      /* each sample's label set */
 	size_t *sample_num_off;    /* each sample's numeric tags: sample_num[off[s] .. off[s+1]) */
