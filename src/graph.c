@@ -774,7 +774,13 @@ static void build(struct graph *g, const bool *kept, bool edges)
 			masked[i] = kept[frame[i]] ? frame[i] : NO_INDEX;
 		frame = masked;
 	}
-	struct acc *acc = xcalloc(g->n_node + 1, sizeof *acc);
+	/*
+	 * A node's values do not depend on which other nodes are kept (cum
+	 * once per sample on the stack, flat only at the innermost frame):
+	 * after a build of all nodes, a rebuild only redoes the edges.
+	 */
+	bool sums = !kept || !g->valued;
+	struct acc *acc = sums ? xcalloc(g->n_node + 1, sizeof *acc) : NULL;
 	uint32_t *edge_seen = NULL;
 	size_t cap_seen = 0;
 	int vi = g->o.value_index, mi = g->o.mean_index;
@@ -797,7 +803,7 @@ static void build(struct graph *g, const bool *kept, bool edges)
 					residual = true;
 					continue;
 				}
-				if (acc[n].seen != stamp) {
+				if (sums && acc[n].seen != stamp) {
 					acc[n].seen = stamp;
 					acc[n].cum += w;
 					acc[n].cum_div += dw;
@@ -819,18 +825,19 @@ static void build(struct graph *g, const bool *kept, bool edges)
 				residual = false;
 			}
 		}
-		if (parent != NO_INDEX && !residual) {
+		if (sums && parent != NO_INDEX && !residual) {
 			acc[parent].flat += w;
 			acc[parent].flat_div += dw;
 		}
 	}
-	for (size_t i = 0; i < g->n_node; i++) {
+	for (size_t i = 0; sums && i < g->n_node; i++) {
 		struct gnode *n = &g->node[i];
 		n->cum = acc[i].cum;
 		n->cum_div = acc[i].cum_div;
 		n->flat = acc[i].flat;
 		n->flat_div = acc[i].flat_div;
 	}
+	g->valued |= !kept;
 	free(acc);
 	free(edge_seen);
 	free(masked);

@@ -113,6 +113,7 @@ struct graph {
 	uint32_t *node_tag_off, *node_tags;
 	int64_t tag_cutoff; /* tags lighter than this in both flat and cum are trimmed */
 	bool *tagged;       /* the nodes whose tags are collected */
+	bool valued;        /* every node's values are summed (a build kept them all) */
 	struct graph_strings label_set, tag_name;
 	uint32_t *sample_set;      /* each sample's label set */
 	size_t *sample_num_off;    /* each sample's numeric tags: sample_num[off[s] .. off[s+1]) */
