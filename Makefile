@@ -9,8 +9,8 @@
 
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
-	tmux time clang libclang-rt-14-dev valgrind
-PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl
+	tmux time clang libclang-rt-14-dev valgrind python3
+PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc
 
 CC ?= gcc
 Q = @
@@ -115,6 +115,10 @@ shell-test: all
 valgrind-test: all
 	tests/valgrind.sh $(BUILD)/cprof
 
+# Graph images, binary outputs, away-from-terminal files, -web (see the script).
+graphs: all
+	tests/graphs.py $(BUILD)/cprof
+
 # The whole suite and a few cases under valgrind, then the suite again
 # under AddressSanitizer and UBSan, failure injection, and a short run of
 # every fuzzer.
@@ -124,7 +128,7 @@ check: deps
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all unit conformance shell-test
+test: all unit conformance shell-test graphs
 
 # ---- fuzzing (libFuzzer) ----
 # Every module but main.c, built with clang and ASan/UBSan into build-fuzz/,
@@ -196,4 +200,4 @@ bench: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all deps demo check test unit conformance shell-test valgrind-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench clean
+.PHONY: all deps demo check test unit conformance shell-test valgrind-test graphs fuzz fuzz-build fuzz-smoke inject-build inject-test bench clean

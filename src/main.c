@@ -48,7 +48,7 @@ static int run_command(struct cli *cli, const struct profile *p, struct strbuf *
 			return 1;
 		}
 	}
-	struct report_request req = { cli->cmd, cli->cmd_arg };
+	struct report_request req = { cli->cmd, cli->cmd_arg, false };
 	char err[1024];
 	int rc = report_run(p, &cli->opt, &req, out, warn, err, sizeof err);
 	print_warnings(warn);

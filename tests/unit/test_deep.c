@@ -50,7 +50,7 @@ static int run(const struct profile *p, const char *cmd, const char *arg)
 	FILE *devnull = fopen("/dev/null", "w");
 	struct options o;
 	options_init(&o);
-	struct report_request req = { command_find(cmd), arg };
+	struct report_request req = { command_find(cmd), arg, false };
 	struct strbuf warn = STRBUF_INIT;
 	char err[512];
 	int rc = report_run(p, &o, &req, devnull, &warn, err, sizeof err);
@@ -70,6 +70,8 @@ int main(void)
 	CHECK(run(p, "peek", "b") == 0);
 	CHECK(run(p, "traces", NULL) == 0);
 	CHECK(run(p, "raw", NULL) == 0);
+	CHECK(run(p, "dot", NULL) == 0);
+	CHECK(run(p, "callgrind", NULL) == 0);
 	/* merging it with itself folds each sample with its copy */
 	struct profile *q = deep_profile();
 	char err[256];
