@@ -5,6 +5,7 @@
 #   make demo       set up, build, and print a top report of a bundled profile
 #   make check      set up, build, and run every test
 #   make bench      compare speed and memory with go tool pprof on ../shared/bench
+#   make install    install cprof, its manual and shell completions under PREFIX
 #   make SANITIZE=1 build with -fsanitize=address,undefined (into build-asan/)
 
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
@@ -197,7 +198,17 @@ inject-test: inject-build
 bench: all
 	tests/bench.sh ./cprof
 
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+install: all
+	install -D -m 755 cprof $(DESTDIR)$(PREFIX)/bin/cprof
+	install -D -m 644 man/cprof.1 $(DESTDIR)$(PREFIX)/share/man/man1/cprof.1
+	install -D -m 644 completions/cprof.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cprof
+	install -D -m 644 completions/_cprof $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_cprof
+	install -D -m 644 completions/cprof.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/cprof.fish
+
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all deps demo check test unit conformance shell-test valgrind-test graphs fuzz fuzz-build fuzz-smoke inject-build inject-test bench clean
+.PHONY: all deps demo check test unit conformance shell-test valgrind-test graphs fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
