@@ -111,6 +111,7 @@ conformance: all
 	tests/conformance.sh $(BUILD)/cprof
 
 shell-test: all
+	tests/shell_pipe.sh $(BUILD)/cprof
 	tests/shell_tmux.sh $(BUILD)/cprof
 
 valgrind-test: all

@@ -137,17 +137,39 @@ static bool is_bool_option(const char *name)
 	return f && (strcmp(f->name, name) != 0 || f->type == OPT_BOOL);
 }
 
-/* assignment handles "name=value" and a bare "name"; false when input is not a setting. */
+/*
+ * assignment handles "name=value", "name value" and a bare "name"; it
+ * returns false when the input is not a setting. pprof itself only takes
+ * "name=value" and bare booleans, answering "did you mean: name=value" to
+ * "name value" and refusing a bare choice such as "lines"; cprof sets
+ * them, as nothing else could be meant.
+ */
 static bool assignment(struct shell *sh, const char *input)
 {
 	const char *eq = strchr(input, '=');
-	char *name = eq ? xstrndup(input, (size_t)(eq - input)) : xstrdup(input);
-	trim(name);
-	if (!option_find(name)) {
+	const char *value_start = eq ? eq + 1 : "";
+	char *name;
+	if (eq) {
+		name = xstrndup(input, (size_t)(eq - input));
+		trim(name);
+	} else {
+		while (isspace((unsigned char)*input))
+			input++;
+		size_t n = strcspn(input, " \t");
+		name = xstrndup(input, n);
+		if (input[n]) {
+			value_start = input + n;
+			eq = value_start; /* a value was given */
+		}
+	}
+	const struct option_field *field = option_find(name);
+	if (!field) {
 		free(name);
 		return false;
 	}
-	char *value = xstrdup(eq ? eq + 1 : "");
+	if (!eq && strcmp(field->name, name) != 0)
+		value_start = "true"; /* a bare choice selects it */
+	char *value = xstrdup(value_start);
 	char *comment = NULL;
 	for (char *c = strstr(value, COMMENT_START); c; c = strstr(c + 1, COMMENT_START))
 		comment = c;
@@ -379,10 +401,7 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 	char *focus = xstrdup(""), *ignore = xstrdup("");
 	const char *arg = NULL;
 	if (!c) {
-		if (option_help(name)[0])
-			say("did you mean: %s=%s", name, nargs ? args[0] : "<val>");
-		else
-			say("unrecognized command: \"%s\"", name);
+		say("unrecognized command: \"%s\"", name);
 		goto out;
 	}
 	size_t i = 0;
