@@ -10,7 +10,7 @@
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
 	tmux python3 time
-PKGS = libprotobuf-c zlib libpcre2-8 readline
+PKGS = libprotobuf-c zlib libpcre2-8 readline libdw libelf
 
 CC ?= gcc
 Q = @
