@@ -107,6 +107,19 @@ check: deps
 
 test: all unit conformance shell-test
 
+# The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
+# byte of the corpus binaries' code; see tests/sym/README.
+$(BUILD)/symdump: tests/sym/symdump.c $(LIB_OBJS) | $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+sym-compare: $(BUILD)/symdump
+	@for b in testdata/conformance/src/native/calc testdata/conformance/src/native/calc-pie \
+		testdata/conformance/src/native/shapes; do \
+		SYMDUMP=$(BUILD)/symdump tests/sym/compare.py $$b || exit 1; \
+		SYMDUMP=$(BUILD)/symdump tests/sym/compare.py -fast $$b || exit 1; \
+	done
+
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
 bench: all
 	tests/bench.sh ./cprof
@@ -114,4 +127,4 @@ bench: all
 clean:
 	rm -rf build build-asan cprof
 
-.PHONY: all deps demo check test unit conformance shell-test bench clean
+.PHONY: all deps demo check test unit conformance shell-test bench sym-compare clean

@@ -158,6 +158,8 @@ struct unit {
 	const char *comp_dir;
 	bool has_stmt_list;
 	uint64_t stmt_list;
+	bool table_known; /* table is what later asks get */
+	struct line_table *table;
 };
 
 struct arange {
@@ -745,14 +747,18 @@ static void read_unit_attrs(struct dwarf_info *d, struct unit *u)
 /* unit_line_table is llvm's getLineTableForUnit, cache and first-failure quirk included. */
 static struct line_table *unit_line_table(struct dwarf_info *d, struct unit *u)
 {
+	if (u->table_known)
+		return u->table;
 	if (!u->attrs_read)
 		read_unit_attrs(d, u);
 	if (!u->has_stmt_list)
 		return NULL;
 	for (size_t i = 0; i < d->n_tables; i++) {
-		struct table_cache *c = &d->tables[i];
-		if (c->off == u->stmt_list)
-			return c->t;
+		if (d->tables[i].off == u->stmt_list) {
+			u->table_known = true;
+			u->table = d->tables[i].t;
+			return u->table;
+		}
 	}
 	if (u->stmt_list >= d->sec.line.size)
 		return NULL;
@@ -760,6 +766,8 @@ static struct line_table *unit_line_table(struct dwarf_info *d, struct unit *u)
 	struct line_table *t = line_table_parse(&d->sec, u->stmt_list, u->addr_size, &failed);
 	GROW(d->tables, d->cap_tables, d->n_tables + 1);
 	d->tables[d->n_tables++] = (struct table_cache){ u->stmt_list, t };
+	u->table_known = true;
+	u->table = t;
 	return failed ? NULL : t;
 }
 

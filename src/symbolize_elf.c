@@ -75,7 +75,6 @@ struct binary {
 	bool nm_loaded, nm_failed;
 	struct nm_sym *nm;
 	size_t n_nm;
-	struct strbuf nm_names; /* names rewritten as pprof reads them */
 };
 
 struct sym_frame *frames_push(struct sym_frames *fs)
@@ -534,7 +533,6 @@ void binary_close(struct binary *b)
 		return;
 	free_module(b);
 	free(b->nm);
-	sb_free(&b->nm_names);
 	if (b->elf)
 		elf_end(b->elf);
 	close(b->fd);
@@ -941,6 +939,8 @@ static char nm_type_char(Elf *elf, const GElf_Sym *s, size_t sec, bool bad_sec)
 {
 	unsigned bind = GELF_ST_BIND(s->st_info), type = GELF_ST_TYPE(s->st_info);
 	bool undefined = s->st_shndx == SHN_UNDEF;
+	if (type == STT_GNU_IFUNC)
+		return 'i'; /* before weakness: llvm-nm 14 lists a weak ifunc as 'i' */
 	if (bind == STB_WEAK) {
 		char c = type == STT_OBJECT ? 'v' : 'w';
 		return undefined ? c : (char)(c - 'a' + 'A');
@@ -953,8 +953,6 @@ static char nm_type_char(Elf *elf, const GElf_Sym *s, size_t sec, bool bad_sec)
 	if (s->st_shndx == SHN_ABS) {
 		c = 'a';
 	} else {
-		if (type == STT_GNU_IFUNC)
-			return 'i';
 		if (bad_sec)
 			return '?';
 		if (bind == STB_GNU_UNIQUE)

@@ -435,7 +435,7 @@ static void parse_v5_tables(struct line_table *t, struct dw_reader *r, const str
 /* The header fields the line program needs. */
 struct lt_header {
 	uint64_t program_start, program_end;
-	uint8_t min_inst_length, line_range, opcode_base, addr_size;
+	uint8_t min_inst_length, line_range, opcode_base;
 	int8_t line_base;
 	bool default_is_stmt;
 };
@@ -487,7 +487,6 @@ static bool parse_header(struct line_table *t, const struct dw_sections *s, uint
 										  : offset + header_size + prologue_length;
 	uint64_t room = s->line.size - offset;
 	h->program_end = total > room || length_size + total > room ? s->line.size : offset + length_size + total;
-	h->addr_size = addr_size;
 	return true;
 }
 
