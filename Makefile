@@ -27,10 +27,11 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_DEFAULT_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
-LDLIBS += $(PKG_LIBS) -lm
+LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 SRCS = $(wildcard src/*.c)
-OBJS = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/profile.pb-c.o
+PROTO_OBJS = $(BUILD)/profile.pb-c.o $(BUILD)/profile_skeleton.pb-c.o
+OBJS = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(PROTO_OBJS)
 LIB_OBJS = $(filter-out $(BUILD)/main.o,$(OBJS))
 
 ifeq ($(SANITIZE),1)
@@ -46,20 +47,22 @@ $(BUILD)/cprof: $(OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-$(BUILD)/profile.pb-c.c $(BUILD)/profile.pb-c.h: proto/profile.proto | $(BUILD)
+$(BUILD)/%.pb-c.c $(BUILD)/%.pb-c.h: proto/%.proto | $(BUILD)
 	@echo "  PROTOC  $<"
 	$(Q)protoc-c --c_out=$(BUILD) -Iproto $<
 
-$(BUILD)/profile.pb-c.o: $(BUILD)/profile.pb-c.c
+$(BUILD)/%.pb-c.o: $(BUILD)/%.pb-c.c $(BUILD)/profile.pb-c.h
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: src/%.c $(BUILD)/profile.pb-c.h | $(BUILD)
+$(BUILD)/%.o: src/%.c $(BUILD)/profile.pb-c.h $(BUILD)/profile_skeleton.pb-c.h | $(BUILD)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
 $(BUILD):
 	mkdir -p $@
+
+.SECONDARY: $(patsubst $(BUILD)/%.o,$(BUILD)/%.c,$(PROTO_OBJS))
 
 -include $(wildcard $(BUILD)/*.d)
 
@@ -82,9 +85,18 @@ demo: deps
 
 # ---- tests ----
 
-UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c)) \
+	$(BUILD)/tests/test_demangle $(BUILD)/tests/test_legacy
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_OBJS) | $(BUILD)/tests
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+$(BUILD)/tests/test_demangle: tests/demangle/test_demangle.c $(LIB_OBJS) | $(BUILD)/tests
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+$(BUILD)/tests/test_legacy: tests/legacy/test_legacy.c $(LIB_OBJS) | $(BUILD)/tests
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
@@ -120,11 +132,49 @@ sym-compare: $(BUILD)/symdump
 		SYMDUMP=$(BUILD)/symdump tests/sym/compare.py -fast $$b || exit 1; \
 	done
 
+# ---- fuzzing (libFuzzer) ----
+# Every module but main.c, built with clang and ASan/UBSan into build-fuzz/,
+# linked with each tests/fuzz/fuzz_*.c harness.
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC = clang
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_HARNESSES = $(patsubst tests/fuzz/fuzz_%.c,build-fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJS = $(patsubst src/%.c,build-fuzz/%.o,$(filter-out src/main.c,$(SRCS))) \
+	build-fuzz/profile.pb-c.o build-fuzz/profile_skeleton.pb-c.o
+
+build-fuzz/%.pb-c.c build-fuzz/%.pb-c.h: proto/%.proto
+	@mkdir -p build-fuzz
+	$(Q)protoc-c --c_out=build-fuzz -Iproto $<
+
+build-fuzz/%.pb-c.o: build-fuzz/%.pb-c.c build-fuzz/profile.pb-c.h
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -Ibuild-fuzz $(PKG_CFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build-fuzz/%.o: src/%.c build-fuzz/profile.pb-c.h build-fuzz/profile_skeleton.pb-c.h
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -Ibuild-fuzz $(PKG_CFLAGS) $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -Ibuild-fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer $(WARN) -o $@ $< \
+		$(FUZZ_OBJS) $(PKG_LIBS) $(LDLIBS_EXTRA) -lpthread -lm
+
+fuzz-build: $(FUZZ_HARNESSES)
+
+# make fuzz FUZZ_SECONDS=600 runs every harness that long.
+fuzz: deps
+	$(MAKE) fuzz-build
+	tests/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	tests/fuzz.sh 20
+
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
 bench: all
 	tests/bench.sh ./cprof
 
 clean:
-	rm -rf build build-asan cprof
+	rm -rf build build-asan build-fuzz cprof
 
-.PHONY: all deps demo check test unit conformance shell-test bench sym-compare clean
+.PHONY: all deps demo check test unit conformance shell-test fuzz fuzz-build fuzz-smoke bench sym-compare clean

@@ -123,16 +123,21 @@ fail:
 	return -1;
 }
 
-static struct profile *decode_plain(uint8_t *data, size_t len, char *err, size_t errsize)
+/* decode_plain decodes uncompressed bytes; *owner (when given) is freed as early as possible. */
+static struct profile *decode_plain(const uint8_t *data, size_t len, uint8_t **owner, char *err, size_t errsize)
 {
 	if (len == 0) {
 		snprintf(err, errsize, "parsing profile: empty input file");
 		return NULL;
 	}
 	char perr[256];
-	struct profile *p = decode_proto(data, len, perr, sizeof perr);
+	struct profile *p = decode_proto(data, len, owner, perr, sizeof perr);
 	if (p)
 		return p;
+	if (owner && !*owner) { /* a real profile.proto that failed validation */
+		snprintf(err, errsize, "parsing profile: %s", perr);
+		return NULL;
+	}
 	char lerr[256];
 	p = decode_legacy(data, len, lerr, sizeof lerr);
 	if (p)
@@ -145,19 +150,42 @@ static struct profile *decode_plain(uint8_t *data, size_t len, char *err, size_t
 	return NULL;
 }
 
+static bool is_gzip(const uint8_t *data, size_t len)
+{
+	return len >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+}
+
+/* decode_owned decodes *buf (malloc'd), freeing it as soon as it is not needed. */
+static struct profile *decode_owned(uint8_t **buf, size_t len, const struct decode_options *o, char *err,
+				    size_t errsize)
+{
+	if (is_gzip(*buf, len)) {
+		uint8_t *raw;
+		size_t rawlen;
+		int rc = inflate_all(*buf, len, o->max_inflated, &raw, &rawlen, err, errsize);
+		free(*buf);
+		*buf = NULL;
+		if (rc < 0)
+			return NULL;
+		*buf = raw;
+		len = rawlen;
+	}
+	return decode_plain(*buf, len, buf, err, errsize);
+}
+
 struct profile *decode_bytes(const uint8_t *data, size_t len, const struct decode_options *o, char *err,
 			     size_t errsize)
 {
-	if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
+	if (is_gzip(data, len)) {
 		uint8_t *raw;
 		size_t rawlen;
 		if (inflate_all(data, len, o->max_inflated, &raw, &rawlen, err, errsize) < 0)
 			return NULL;
-		struct profile *p = decode_plain(raw, rawlen, err, errsize);
+		struct profile *p = decode_plain(raw, rawlen, &raw, err, errsize);
 		free(raw);
 		return p;
 	}
-	return decode_plain((uint8_t *)data, len, err, errsize);
+	return decode_plain(data, len, NULL, err, errsize);
 }
 
 struct profile *decode_file(const char *path, const struct decode_options *o, char *err, size_t errsize)
@@ -177,7 +205,7 @@ struct profile *decode_file(const char *path, const struct decode_options *o, ch
 		snprintf(err, errsize, "read: %s", strerror(saved));
 		return NULL;
 	}
-	struct profile *p = decode_bytes(data, len, o, err, errsize);
+	struct profile *p = decode_owned(&data, len, o, err, errsize);
 	free(data);
 	return p;
 }

@@ -30,8 +30,13 @@ struct profile *decode_file(const char *path, const struct decode_options *o, ch
 struct profile *decode_bytes(const uint8_t *data, size_t len, const struct decode_options *o, char *err,
 			     size_t errsize);
 
-/* decode_proto decodes an uncompressed profile.proto message. */
-struct profile *decode_proto(const uint8_t *data, size_t len, char *err, size_t errsize);
+/*
+ * decode_proto decodes an uncompressed profile.proto message. When owner
+ * is not NULL, *owner is the malloc'd buffer holding data: decode_proto
+ * frees it (and sets it to NULL) as soon as it no longer needs it, once it
+ * is sure the data is a profile.proto and not a legacy format.
+ */
+struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, char *err, size_t errsize);
 
 /*
  * decode_legacy tries the legacy formats (gperftools CPU, heap, growth,

@@ -1,9 +1,12 @@
 /*
  * decode_proto: profile.proto → profile model, with pprof's validation.
  *
- * protobuf-c unpacks the message into a scratch arena; the model is then
- * built in one pass per table, ids remapped to dense indices, and the
- * scratch arena freed, so the protobuf-c structs never outlive decoding.
+ * protobuf-c unpacks the message through profile_skeleton.proto, which
+ * leaves each sample as bytes; the tables are converted one after the
+ * other, ids remapped to dense indices, and then every sample is unpacked
+ * on its own into a small scratch arena and converted at once. So the
+ * decoded protobuf-c sample structs (which hold 64-bit location ids,
+ * twice the model's size) never exist all at the same time.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +14,10 @@
 
 #include "decode.h"
 #include "profile.pb-c.h"
+#include "profile_skeleton.pb-c.h"
 #include "util.h"
 
-typedef Perftools__Profiles__Profile PbProfile;
+typedef Perftools__Profiles__Skeleton__Profile PbProfile;
 
 static void *pb_alloc(void *data, size_t size)
 {
@@ -278,6 +282,70 @@ static int conv_locations(struct conv *c, const struct idmap *mappings, const st
 			   c->errsize);
 }
 
+/* Growable arrays that end up adopted by the profile's arena. */
+struct vec {
+	void *items;
+	size_t n, cap;
+};
+
+static void *vec_room(struct vec *v, size_t more, size_t size)
+{
+	if (more > SIZE_MAX - v->n)
+		die_oom();
+	grow_array(&v->items, &v->cap, v->n + more, size);
+	return v->items ? (char *)v->items + v->n * size : NULL; /* NULL only when more is 0 */
+}
+
+static int conv_one_sample(struct conv *c, const Perftools__Profiles__Sample *s, size_t i, struct sample *d,
+			   struct vec *locs, struct vec *labels, const struct idmap *locations, int64_t *values)
+{
+	size_t nst = c->p->n_sample_type;
+	if (s->n_value != nst) {
+		snprintf(c->err, c->errsize, "mismatch: sample has %zu values vs. %zu types", s->n_value, nst);
+		return -1;
+	}
+	if (s->n_location_id > UINT32_MAX || s->n_label > UINT32_MAX) {
+		snprintf(c->err, c->errsize, "sample %zu is too large", i);
+		return -1;
+	}
+	uint32_t *l = vec_room(locs, s->n_location_id, sizeof *l);
+	for (size_t j = 0; j < s->n_location_id; j++) {
+		l[j] = idmap_get(locations, s->location_id[j]);
+		if (l[j] == NO_INDEX) {
+			snprintf(c->err, c->errsize, "sample %zu: location id %llu points nowhere", i,
+				 (unsigned long long)s->location_id[j]);
+			return -1;
+		}
+	}
+	/* the pointers are fixed up once the vectors stop moving */
+	d->loc = (const uint32_t *)(uintptr_t)locs->n;
+	d->n_loc = (uint32_t)s->n_location_id;
+	locs->n += s->n_location_id;
+	mem_copy(values, s->value, nst * sizeof *values);
+	d->value = values;
+	struct label *lb = vec_room(labels, s->n_label, sizeof *lb);
+	uint32_t n = 0;
+	for (size_t j = 0; j < s->n_label; j++) {
+		const Perftools__Profiles__Label *pl = s->label[j];
+		struct label *dl = &lb[n];
+		memset(dl, 0, sizeof *dl);
+		dl->key = str(c, pl->key);
+		if (pl->str != 0) {
+			dl->str = str(c, pl->str);
+		} else if (pl->num != 0 || pl->num_unit != 0) {
+			dl->num = pl->num;
+			dl->unit = str(c, pl->num_unit);
+		} else {
+			continue; /* pprof drops labels with neither a string nor a number */
+		}
+		n++;
+	}
+	d->label = (const struct label *)(uintptr_t)labels->n;
+	d->n_label = n;
+	labels->n += n;
+	return c->failed ? -1 : 0;
+}
+
 static int conv_samples(struct conv *c, const struct idmap *locations)
 {
 	const PbProfile *pb = c->pb;
@@ -287,78 +355,60 @@ static int conv_samples(struct conv *c, const struct idmap *locations)
 		snprintf(c->err, c->errsize, "missing sample type information");
 		return -1;
 	}
-	size_t nlocs = 0, nlabels = 0;
-	for (size_t i = 0; i < pb->n_sample; i++) {
-		const Perftools__Profiles__Sample *s = pb->sample[i];
-		if (s->n_value != nst) {
-			snprintf(c->err, c->errsize, "mismatch: sample has %zu values vs. %zu types", s->n_value, nst);
-			return -1;
-		}
-		if (s->n_location_id > UINT32_MAX || s->n_label > UINT32_MAX) {
-			snprintf(c->err, c->errsize, "sample %zu is too large", i);
-			return -1;
-		}
-		nlocs += s->n_location_id;
-		nlabels += s->n_label;
-	}
-	uint32_t *locs = arena_array(p->arena, nlocs, sizeof *locs);
+	if (nst && pb->n_sample > SIZE_MAX / nst)
+		die_oom();
 	int64_t *values = arena_array(p->arena, pb->n_sample, nst * sizeof *values);
-	struct label *labels = arena_array(p->arena, nlabels, sizeof *labels);
 	p->n_sample = pb->n_sample;
 	p->sample = arena_array(p->arena, pb->n_sample, sizeof *p->sample);
-	for (size_t i = 0; i < pb->n_sample; i++) {
-		const Perftools__Profiles__Sample *s = pb->sample[i];
-		struct sample *d = &p->sample[i];
-		d->loc = locs;
-		d->n_loc = (uint32_t)s->n_location_id;
-		for (size_t j = 0; j < s->n_location_id; j++) {
-			uint32_t l = idmap_get(locations, s->location_id[j]);
-			if (l == NO_INDEX) {
-				snprintf(c->err, c->errsize, "sample %zu: location id %llu points nowhere", i,
-					 (unsigned long long)s->location_id[j]);
-				return -1;
-			}
-			locs[j] = l;
+	struct vec locs = { 0 }, labels = { 0 };
+	struct arena *scratch = arena_new();
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, scratch };
+	int rc = 0;
+	for (size_t i = 0; i < pb->n_sample && rc == 0; i++) {
+		if (i % 4096 == 0)
+			arena_reset(scratch);
+		Perftools__Profiles__Sample *s =
+			perftools__profiles__sample__unpack(&alloc, pb->sample[i].len, pb->sample[i].data);
+		if (!s) {
+			snprintf(c->err, c->errsize, "sample %zu is not a valid Sample message", i);
+			rc = -1;
+			break;
 		}
-		locs += s->n_location_id;
-		mem_copy(values, s->value, nst * sizeof *values);
-		d->value = values;
-		values += nst;
-		d->label = labels;
-		uint32_t n = 0;
-		for (size_t j = 0; j < s->n_label; j++) {
-			const Perftools__Profiles__Label *l = s->label[j];
-			struct label *dl = &labels[n];
-			dl->key = str(c, l->key);
-			if (l->str != 0) {
-				dl->str = str(c, l->str);
-			} else if (l->num != 0 || l->num_unit != 0) {
-				dl->num = l->num;
-				dl->unit = str(c, l->num_unit);
-			} else {
-				continue; /* pprof drops labels with neither a string nor a number */
-			}
-			n++;
-		}
-		d->n_label = n;
-		labels += n;
-		if (c->failed)
-			return -1;
+		rc = conv_one_sample(c, s, i, &p->sample[i], &locs, &labels, locations, values + i * nst);
+	}
+	arena_free(scratch);
+	if (locs.items)
+		arena_adopt(p->arena, locs.items);
+	if (labels.items)
+		arena_adopt(p->arena, labels.items);
+	if (rc != 0)
+		return -1;
+	/* never NULL: a pointer offset on NULL is undefined even when zero */
+	const uint32_t *loc0 = locs.items ? locs.items : arena_zalloc(p->arena, sizeof *loc0);
+	const struct label *lab0 = labels.items ? labels.items : arena_zalloc(p->arena, sizeof *lab0);
+	for (size_t i = 0; i < p->n_sample; i++) {
+		p->sample[i].loc = loc0 + (uintptr_t)p->sample[i].loc;
+		p->sample[i].label = lab0 + (uintptr_t)p->sample[i].label;
 	}
 	return 0;
 }
 
-struct profile *decode_proto(const uint8_t *data, size_t len, char *err, size_t errsize)
+/* looks_like_profile: a message this shape is profile.proto, not a legacy text that happened to parse. */
+static bool looks_like_profile(const PbProfile *pb)
+{
+	return pb->n_string_table > 0 && pb->string_table[0][0] == '\0';
+}
+
+struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, char *err, size_t errsize)
 {
 	struct arena *scratch = arena_new();
 	ProtobufCAllocator alloc = { pb_alloc, pb_free, scratch };
-	PbProfile *pb = perftools__profiles__profile__unpack(&alloc, len, data);
+	PbProfile *pb = perftools__profiles__skeleton__profile__unpack(&alloc, len, data);
 	if (!pb) {
 		snprintf(err, errsize, "not a valid profile.proto message");
 		arena_free(scratch);
 		return NULL;
 	}
-	struct conv c = { .pb = pb, .err = err, .errsize = errsize };
 	if (pb->n_string_table == 0) {
 		snprintf(err, errsize, "missing string table");
 		arena_free(scratch);
@@ -369,6 +419,12 @@ struct profile *decode_proto(const uint8_t *data, size_t len, char *err, size_t 
 		arena_free(scratch);
 		return NULL;
 	}
+	/* protobuf-c copied everything it needs: the raw bytes can go now. */
+	if (owner && looks_like_profile(pb)) {
+		free(*owner);
+		*owner = NULL;
+	}
+	struct conv c = { .pb = pb, .err = err, .errsize = errsize };
 	c.p = profile_new();
 	copy_strings(&c);
 	struct idmap mappings = { 0 }, functions = { 0 }, locations = { 0 };
@@ -379,10 +435,10 @@ struct profile *decode_proto(const uint8_t *data, size_t len, char *err, size_t 
 		rc = conv_functions(&c, &functions);
 	if (rc == 0)
 		rc = conv_locations(&c, &mappings, &functions, &locations);
-	if (rc == 0)
-		rc = conv_samples(&c, &locations);
 	idmap_free(&mappings);
 	idmap_free(&functions);
+	if (rc == 0)
+		rc = conv_samples(&c, &locations);
 	idmap_free(&locations);
 	arena_free(scratch);
 	if (rc != 0 || c.failed) {

@@ -184,6 +184,68 @@ size_t utf8_len(const char *s, size_t n)
 	return count;
 }
 
+/* ---- strings.TrimSpace ---- */
+
+/*
+ * The UTF-8 encodings of the non-ASCII runes unicode.IsSpace accepts:
+ * U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F,
+ * U+3000. Each is a lead byte and continuation bytes, so Go decodes it as
+ * that rune wherever it starts, from either end.
+ */
+static size_t unicode_space_len(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xc2 && (p[1] == 0x85 || p[1] == 0xa0))
+		return 2;
+	if (n < 3)
+		return 0;
+	if (p[0] == 0xe1 && p[1] == 0x9a && p[2] == 0x80)
+		return 3;
+	if (p[0] == 0xe2 && p[1] == 0x80 &&
+	    ((p[2] >= 0x80 && p[2] <= 0x8a) || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf))
+		return 3;
+	if (p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f)
+		return 3;
+	if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+static bool ascii_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+void go_trim_space_bounds(const char *s, size_t n, size_t *start, size_t *end)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t a = 0, b = n;
+	while (a < b) {
+		if (ascii_space(p[a])) {
+			a++;
+			continue;
+		}
+		size_t k = unicode_space_len(p + a, b - a);
+		if (!k)
+			break;
+		a += k;
+	}
+	while (b > a) {
+		if (ascii_space(p[b - 1])) {
+			b--;
+			continue;
+		}
+		size_t k = 0;
+		for (size_t w = 2; w <= 3 && !k; w++)
+			if (b - a >= w && unicode_space_len(p + b - w, w) == w)
+				k = w;
+		if (!k)
+			break;
+		b -= k;
+	}
+	*start = a;
+	*end = b;
+}
+
 /* ---- tabwriter ---- */
 
 struct tw_cell {

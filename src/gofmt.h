@@ -31,6 +31,9 @@ void tabwriter_printf(struct tabwriter *tw, const char *fmt, ...) __attribute__(
 void tabwriter_flush(struct tabwriter *tw);
 void tabwriter_free(struct tabwriter *tw);
 
+/* go_trim_space_bounds is strings.TrimSpace: s[*start, *end) without Unicode white space at either end. */
+void go_trim_space_bounds(const char *s, size_t n, size_t *start, size_t *end);
+
 /* utf8_len counts runes (invalid bytes count one each). */
 size_t utf8_len(const char *s, size_t n);
 

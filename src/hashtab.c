@@ -8,9 +8,9 @@
 static void alloc_slots(struct htab *t, size_t cap)
 {
 	t->cap = cap;
-	t->hash = xcalloc(cap, sizeof *t->hash);
-	t->val = xmalloc(cap * sizeof *t->val);
-	memset(t->val, 0xff, cap * sizeof *t->val);
+	t->slot = xcalloc(cap, sizeof *t->slot);
+	for (size_t i = 0; i < cap; i++)
+		t->slot[i].val = UINT32_MAX;
 }
 
 void htab_init(struct htab *t, size_t expected)
@@ -24,47 +24,50 @@ void htab_init(struct htab *t, size_t expected)
 
 void htab_free(struct htab *t)
 {
-	free(t->hash);
-	free(t->val);
+	free(t->slot);
 	memset(t, 0, sizeof *t);
+}
+
+/* The slot comes from the hash's high bits, which the callers' hashes mix best. */
+static size_t home(uint64_t hash, size_t cap)
+{
+	return (size_t)((hash * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
 }
 
 uint32_t htab_find(const struct htab *t, uint64_t hash, htab_eq_fn eq, const void *ctx)
 {
 	size_t mask = t->cap - 1;
-	for (size_t i = hash & mask;; i = (i + 1) & mask) {
-		uint32_t v = t->val[i];
-		if (v == UINT32_MAX)
+	for (size_t i = home(hash, t->cap);; i = (i + 1) & mask) {
+		const struct htab_slot *s = &t->slot[i];
+		if (s->val == UINT32_MAX)
 			return UINT32_MAX;
-		if (t->hash[i] == hash && eq(ctx, v))
-			return v;
+		if (s->hash == hash && eq(ctx, s->val))
+			return s->val;
 	}
 }
 
 static void put(struct htab *t, uint64_t hash, uint32_t val)
 {
 	size_t mask = t->cap - 1;
-	size_t i = hash & mask;
-	while (t->val[i] != UINT32_MAX)
+	size_t i = home(hash, t->cap);
+	while (t->slot[i].val != UINT32_MAX)
 		i = (i + 1) & mask;
-	t->hash[i] = hash;
-	t->val[i] = val;
+	t->slot[i].hash = hash;
+	t->slot[i].val = val;
 }
 
 void htab_insert(struct htab *t, uint64_t hash, uint32_t val)
 {
-	if ((t->n + 1) * 4 > t->cap * 3) {
-		uint64_t *oh = t->hash;
-		uint32_t *ov = t->val;
+	if ((t->n + 1) * 2 > t->cap) {
+		struct htab_slot *old = t->slot;
 		size_t ocap = t->cap;
 		if (ocap > SIZE_MAX / 4)
 			die_oom();
 		alloc_slots(t, ocap * 2);
 		for (size_t i = 0; i < ocap; i++)
-			if (ov[i] != UINT32_MAX)
-				put(t, oh[i], ov[i]);
-		free(oh);
-		free(ov);
+			if (old[i].val != UINT32_MAX)
+				put(t, old[i].hash, old[i].val);
+		free(old);
 	}
 	put(t, hash, val);
 	t->n++;

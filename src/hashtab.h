@@ -1,8 +1,10 @@
 /*
  * hashtab: an open-addressing set of uint32 indices keyed by a caller's
- * hash and equality. The table stores each entry's 64-bit hash beside it,
- * so probing compares hashes first and calls the equality function only on
- * a hash match. The caller owns the table (htab_free) and the items.
+ * hash and equality. Each slot stores the entry's 64-bit hash beside its
+ * index, so probing compares hashes first, touches one cache line per
+ * slot, and calls the equality function only on a hash match. The table
+ * is kept at most half full, since most lookups during a merge miss. The
+ * caller owns the table (htab_free) and the items.
  */
 #ifndef CPROF_HASHTAB_H
 #define CPROF_HASHTAB_H
@@ -11,9 +13,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct htab_slot {
+	uint64_t hash;
+	uint32_t val; /* UINT32_MAX marks an empty slot */
+};
+
 struct htab {
-	uint64_t *hash;
-	uint32_t *val; /* UINT32_MAX marks an empty slot */
+	struct htab_slot *slot;
 	size_t cap, n;
 };
 

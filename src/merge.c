@@ -296,6 +296,7 @@ void merge_set_label(struct profile *p, const char *key, const char *value)
 /* ---- Merge ---- */
 
 struct msample {
+	uint64_t hash;
 	size_t loc_off, val_off, lab_off;
 	uint32_t n_loc, n_lab;
 };
@@ -319,7 +320,7 @@ struct merger {
 	struct label *labs;
 	size_t nlabs, caplabs;
 
-	struct htab map_ht, loc_ht, func_ht, sample_ht;
+	struct htab map_ht, loc_ht, func_ht;
 
 	/* Per-source memos, by the source's dense index. */
 	uint32_t *map_memo;
@@ -534,32 +535,21 @@ static bool label_eq(const struct label *a, const struct label *b)
 	return a->num == b->num && streq(a->unit, b->unit);
 }
 
-struct sample_probe {
-	const struct merger *mg;
-	const uint32_t *locs;
-	uint32_t n_loc;
-	const struct label *labs;
-	uint32_t n_lab;
-};
-
-static bool sample_eq(const void *ctx, uint32_t v)
+static bool same_sample(const struct merger *mg, const struct msample *a, const struct msample *b)
 {
-	const struct sample_probe *pr = ctx;
-	const struct msample *s = &pr->mg->samples[v];
-	if (s->n_loc != pr->n_loc || s->n_lab != pr->n_lab)
+	if (a->n_loc != b->n_loc || a->n_lab != b->n_lab)
 		return false;
-	if (memcmp(pr->mg->stack + s->loc_off, pr->locs, pr->n_loc * sizeof *pr->locs) != 0)
+	if (memcmp(mg->stack + a->loc_off, mg->stack + b->loc_off, a->n_loc * sizeof *mg->stack) != 0)
 		return false;
-	for (uint32_t i = 0; i < pr->n_lab; i++)
-		if (!label_eq(&pr->mg->labs[s->lab_off + i], &pr->labs[i]))
+	for (uint32_t i = 0; i < a->n_lab; i++)
+		if (!label_eq(&mg->labs[a->lab_off + i], &mg->labs[b->lab_off + i]))
 			return false;
 	return true;
 }
 
+/* map_sample appends src's sample, remapped; duplicates are folded later by dedupe_samples. */
 static void map_sample(struct merger *mg, const struct profile *src, const struct sample *s)
 {
-	/* The new sample's stack and labels go to the ends of the shared vectors;
-	 * they are kept only if the sample turns out to be new. */
 	GROW(mg->stack, mg->capstack, mg->nstack + s->n_loc);
 	uint32_t *locs = mg->stack + mg->nstack;
 	for (uint32_t i = 0; i < s->n_loc; i++)
@@ -570,22 +560,15 @@ static void map_sample(struct merger *mg, const struct profile *src, const struc
 	sort_labels(labs, s->n_label);
 
 	uint64_t h = hash_u64(s->n_loc, HASH_SEED);
-	h = hash_bytes(locs, s->n_loc * sizeof *locs, h);
+	h = hash_u32s(locs, s->n_loc, h);
 	for (uint32_t i = 0; i < s->n_label; i++) {
 		h = hash_str(labs[i].key, h);
 		h = labs[i].str ? hash_str(labs[i].str, h) : hash_u64((uint64_t)labs[i].num, h);
 	}
-	struct sample_probe pr = { mg, locs, s->n_loc, labs, s->n_label };
-	uint32_t found = htab_find(&mg->sample_ht, h, sample_eq, &pr);
-	if (found != NO_INDEX) {
-		int64_t *v = mg->vals + mg->samples[found].val_off;
-		for (size_t i = 0; i < mg->nst; i++)
-			v[i] += s->value[i];
-		return;
-	}
 	GROW(mg->samples, mg->capsamples, mg->nsamples + 1);
 	GROW(mg->vals, mg->capvals, mg->nvals + mg->nst);
-	struct msample *d = &mg->samples[mg->nsamples];
+	struct msample *d = &mg->samples[mg->nsamples++];
+	d->hash = h;
 	d->loc_off = mg->nstack;
 	d->n_loc = s->n_loc;
 	d->lab_off = mg->nlabs;
@@ -595,8 +578,78 @@ static void map_sample(struct merger *mg, const struct profile *src, const struc
 	mg->nstack += s->n_loc;
 	mg->nlabs += s->n_label;
 	mg->nvals += mg->nst;
-	htab_insert(&mg->sample_ht, h, (uint32_t)mg->nsamples);
-	mg->nsamples++;
+}
+
+struct keyed {
+	uint64_t hash;
+	uint32_t seq;
+};
+
+/* radix_sort orders by hash, keeping equal hashes in sequence order (LSD radix sort is stable). */
+static void radix_sort(struct keyed *a, size_t n)
+{
+	struct keyed *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+	size_t *count = xmalloc(65536 * sizeof *count);
+	for (int shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, 65536 * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[(a[i].hash >> shift) & 0xffff]++;
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(a[i].hash >> shift) & 0xffff]++] = a[i];
+		struct keyed *t = a;
+		a = tmp;
+		tmp = t;
+	}
+	/* four passes: the sorted data is back in the caller's array */
+	free(tmp);
+	free(count);
+}
+
+/*
+ * dedupe_samples folds samples with the same stack and labels into the
+ * first of them, as pprof's merge does, keeping first-occurrence order.
+ * Sorting by hash instead of probing a table keeps the memory accesses
+ * sequential: a 900k-sample merge spent half its time in table misses.
+ */
+static void dedupe_samples(struct merger *mg)
+{
+	size_t n = mg->nsamples;
+	struct keyed *k = xmalloc((n ? n : 1) * sizeof *k);
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct keyed){ mg->samples[i].hash, (uint32_t)i };
+	radix_sort(k, n);
+	bool *dropped = xcalloc(n + 1, sizeof *dropped);
+	for (size_t a = 0; a < n;) {
+		size_t b = a + 1;
+		while (b < n && k[b].hash == k[a].hash)
+			b++;
+		for (size_t i = a + 1; i < b; i++) {
+			const struct msample *si = &mg->samples[k[i].seq];
+			for (size_t j = a; j < i; j++) {
+				if (dropped[k[j].seq] || !same_sample(mg, &mg->samples[k[j].seq], si))
+					continue;
+				int64_t *v = mg->vals + mg->samples[k[j].seq].val_off;
+				for (size_t t = 0; t < mg->nst; t++)
+					v[t] += mg->vals[si->val_off + t];
+				dropped[k[i].seq] = true;
+				break;
+			}
+		}
+		a = b;
+	}
+	size_t fill = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!dropped[i])
+			mg->samples[fill++] = mg->samples[i];
+	mg->nsamples = fill;
+	free(dropped);
+	free(k);
 }
 
 static bool is_zero(const int64_t *v, size_t n)
@@ -644,6 +697,16 @@ static void combine_headers(struct profile *p, struct profile **srcs, size_t n)
 	p->period = period;
 }
 
+/* take hands a merger vector to the profile's arena instead of copying it. */
+static void *take(struct arena *a, void **items)
+{
+	void *p = *items;
+	if (p)
+		arena_adopt(a, p);
+	*items = NULL;
+	return p;
+}
+
 static void finish(struct merger *mg)
 {
 	struct profile *p = mg->p;
@@ -654,9 +717,9 @@ static void finish(struct merger *mg)
 	p->location = arena_copy(a, mg->locs, mg->nlocs, sizeof *p->location);
 	p->n_function = mg->nfuncs;
 	p->function = arena_copy(a, mg->funcs, mg->nfuncs, sizeof *p->function);
-	uint32_t *stack = arena_copy(a, mg->stack, mg->nstack, sizeof *stack);
-	int64_t *vals = arena_copy(a, mg->vals, mg->nvals, sizeof *vals);
-	struct label *labs = arena_copy(a, mg->labs, mg->nlabs, sizeof *labs);
+	uint32_t *stack = take(a, (void **)&mg->stack);
+	int64_t *vals = take(a, (void **)&mg->vals);
+	struct label *labs = take(a, (void **)&mg->labs);
 	p->n_sample = mg->nsamples;
 	p->sample = arena_array(a, mg->nsamples, sizeof *p->sample);
 	for (size_t i = 0; i < mg->nsamples; i++) {
@@ -678,7 +741,6 @@ static void merger_free(struct merger *mg)
 	htab_free(&mg->map_ht);
 	htab_free(&mg->loc_ht);
 	htab_free(&mg->func_ht);
-	htab_free(&mg->sample_ht);
 }
 
 static void reset_memo(uint32_t **memo, size_t n)
@@ -702,15 +764,9 @@ struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t 
 	mg.p = profile_new();
 	mg.nst = ps[0]->n_sample_type;
 	combine_headers(mg.p, ps, n);
-	size_t nsamples = 0, nlocs = 0;
-	for (size_t i = 0; i < n; i++) {
-		nsamples += ps[i]->n_sample;
-		nlocs += ps[i]->n_location;
-	}
 	htab_init(&mg.map_ht, 64);
 	htab_init(&mg.func_ht, ps[0]->n_function);
 	htab_init(&mg.loc_ht, ps[0]->n_location);
-	htab_init(&mg.sample_ht, ps[0]->n_sample);
 	for (size_t i = 0; i < n; i++) {
 		const struct profile *src = ps[i];
 		reset_memo(&mg.map_memo, src->n_mapping);
@@ -731,10 +787,11 @@ struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t 
 	free(mg.map_offset);
 	free(mg.loc_memo);
 	free(mg.func_memo);
+	dedupe_samples(&mg);
 	finish(&mg);
 	bool any_zero = false;
-	for (size_t i = 0; i < mg.nsamples && !any_zero; i++)
-		any_zero = is_zero(mg.vals + mg.samples[i].val_off, mg.nst);
+	for (size_t i = 0; i < mg.p->n_sample && !any_zero; i++)
+		any_zero = is_zero(mg.p->sample[i].value, mg.nst);
 	merger_free(&mg);
 	struct profile *p = mg.p;
 	for (size_t i = 0; i < n; i++)

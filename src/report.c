@@ -401,6 +401,8 @@ static int generate(struct report *r, FILE *out, char *err, size_t errsize)
 		return report_raw(r, out);
 	case FMT_TREE:
 		return report_tree(r, out, err, errsize);
+	case FMT_LIST:
+		return report_list(r, out, err, errsize);
 	default:
 		snprintf(err, errsize, "this output format is not supported yet");
 		return -1;

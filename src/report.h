@@ -91,5 +91,6 @@ int report_tags(struct report *r, FILE *out);
 int report_comments(struct report *r, FILE *out);
 int report_raw(struct report *r, FILE *out);
 int report_tree(struct report *r, FILE *out, char *err, size_t errsize);
+int report_list(struct report *r, FILE *out, char *err, size_t errsize);
 
 #endif

@@ -131,11 +131,9 @@ int report_raw(struct report *r, FILE *out)
 	for (size_t i = 0; i < p->n_sample_type; i++)
 		sb_addf(&b, "%s/%s%s ", p->sample_type[i].type, p->sample_type[i].unit,
 			!strcmp(p->sample_type[i].type, p->default_sample_type) ? "[dflt]" : "");
-	const char *st = sb_cstr(&b);
-	size_t stlen = strlen(st);
-	while (stlen && st[stlen - 1] == ' ')
-		stlen--;
-	fprintf(out, "%.*s\n", (int)stlen, st);
+	size_t a, e;
+	go_trim_space_bounds(sb_cstr(&b), b.len, &a, &e);
+	fprintf(out, "%.*s\n", (int)(e - a), sb_cstr(&b) + a);
 	for (size_t s = 0; s < p->n_sample; s++) {
 		const struct sample *sm = &p->sample[s];
 		for (size_t i = 0; i < p->n_sample_type; i++)

@@ -1,6 +1,7 @@
 #include "source.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,18 +108,48 @@ static void unsource_mappings(struct profile *p)
 	}
 }
 
+/* A grab_all running on its own thread: the base profile decodes while the sources do. */
+struct grab_job {
+	char **paths;
+	int n;
+	const struct source_options *so;
+	const char *what;
+	struct strbuf warn;
+	char err[1024];
+	struct profile *p;
+};
+
+static void *grab_job_run(void *arg)
+{
+	struct grab_job *j = arg;
+	j->p = grab_all(j->paths, j->n, j->so, j->what, &j->warn, j->err, sizeof j->err);
+	return NULL;
+}
+
 struct profile *source_load(const struct source_options *so, struct strbuf *warn, char *err, size_t errsize)
 {
-	struct profile *p = grab_all(so->sources, so->n_sources, so, "source", warn, err, errsize);
-	if (!p)
+	char *bases[1] = { (char *)so->base };
+	struct grab_job src = { so->sources, so->n_sources, so, "source", STRBUF_INIT, "", NULL };
+	struct grab_job base = { bases, 1, so, "base", STRBUF_INIT, "", NULL };
+	pthread_t thread;
+	bool threaded = so->base && pthread_create(&thread, NULL, grab_job_run, &base) == 0;
+	grab_job_run(&src);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else if (so->base)
+		grab_job_run(&base);
+	sb_adds(warn, sb_cstr(&src.warn));
+	sb_adds(warn, sb_cstr(&base.warn));
+	sb_free(&src.warn);
+	sb_free(&base.warn);
+	struct profile *p = src.p, *b = base.p;
+	if (!p || (so->base && !b)) {
+		snprintf(err, errsize, "%s", p ? base.err : src.err);
+		profile_free(p);
+		profile_free(b);
 		return NULL;
+	}
 	if (so->base) {
-		char *bases[1] = { (char *)so->base };
-		struct profile *b = grab_all(bases, 1, so, "base", warn, err, errsize);
-		if (!b) {
-			profile_free(p);
-			return NULL;
-		}
 		if (so->diff_base)
 			merge_set_label(b, "pprof::base", "true");
 		if (so->normalize && merge_normalize(p, b, err, errsize) < 0) {

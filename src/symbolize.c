@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "demangle.h"
 #include "hashtab.h"
 #include "symbolize_int.h"
 
@@ -53,10 +54,43 @@ void symbolize_simplify_cpp(const char *name, bool no_params, bool no_templates,
 		remove_matching(out, '<', '>');
 }
 
+static unsigned demangle_options(enum demangle_mode mode)
+{
+	switch (mode) {
+	case DM_DEFAULT:
+		return DEMANGLE_NO_PARAMS | DEMANGLE_NO_ENCLOSING_PARAMS | DEMANGLE_NO_TEMPLATE_PARAMS;
+	case DM_TEMPLATES:
+		return DEMANGLE_NO_PARAMS | DEMANGLE_NO_ENCLOSING_PARAMS;
+	case DM_FULL:
+		return DEMANGLE_NO_CLONES;
+	case DM_NONE:
+		break;
+	}
+	return 0;
+}
+
+/* try_demangle sets f's name when name demangles to something else. */
+static bool try_demangle(struct profile *p, struct function *f, const char *name, enum demangle_mode mode)
+{
+	char *d = demangle_filter(name, demangle_options(mode));
+	if (!d)
+		return false;
+	bool changed = strcmp(d, name) != 0;
+	if (changed)
+		f->name = arena_strdup(p->arena, d);
+	free(d);
+	return changed;
+}
+
 static void demangle_function(struct profile *p, struct function *f, enum demangle_mode mode, struct strbuf *tmp)
 {
 	if (f->name[0] && strcmp(f->system_name, f->name) != 0)
 		return; /* already demangled */
+	if (try_demangle(p, f, f->system_name, mode))
+		return;
+	/* macOS prefixes every symbol with an extra '_' */
+	if (f->system_name[0] == '_' && try_demangle(p, f, f->system_name + 1, mode))
+		return;
 	bool no_params = mode == DM_DEFAULT || mode == DM_TEMPLATES;
 	bool no_templates = mode == DM_DEFAULT;
 	symbolize_simplify_cpp(f->system_name, no_params, no_templates, tmp);

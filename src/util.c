@@ -79,6 +79,8 @@ struct arena {
 	struct chunk *head;
 	size_t next_size;
 	size_t total;
+	void **adopted;
+	size_t n_adopted, cap_adopted;
 };
 
 enum { ARENA_MIN_CHUNK = 64 * 1024, ARENA_MAX_CHUNK = 64 * 1024 * 1024 };
@@ -90,17 +92,34 @@ struct arena *arena_new(void)
 	return a;
 }
 
-void arena_free(struct arena *a)
+void arena_reset(struct arena *a)
 {
-	if (!a)
-		return;
 	struct chunk *c = a->head;
 	while (c) {
 		struct chunk *next = c->next;
 		free(c);
 		c = next;
 	}
+	a->head = NULL;
+	for (size_t i = 0; i < a->n_adopted; i++)
+		free(a->adopted[i]);
+	a->n_adopted = 0;
+	a->total = 0;
+}
+
+void arena_free(struct arena *a)
+{
+	if (!a)
+		return;
+	arena_reset(a);
+	free(a->adopted);
 	free(a);
+}
+
+void arena_adopt(struct arena *a, void *block)
+{
+	GROW(a->adopted, a->cap_adopted, a->n_adopted + 1);
+	a->adopted[a->n_adopted++] = block;
 }
 
 static struct chunk *new_chunk(struct arena *a, size_t need)
@@ -291,6 +310,22 @@ uint64_t hash_u64(uint64_t v, uint64_t h)
 	h ^= v;
 	h *= 0x9e3779b97f4a7c15ULL;
 	return h ^ (h >> 29);
+}
+
+uint64_t hash_u32s(const uint32_t *w, size_t n, uint64_t h)
+{
+	size_t i = 0;
+	for (; i + 2 <= n; i += 2) {
+		h ^= (uint64_t)w[i] | (uint64_t)w[i + 1] << 32;
+		h *= 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	if (i < n) {
+		h ^= w[i];
+		h *= 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	return h;
 }
 
 int streq(const char *a, const char *b)

@@ -36,6 +36,10 @@ void *arena_array(struct arena *a, size_t count, size_t size); /* zeroed, overfl
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 size_t arena_size(const struct arena *a);             /* bytes handed out so far */
+/* arena_adopt hands a malloc'd block to the arena, which frees it with everything else. */
+void arena_adopt(struct arena *a, void *block);
+/* arena_reset frees everything allocated from the arena, keeping it usable. */
+void arena_reset(struct arena *a);
 /* arena_copy copies count elements of size bytes (src may be NULL when count is 0). */
 void *arena_copy(struct arena *a, const void *src, size_t count, size_t size);
 /* mem_copy is memcpy that accepts a NULL source for zero bytes. */
@@ -60,6 +64,8 @@ const char *sb_cstr(struct strbuf *b);
 uint64_t hash_bytes(const void *p, size_t n, uint64_t h);
 uint64_t hash_str(const char *s, uint64_t h);
 uint64_t hash_u64(uint64_t v, uint64_t h);
+/* hash_u32s hashes an array of 32-bit words, two at a time. */
+uint64_t hash_u32s(const uint32_t *w, size_t n, uint64_t h);
 #define HASH_SEED 0xcbf29ce484222325ULL
 
 /* streq compares two possibly-NULL strings; NULL equals "". */

@@ -1,0 +1,66 @@
+#!/bin/bash
+# Runs each libFuzzer harness of build-fuzz/ for SECONDS seconds, seeded
+# from testdata, and fails if any finds a crash, a leak, a timeout or
+# undefined behaviour. Findings are kept in build-fuzz/findings/.
+#
+#   tests/fuzz.sh SECONDS [HARNESS...]
+set -u
+seconds=$1
+shift
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/build-fuzz
+harnesses=${*:-decode legacy flags tagrange report demangle}
+mkdir -p "$bin/findings"
+
+# seed NAME DIR: fills DIR with starting inputs for harness NAME.
+seed() {
+	local name=$1 dir=$2 i=0
+	mkdir -p "$dir"
+	case $name in
+	decode | report | legacy)
+		find "$root/testdata/conformance/profiles" -type f -size -2M -exec cp {} "$dir/" \;
+		;;
+	flags)
+		cut -f2 "$root"/testdata/conformance/cases/*.tsv | grep -v '^#' | while IFS= read -r line; do
+			i=$((i + 1))
+			printf '%s' "$line" | tr ' ' '\0' >"$dir/args$i"
+		done
+		;;
+	tagrange)
+		for s in 1kb: :64kb 2kb:4kb bytes=1mb: 100ms: 64 'handler=/x,tenant=a/.*' 'a/b' '-5:+5' 1gcu:; do
+			i=$((i + 1))
+			printf '%s' "$s" >"$dir/t$i"
+		done
+		;;
+	demangle)
+		grep -v '^#' "$root/tests/demangle/cases.tsv" | cut -f1 | head -500 | while IFS= read -r n; do
+			i=$((i + 1))
+			printf '%s' "$n" >"$dir/d$i"
+		done
+		;;
+	esac
+}
+
+status=0
+for h in $harnesses; do
+	exe=$bin/fuzz_$h
+	[ -x "$exe" ] || { echo "fuzz: $exe missing (make fuzz-build)"; status=1; continue; }
+	corpus=$bin/corpus/$h
+	seeds=$bin/seeds/$h
+	[ -d "$seeds" ] || seed "$h" "$seeds"
+	mkdir -p "$corpus"
+	log=$bin/findings/$h.log
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		"$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+		-print_final_stats=1 -artifact_prefix="$bin/findings/$h-" "$corpus" "$seeds" >"$log" 2>&1
+	rc=$?
+	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+	if [ $rc = 0 ]; then
+		echo "fuzz $h: ${runs:-?} executions in ${seconds}s, no findings"
+	else
+		echo "fuzz $h: FINDING (exit $rc); see $log"
+		grep -E 'ERROR|SUMMARY|runtime error' "$log" | head -5 | sed 's/^/    /'
+		status=1
+	fi
+done
+exit $status
