@@ -99,12 +99,7 @@ static void demangle_function(struct profile *p, struct function *f, enum demang
 
 /* ---- local symbolization: pprof's doLocalSymbolize ---- */
 
-/*
- * utf8_fix makes s valid UTF-8 as LLVM's JSON writer does before pprof
- * reads llvm-symbolizer's answer: each maximal ill-formed subpart becomes
- * U+FFFD.
- */
-static void utf8_fix(const char *s, struct strbuf *out)
+void llvm_json_text(const char *s, struct strbuf *out)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	sb_reset(out);
@@ -161,9 +156,9 @@ static bool function_eq(const void *ctx, uint32_t i)
 static uint32_t add_function(struct new_functions *nf, const struct sym_frame *fr, struct strbuf *tmp)
 {
 	struct function key = { 0 };
-	utf8_fix(fr->func ? fr->func : "", tmp);
+	llvm_json_text(fr->func ? fr->func : "", tmp);
 	char *name = xstrdup(sb_cstr(tmp));
-	utf8_fix(fr->file ? fr->file : "", tmp);
+	llvm_json_text(fr->file ? fr->file : "", tmp);
 	key.name = name;
 	key.filename = sb_cstr(tmp);
 	key.start_line = fr->start_line;
@@ -231,10 +226,11 @@ static bool is_http_url(const char *file)
 	return false;
 }
 
-static bool unsymbolizable(const char *file)
+/* unsymbolizable is pprof's Mapping.Unsymbolizable: [vdso] and the like. */
+static bool unsymbolizable(const char *file, struct strbuf *tmp)
 {
-	const char *base = strrchr(file, '/');
-	base = base && base[1] ? base + 1 : file;
+	path_base(file, tmp);
+	const char *base = sb_cstr(tmp);
 	return base[0] == '[' || str_has_prefix(base, "linux-vdso") || str_has_prefix(file, "/dev/dri/") ||
 	       !strcmp(file, "//anon") || !file[0] || str_has_prefix(file, "/memfd:");
 }
@@ -282,7 +278,7 @@ static void local_symbolize(struct profile *p, bool fast, bool force, struct str
 				missing = true;
 			continue;
 		}
-		if (unsymbolizable(mp->file) || (!mp->build_id[0] && is_http_url(mp->file)))
+		if (unsymbolizable(mp->file, &name) || (!mp->build_id[0] && is_http_url(mp->file)))
 			continue;
 		mapping_name(mp, &name);
 		char err[1024];

@@ -138,9 +138,9 @@ static uint32_t addr_map_find(const struct treap *t, uint64_t addr)
 
 /* ---- units ---- */
 
-/* A subroutine DIE of a unit's map: where it is, and its nearest subroutine ancestor. */
+/* A subroutine DIE of a unit's map (in the .dwo for a split unit), and its nearest subroutine ancestor. */
 struct sub_rec {
-	Dwarf_Off off;
+	Dwarf_Die die;
 	uint32_t parent; /* index into the unit's recs, or NIL */
 	bool subprogram;
 };
@@ -362,29 +362,30 @@ static bool attr_ref(Dwarf_Attribute *a, Dwarf_Die *out)
 	}
 }
 
-/* A small set of DIE offsets, for the DIEs a recursive search has seen. */
-struct offset_set {
-	Dwarf_Off *slot; /* 0 marks a free slot: no DIE sits at offset 0 of .debug_info */
+/* A small set of DIEs, by where their bytes are (unique across a binary and its .dwo files). */
+struct die_set {
+	uintptr_t *slot; /* 0 marks a free slot */
 	size_t cap, n;
 };
 
-static bool offset_set_add(struct offset_set *s, Dwarf_Off off)
+static bool die_set_add(struct die_set *s, const Dwarf_Die *die)
 {
+	uintptr_t key = (uintptr_t)die->addr;
 	if ((s->n + 1) * 2 > s->cap) {
-		struct offset_set g = { xcalloc(s->cap ? s->cap * 2 : 16, sizeof *g.slot), s->cap ? s->cap * 2 : 16, 0 };
+		struct die_set g = { xcalloc(s->cap ? s->cap * 2 : 16, sizeof *g.slot), s->cap ? s->cap * 2 : 16, 0 };
 		for (size_t i = 0; i < s->cap; i++)
 			if (s->slot[i])
-				offset_set_add(&g, s->slot[i]);
+				die_set_add(&g, &(Dwarf_Die){ .addr = (void *)s->slot[i] });
 		free(s->slot);
 		*s = g;
 	}
-	size_t i = (size_t)(hash_u64(off, HASH_SEED) & (s->cap - 1));
+	size_t i = (size_t)(hash_u64(key, HASH_SEED) & (s->cap - 1));
 	while (s->slot[i]) {
-		if (s->slot[i] == off)
+		if (s->slot[i] == key)
 			return false;
 		i = (i + 1) & (s->cap - 1);
 	}
-	s->slot[i] = off;
+	s->slot[i] = key;
 	s->n++;
 	return true;
 }
@@ -398,8 +399,8 @@ static bool find_recursive(Dwarf_Die *die, const unsigned *attrs, size_t n_attrs
 {
 	Dwarf_Die *work = xmalloc(4 * sizeof *work);
 	size_t n = 0, cap = 4;
-	struct offset_set seen = { NULL, 0, 0 };
-	offset_set_add(&seen, dwarf_dieoffset(die));
+	struct die_set seen = { NULL, 0, 0 };
+	die_set_add(&seen, die);
 	work[n++] = *die;
 	bool found = false;
 	while (n > 0 && !found) {
@@ -414,7 +415,7 @@ static bool find_recursive(Dwarf_Die *die, const unsigned *attrs, size_t n_attrs
 			Dwarf_Die next;
 			if (!dwarf_attr(&cur, follow[i], &a) || !attr_ref(&a, &next))
 				continue;
-			if (!offset_set_add(&seen, dwarf_dieoffset(&next)))
+			if (!die_set_add(&seen, &next))
 				continue;
 			GROW(work, cap, n + 1);
 			work[n++] = next;
@@ -592,10 +593,11 @@ static void build_aranges(struct dwarf_info *d)
 	uint64_t *covered = NULL;
 	size_t n_covered = 0, cap_covered = 0;
 	read_aranges_sets(d, &raw, &cap, &covered, &n_covered, &cap_covered);
-	qsort(covered, n_covered, sizeof *covered, u64_cmp);
+	if (n_covered > 1)
+		qsort(covered, n_covered, sizeof *covered, u64_cmp);
 	for (size_t i = 0; i < d->n_units; i++) {
 		struct unit *u = &d->units[i];
-		if (u->is_compile && !bsearch(&u->off, covered, n_covered, sizeof *covered, u64_cmp))
+		if (u->is_compile && (!n_covered || !bsearch(&u->off, covered, n_covered, sizeof *covered, u64_cmp)))
 			unit_ranges(d, u, &raw, &cap);
 	}
 	free(covered);
@@ -607,7 +609,8 @@ static void build_aranges(struct dwarf_info *d)
 		ep[2 * i + 1] = (struct endpoint){ raw[i].high, raw[i].cu, false };
 	}
 	free(raw);
-	qsort(ep, 2 * n_raw, sizeof *ep, endpoint_cmp);
+	if (n_raw > 0)
+		qsort(ep, 2 * n_raw, sizeof *ep, endpoint_cmp);
 	struct cu_multiset valid = { NULL, NULL, 0, 0, 0 };
 	uint64_t prev = UINT64_MAX;
 	for (size_t i = 0; i < 2 * n_raw; i++) {
@@ -661,7 +664,7 @@ static uint32_t add_subroutine(struct unit *u, Dwarf_Die *die, uint32_t parent, 
 		return parent;
 	GROW(u->recs, u->cap_recs, u->n_recs + 1);
 	uint32_t rec = (uint32_t)u->n_recs++;
-	u->recs[rec] = (struct sub_rec){ dwarf_dieoffset(die), parent, subprogram };
+	u->recs[rec] = (struct sub_rec){ *die, parent, subprogram };
 	Dwarf_Addr base, lo, hi;
 	uint64_t *los = NULL, *his = NULL;
 	size_t n = 0, cap = 0, cap2 = 0;
@@ -692,6 +695,15 @@ static void walk_unit(struct dwarf_info *d, struct unit *u)
 	Dwarf_Die die;
 	if (!dwarf_offdie(d->dbg, u->die_off, &die))
 		return;
+	/* A skeleton unit's DIEs are in its .dwo, when libdw finds it (llvm's parseDWO). */
+	uint64_t end = u->next;
+	Dwarf_Die split;
+	uint8_t unit_type;
+	if (dwarf_cu_info(die.cu, NULL, &unit_type, NULL, &split, NULL, NULL, NULL) == 0 &&
+	    unit_type == DW_UT_skeleton && split.cu) {
+		die = split;
+		end = UINT64_MAX; /* libdw keeps the walk inside the split unit */
+	}
 	struct frame {
 		Dwarf_Die die;
 		uint32_t rec; /* the nearest subroutine at or above this DIE */
@@ -713,7 +725,7 @@ static void walk_unit(struct dwarf_info *d, struct unit *u)
 		}
 		uint32_t parent_rec = stack[n - 1].rec;
 		Dwarf_Off off = dwarf_dieoffset(&next);
-		if (off <= last || off >= u->next)
+		if (off <= last || off >= end)
 			break;
 		last = off;
 		int tag = dwarf_tag(&next);
@@ -810,8 +822,8 @@ void dwarf_info_frames(struct dwarf_info *d, uint64_t addr, struct sym_frames *o
 		const struct sub_rec *r = &u->recs[rec];
 		struct sym_frame *f = frames_push(out);
 		*f = (struct sym_frame){ NULL, NULL, 0, 0, 0 };
-		Dwarf_Die die;
-		bool have = dwarf_offdie(d->dbg, r->off, &die) != NULL;
+		Dwarf_Die die = r->die;
+		bool have = true;
 		if (have) {
 			static const unsigned decl_line[] = { DW_AT_decl_line };
 			Dwarf_Attribute a;

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,6 +460,14 @@ static bool read_phdrs(struct binary *b)
 	return true;
 }
 
+/* libelf's version handshake sets a global: once, since sources and bases are read on two threads. */
+static pthread_once_t elf_once = PTHREAD_ONCE_INIT;
+
+static void elf_init(void)
+{
+	elf_version(EV_CURRENT);
+}
+
 struct binary *binary_open(const char *path, uint64_t start, uint64_t limit, uint64_t offset, char *err,
 			   size_t errsize)
 {
@@ -486,7 +495,7 @@ struct binary *binary_open(const char *path, uint64_t start, uint64_t limit, uin
 		close(fd);
 		return NULL;
 	}
-	elf_version(EV_CURRENT);
+	pthread_once(&elf_once, elf_init);
 	struct binary *b = xcalloc(1, sizeof *b);
 	b->path = xstrdup(path);
 	b->fd = fd;

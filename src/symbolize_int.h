@@ -40,6 +40,14 @@ struct sym_frames {
 struct sym_frame *frames_push(struct sym_frames *fs);
 void frames_free(struct sym_frames *fs);
 
+struct strbuf;
+/*
+ * llvm_json_text is s as pprof reads it back from llvm-symbolizer's JSON:
+ * LLVM's writer makes it valid UTF-8 first, each maximal ill-formed
+ * subpart becoming U+FFFD (symbolize.c).
+ */
+void llvm_json_text(const char *s, struct strbuf *out);
+
 /* ---- symbolize_elf.c: a local binary ---- */
 
 struct binary;

@@ -696,7 +696,8 @@ struct line_table *line_table_parse(const struct dw_sections *s, uint64_t offset
 		return t;
 	}
 	/* A stable sort keeps equal ends in file order, where llvm's unstable one is unspecified. */
-	qsort(t->seqs, t->n_seqs, sizeof *t->seqs, seq_cmp);
+	if (t->n_seqs > 1)
+		qsort(t->seqs, t->n_seqs, sizeof *t->seqs, seq_cmp);
 	return t;
 }
 

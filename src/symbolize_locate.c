@@ -79,7 +79,8 @@ static void add_glob(struct names *ns, const char *dir)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			add_name(&found, e->d_name);
 	closedir(d);
-	qsort(found.v, found.n, sizeof *found.v, str_cmp);
+	if (found.n > 1)
+		qsort(found.v, found.n, sizeof *found.v, str_cmp);
 	struct strbuf tmp = STRBUF_INIT;
 	for (size_t i = 0; i < found.n; i++) {
 		const char *parts[2] = { dir, found.v[i] };
