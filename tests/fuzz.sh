@@ -9,7 +9,7 @@ seconds=$1
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/build-fuzz
-harnesses=${*:-decode legacy flags tagrange report demangle}
+harnesses=${*:-decode legacy flags tagrange report demangle symbolize}
 mkdir -p "$bin/findings"
 
 # seed NAME DIR: fills DIR with starting inputs for harness NAME.
@@ -31,6 +31,10 @@ seed() {
 			i=$((i + 1))
 			printf '%s' "$s" >"$dir/t$i"
 		done
+		;;
+	symbolize)
+		cp "$root"/testdata/sym/prog-* "$root"/testdata/sym/progxx-* "$dir/"
+		rm -f "$dir"/*.golden
 		;;
 	demangle)
 		grep -v '^#' "$root/tests/demangle/cases.tsv" | cut -f1 | head -500 | while IFS= read -r n; do
