@@ -153,12 +153,18 @@ static bool function_eq(const void *ctx, uint32_t i)
 	return a->start_line == b->start_line && !strcmp(a->name, b->name) && !strcmp(a->filename, b->filename);
 }
 
+/* llvm_str is a frame's string as llvm-symbolizer prints it: "<invalid>", its marker for none, prints as "". */
+static const char *llvm_str(const char *s)
+{
+	return s && strcmp(s, "<invalid>") != 0 ? s : "";
+}
+
 static uint32_t add_function(struct new_functions *nf, const struct sym_frame *fr, struct strbuf *tmp)
 {
 	struct function key = { 0 };
-	llvm_json_text(fr->func ? fr->func : "", tmp);
+	llvm_json_text(llvm_str(fr->func), tmp);
 	char *name = xstrdup(sb_cstr(tmp));
-	llvm_json_text(fr->file ? fr->file : "", tmp);
+	llvm_json_text(llvm_str(fr->file), tmp);
 	key.name = name;
 	key.filename = sb_cstr(tmp);
 	key.start_line = fr->start_line;
@@ -194,8 +200,8 @@ static void symbolize_mapping(struct profile *p, uint32_t m, const uint32_t *loc
 		struct line *lines = arena_array(p->arena, frames.n, sizeof *lines);
 		for (size_t j = 0; j < frames.n; j++) {
 			const struct sym_frame *fr = &frames.f[j];
-			mp->has_functions |= fr->func && fr->func[0];
-			mp->has_filenames |= fr->file && fr->file[0];
+			mp->has_functions |= llvm_str(fr->func)[0] != '\0';
+			mp->has_filenames |= llvm_str(fr->file)[0] != '\0';
 			mp->has_line_numbers |= fr->line != 0;
 			lines[j].function = add_function(nf, fr, &tmp);
 			lines[j].line = fr->line;
@@ -242,64 +248,99 @@ static void mapping_name(const struct mapping *m, struct strbuf *out)
 		sb_addf(out, " (build ID %s)", m->build_id);
 }
 
-static void local_symbolize(struct profile *p, bool fast, bool force, struct strbuf *warn)
+/* The locations of each mapping, in location order: locs[first[m] .. first[m]+count[m]). */
+struct mapping_locs {
+	size_t *count, *first;
+	uint32_t *locs;
+};
+
+static void group_by_mapping(const struct profile *p, struct mapping_locs *ml)
 {
-	/* The locations of each mapping, in location order. */
-	size_t *count = xcalloc(p->n_mapping + 1, sizeof *count);
+	ml->count = xcalloc(p->n_mapping + 1, sizeof *ml->count);
+	ml->first = xcalloc(p->n_mapping + 1, sizeof *ml->first);
+	ml->locs = xcalloc(p->n_location + 1, sizeof *ml->locs);
 	for (size_t i = 0; i < p->n_location; i++)
-		if (p->location[i].mapping != NO_INDEX && p->location[i].mapping < p->n_mapping)
-			count[p->location[i].mapping]++;
-	size_t *first = xcalloc(p->n_mapping + 1, sizeof *first);
+		if (p->location[i].mapping < p->n_mapping)
+			ml->count[p->location[i].mapping]++;
 	for (size_t m = 1; m <= p->n_mapping; m++)
-		first[m] = first[m - 1] + count[m - 1];
-	uint32_t *locs = xcalloc(p->n_location + 1, sizeof *locs);
+		ml->first[m] = ml->first[m - 1] + ml->count[m - 1];
 	size_t *fill = xcalloc(p->n_mapping + 1, sizeof *fill);
 	for (size_t i = 0; i < p->n_location; i++) {
 		uint32_t m = p->location[i].mapping;
-		if (m != NO_INDEX && m < p->n_mapping)
-			locs[first[m] + fill[m]++] = (uint32_t)i;
+		if (m < p->n_mapping)
+			ml->locs[ml->first[m] + fill[m]++] = (uint32_t)i;
 	}
 	free(fill);
+}
 
+static void mapping_locs_free(struct mapping_locs *ml)
+{
+	free(ml->count);
+	free(ml->first);
+	free(ml->locs);
+}
+
+/*
+ * open_mapping opens the binary of mapping m, or says why not as pprof
+ * does: NULL when the mapping is left alone; *missing when its binary
+ * could not be had.
+ */
+static struct binary *open_mapping(const struct profile *p, size_t m, bool force, bool *missing,
+				   struct strbuf *warn)
+{
+	const struct mapping *mp = &p->mapping[m];
+	if (!force && (mp->has_functions || mp->has_filenames || mp->has_line_numbers))
+		return NULL; /* symbolized already */
+	if (!mp->file[0]) {
+		if (m == 0)
+			sb_adds(warn, "Main binary filename not available.\n");
+		else
+			*missing = true;
+		return NULL;
+	}
+	struct strbuf name = STRBUF_INIT;
+	struct binary *b = NULL;
+	if (unsymbolizable(mp->file, &name) || (!mp->build_id[0] && is_http_url(mp->file)))
+		goto out;
+	mapping_name(mp, &name);
+	char err[1024];
+	b = binary_open(mp->file, mp->start, mp->limit, mp->offset, err, sizeof err);
+	if (!b) {
+		sb_addf(warn, "Local symbolization failed for %s: %s\n", sb_cstr(&name), err);
+		*missing = true;
+		goto out;
+	}
+	const char *id = binary_build_id(b);
+	if (mp->build_id[0] && id[0] && strcmp(id, mp->build_id) != 0) {
+		sb_addf(warn, "Local symbolization failed for %s: build ID mismatch\n", sb_cstr(&name));
+		binary_close(b);
+		b = NULL;
+	}
+out:
+	sb_free(&name);
+	return b;
+}
+
+/* local_symbolize is pprof's doLocalSymbolize. */
+static void local_symbolize(struct profile *p, bool fast, bool force, struct strbuf *warn)
+{
+	struct mapping_locs ml;
+	group_by_mapping(p, &ml);
 	struct new_functions nf = { p, NULL, 0, 0, { 0 }, NULL };
 	htab_init(&nf.index, 64);
 	bool missing = false, owned = false;
-	struct strbuf name = STRBUF_INIT;
 	for (size_t m = 0; m < p->n_mapping; m++) {
-		const struct mapping *mp = &p->mapping[m];
-		if (count[m] == 0)
+		if (ml.count[m] == 0)
+			continue; /* a dangling mapping */
+		struct binary *b = open_mapping(p, m, force, &missing, warn);
+		if (!b)
 			continue;
-		if (!force && (mp->has_functions || mp->has_filenames || mp->has_line_numbers))
-			continue;
-		if (!mp->file[0]) {
-			if (m == 0)
-				sb_adds(warn, "Main binary filename not available.\n");
-			else
-				missing = true;
-			continue;
-		}
-		if (unsymbolizable(mp->file, &name) || (!mp->build_id[0] && is_http_url(mp->file)))
-			continue;
-		mapping_name(mp, &name);
-		char err[1024];
-		struct binary *b = binary_open(mp->file, mp->start, mp->limit, mp->offset, err, sizeof err);
-		if (!b) {
-			sb_addf(warn, "Local symbolization failed for %s: %s\n", sb_cstr(&name), err);
-			missing = true;
-			continue;
-		}
-		const char *id = binary_build_id(b);
-		if (mp->build_id[0] && id[0] && strcmp(id, mp->build_id) != 0) {
-			sb_addf(warn, "Local symbolization failed for %s: build ID mismatch\n", sb_cstr(&name));
-			binary_close(b);
-			continue;
-		}
 		if (!owned) {
 			profile_own_locations(p);
 			profile_own_mappings(p);
 			owned = true;
 		}
-		symbolize_mapping(p, (uint32_t)m, locs + first[m], count[m], b, fast, &nf);
+		symbolize_mapping(p, (uint32_t)m, ml.locs + ml.first[m], ml.count[m], b, fast, &nf);
 		binary_close(b);
 	}
 	if (missing)
@@ -312,12 +353,9 @@ static void local_symbolize(struct profile *p, bool fast, bool force, struct str
 		p->function = all;
 		p->n_function += nf.n;
 	}
-	sb_free(&name);
 	free(nf.f);
 	htab_free(&nf.index);
-	free(locs);
-	free(first);
-	free(count);
+	mapping_locs_free(&ml);
 }
 
 void symbolize_profile(struct profile *p, const char *mode, struct strbuf *warn)

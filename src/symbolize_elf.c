@@ -913,7 +913,8 @@ static void code_frames(struct binary *b, uint64_t addr, struct sym_frames *out)
 	if (s) {
 		struct sym_frame *f = &out->f[out->n - 1];
 		f->func = s->name;
-		if (!f->file && file && file[0])
+		/* llvm compares with its "<invalid>" marker, so a file of that name is replaced too */
+		if ((!f->file || !strcmp(f->file, "<invalid>")) && file && file[0])
 			f->file = file;
 	}
 }
