@@ -476,7 +476,12 @@ struct binary *binary_open(const char *path, uint64_t start, uint64_t limit, uin
 		go_errno(err, errsize, "stat", path, errno);
 		return NULL;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (!S_ISREG(st.st_mode)) {
+		/* a FIFO or a device could block or never end */
+		snprintf(err, errsize, "error reading magic number from %s: not a regular file", path);
+		return NULL;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		char e[256];
 		go_errno(e, sizeof e, "open", path, errno);
@@ -485,8 +490,7 @@ struct binary *binary_open(const char *path, uint64_t start, uint64_t limit, uin
 	}
 	unsigned char magic[4];
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !read_at(fd, magic, 4, 0)) {
-		snprintf(err, errsize, "error reading magic number from %s: %s", path,
-			 S_ISREG(st.st_mode) ? "EOF" : "not a regular file");
+		snprintf(err, errsize, "error reading magic number from %s: EOF", path);
 		close(fd);
 		return NULL;
 	}
@@ -749,7 +753,7 @@ static const struct sym_desc *symbol_for(const struct binary *b, uint64_t addr, 
 
 static Elf *open_elf(const char *path, int *fd)
 {
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (*fd < 0)
 		return NULL;
 	struct stat st;
@@ -800,9 +804,14 @@ static bool llvm_build_id(struct binary *b, unsigned char **id, size_t *len)
 
 static bool file_crc_matches(const char *path, uint32_t want)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return false;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
 	unsigned char buf[65536];
 	uLong crc = crc32(0L, Z_NULL, 0);
 	ssize_t r;
