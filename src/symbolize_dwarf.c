@@ -22,6 +22,13 @@
 #include "util.h"
 
 #define NIL UINT32_MAX
+/*
+ * Depths valid DWARF never comes near (llvm notes 3 for abstract_origin
+ * and specification chains; inline nesting stays in the tens) but crafted
+ * DWARF could make every address pay for: past them, the answer stops.
+ */
+#define MAX_DIE_CHAIN 256
+#define MAX_INLINE_DEPTH 1024
 
 /* ---- llvm's AddrDieMap: an ordered map from range start to (end, DIE), as a treap ---- */
 
@@ -172,7 +179,14 @@ struct table_cache {
 	struct line_table *t;
 };
 
+/*
+ * Work budgets: valid DWARF reads each range list and line program about
+ * once, so reading several times the sections' bytes can only come from
+ * lists and programs shared on purpose; past the budget, nothing more is
+ * read, where llvm would go on for hours.
+ */
 struct dwarf_info {
+	uint64_t range_budget, line_budget;
 	Dwarf *dbg;
 	struct dw_sections sec;
 	struct dw_section aranges_sec;
@@ -218,6 +232,22 @@ static struct dw_section section_data(Elf *elf, const char *name)
 	return s;
 }
 
+/* section_size is the size of section name (as decompressed, once libdw has read it), 0 if absent. */
+static uint64_t section_size(Elf *elf, const char *name)
+{
+	size_t shstrndx;
+	uint64_t size = 0;
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return 0;
+	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn)) {
+		GElf_Shdr sh;
+		const char *n;
+		if (gelf_getshdr(scn, &sh) && (n = elf_strptr(elf, shstrndx, sh.sh_name)) && !strcmp(n, name))
+			size += sh.sh_size;
+	}
+	return size;
+}
+
 /* read_units lists the units of .debug_info, stopping at the first bad header as llvm does. */
 static void read_units(struct dwarf_info *d)
 {
@@ -260,6 +290,9 @@ struct dwarf_info *dwarf_info_open(Elf *elf)
 	d->dbg = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	if (d->dbg)
 		read_units(d);
+	d->range_budget = 4 * (section_size(elf, ".debug_info") + section_size(elf, ".debug_ranges") +
+			       section_size(elf, ".debug_rnglists")) + (1 << 20);
+	d->line_budget = 4 * (uint64_t)d->sec.line.size + (1 << 20);
 	if (d->n_units == 0) {
 		dwarf_info_close(d);
 		return NULL;
@@ -403,7 +436,7 @@ static bool find_recursive(Dwarf_Die *die, const unsigned *attrs, size_t n_attrs
 	die_set_add(&seen, die);
 	work[n++] = *die;
 	bool found = false;
-	while (n > 0 && !found) {
+	for (size_t visits = 0; n > 0 && !found && visits < MAX_DIE_CHAIN; visits++) {
 		Dwarf_Die cur = work[--n];
 		for (size_t i = 0; i < n_attrs && !found; i++)
 			found = dwarf_attr(&cur, attrs[i], out) != NULL;
@@ -512,19 +545,44 @@ static int u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* unit_ranges appends the ranges of a unit's DIE, all or none as llvm takes them. */
+/* A DIE's address ranges, all or none as llvm's getAddressRanges gives them. */
+struct die_ranges {
+	uint64_t *lo, *hi;
+	size_t n, cap, cap2;
+};
+
+static bool read_ranges(struct dwarf_info *d, Dwarf_Die *die, struct die_ranges *r)
+{
+	r->n = 0;
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
+		if (d->range_budget == 0)
+			return false;
+		d->range_budget--;
+		GROW(r->lo, r->cap, r->n + 1);
+		GROW(r->hi, r->cap2, r->n + 1);
+		r->lo[r->n] = lo;
+		r->hi[r->n++] = hi;
+	}
+	return off == 0;
+}
+
+static void die_ranges_free(struct die_ranges *r)
+{
+	free(r->lo);
+	free(r->hi);
+}
+
+/* unit_ranges appends the ranges of a unit's DIE. */
 static void unit_ranges(struct dwarf_info *d, struct unit *u, struct arange **ranges, size_t *cap)
 {
 	Dwarf_Die cudie;
-	if (!dwarf_offdie(d->dbg, u->die_off, &cudie))
-		return;
-	size_t mark = d->n_ar;
-	Dwarf_Addr base, lo, hi;
-	ptrdiff_t off = 0;
-	while ((off = dwarf_ranges(&cudie, off, &base, &lo, &hi)) > 0)
-		append_arange_end(d, lo, hi, u->off, cap, ranges);
-	if (off < 0)
-		d->n_ar = mark;
+	struct die_ranges r = { NULL, NULL, 0, 0, 0 };
+	if (dwarf_offdie(d->dbg, u->die_off, &cudie) && read_ranges(d, &cudie, &r))
+		for (size_t i = 0; i < r.n; i++)
+			append_arange_end(d, r.lo[i], r.hi[i], u->off, cap, ranges);
+	die_ranges_free(&r);
 }
 
 struct endpoint {
@@ -657,30 +715,19 @@ static bool is_subroutine(int tag)
 	return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine;
 }
 
-/* add_subroutine records a subroutine DIE and puts its ranges (all or none) in the unit's map. */
-static uint32_t add_subroutine(struct unit *u, Dwarf_Die *die, uint32_t parent, bool subprogram)
+/* add_subroutine records a subroutine DIE and puts its ranges in the unit's map. */
+static uint32_t add_subroutine(struct dwarf_info *d, struct unit *u, Dwarf_Die *die, uint32_t parent,
+			       bool subprogram, struct die_ranges *r)
 {
 	if (u->n_recs >= NIL - 1)
 		return parent;
 	GROW(u->recs, u->cap_recs, u->n_recs + 1);
 	uint32_t rec = (uint32_t)u->n_recs++;
 	u->recs[rec] = (struct sub_rec){ *die, parent, subprogram };
-	Dwarf_Addr base, lo, hi;
-	uint64_t *los = NULL, *his = NULL;
-	size_t n = 0, cap = 0, cap2 = 0;
-	ptrdiff_t off = 0;
-	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
-		GROW(los, cap, n + 1);
-		GROW(his, cap2, n + 1);
-		los[n] = lo;
-		his[n++] = hi;
-	}
-	if (off == 0)
-		for (size_t i = 0; i < n; i++)
-			if (los[i] != his[i])
-				addr_map_insert(&u->map, los[i], his[i], rec);
-	free(los);
-	free(his);
+	if (read_ranges(d, die, r))
+		for (size_t i = 0; i < r->n; i++)
+			if (r->lo[i] != r->hi[i])
+				addr_map_insert(&u->map, r->lo[i], r->hi[i], rec);
 	return rec;
 }
 
@@ -710,6 +757,7 @@ static void walk_unit(struct dwarf_info *d, struct unit *u)
 	} *stack = NULL;
 	size_t n = 0, cap = 0;
 	Dwarf_Off last = dwarf_dieoffset(&die);
+	struct die_ranges ranges = { NULL, NULL, 0, 0, 0 };
 	GROW(stack, cap, 1);
 	stack[n++] = (struct frame){ die, NIL };
 	while (n > 0) {
@@ -731,10 +779,11 @@ static void walk_unit(struct dwarf_info *d, struct unit *u)
 		int tag = dwarf_tag(&next);
 		uint32_t rec = parent_rec;
 		if (is_subroutine(tag))
-			rec = add_subroutine(u, &next, parent_rec, tag == DW_TAG_subprogram);
+			rec = add_subroutine(d, u, &next, parent_rec, tag == DW_TAG_subprogram, &ranges);
 		GROW(stack, cap, n + 1);
 		stack[n++] = (struct frame){ next, rec };
 	}
+	die_ranges_free(&ranges);
 	free(stack);
 }
 
@@ -775,7 +824,7 @@ static struct line_table *unit_line_table(struct dwarf_info *d, struct unit *u)
 	if (u->stmt_list >= d->sec.line.size)
 		return NULL;
 	bool failed;
-	struct line_table *t = line_table_parse(&d->sec, u->stmt_list, u->addr_size, &failed);
+	struct line_table *t = line_table_parse(&d->sec, u->stmt_list, u->addr_size, &d->line_budget, &failed);
 	GROW(d->tables, d->cap_tables, d->n_tables + 1);
 	d->tables[d->n_tables++] = (struct table_cache){ u->stmt_list, t };
 	u->table_known = true;
@@ -818,7 +867,7 @@ void dwarf_info_frames(struct dwarf_info *d, uint64_t addr, struct sym_frames *o
 	}
 	struct line_table *table = NULL;
 	uint64_t call_file = 0, call_line = 0, call_column = 0;
-	for (size_t i = 0; rec != NIL; i++) {
+	for (size_t i = 0; rec != NIL && i < MAX_INLINE_DEPTH; i++) {
 		const struct sub_rec *r = &u->recs[rec];
 		struct sym_frame *f = frames_push(out);
 		*f = (struct sym_frame){ NULL, NULL, 0, 0, 0 };

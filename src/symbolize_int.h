@@ -126,11 +126,13 @@ struct line_table;
 
 /*
  * line_table_parse parses the table at offset in .debug_line: NULL if its
- * header is unusable. *failed tells that the program stopped on an error:
- * llvm then answers nothing the first time it is asked and afterwards
- * uses the rows it read.
+ * header is unusable or its program's bytes would exceed *budget (which
+ * they are taken from). *failed tells that the program stopped on an
+ * error: llvm then answers nothing the first time it is asked and
+ * afterwards uses the rows it read.
  */
-struct line_table *line_table_parse(const struct dw_sections *s, uint64_t offset, uint8_t addr_size, bool *failed);
+struct line_table *line_table_parse(const struct dw_sections *s, uint64_t offset, uint8_t addr_size,
+				    uint64_t *budget, bool *failed);
 void line_table_free(struct line_table *t);
 /* line_table_lookup finds the row for addr: false when no sequence covers it. */
 bool line_table_lookup(const struct line_table *t, uint64_t addr, uint64_t *file, uint32_t *line, uint16_t *column);

@@ -680,17 +680,22 @@ static uint64_t lengths_offset(const struct dw_sections *s, uint64_t offset, uin
 	return r.off + 2 + (version >= 5 ? 2 : 0) + (dwarf64 ? 8 : 4) + (version >= 4 ? 6 : 5);
 }
 
-struct line_table *line_table_parse(const struct dw_sections *s, uint64_t offset, uint8_t addr_size, bool *failed)
+struct line_table *line_table_parse(const struct dw_sections *s, uint64_t offset, uint8_t addr_size,
+				    uint64_t *budget, bool *failed)
 {
 	*failed = false;
 	if (!s->line.data || offset >= s->line.size)
 		return NULL;
 	struct line_table *t = xcalloc(1, sizeof *t);
 	struct lt_header h;
-	if (!parse_header(t, s, offset, addr_size, &h)) {
+	uint64_t cost = 0;
+	if (parse_header(t, s, offset, addr_size, &h))
+		cost = h.program_end > offset ? h.program_end - offset : 1;
+	if (cost == 0 || cost > *budget) {
 		line_table_free(t);
 		return NULL;
 	}
+	*budget -= cost;
 	if (!run_program(t, s, &h, lengths_offset(s, offset, t->version))) {
 		*failed = true; /* llvm keeps what it read, unsorted */
 		return t;
