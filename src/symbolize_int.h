@@ -74,6 +74,22 @@ const char *binary_build_id(const struct binary *b);
  */
 int binary_frames(struct binary *b, uint64_t addr, bool fast, struct sym_frames *out, char *err, size_t errsize);
 
+/* ---- symbolize_symtab.c: symbol tables as llvm-symbolizer and llvm-nm read them ---- */
+
+struct llvm_symbols;
+/* llvm_symbols_read reads elf's symbols; NULL when a name cannot be read (llvm-symbolizer then gives up on the file). */
+struct llvm_symbols *llvm_symbols_read(Elf *elf, const GElf_Ehdr *eh);
+void llvm_symbols_free(struct llvm_symbols *s);
+/* llvm_symbols_find names the symbol covering addr, or NULL; *file is a local symbol's STT_FILE name, or NULL. */
+const char *llvm_symbols_find(const struct llvm_symbols *s, uint64_t addr, const char **file);
+
+struct nm_listing;
+/* nm_listing_read is llvm-nm's listing of .symtab as pprof parses it, base added; NULL where llvm-nm fails. */
+struct nm_listing *nm_listing_read(Elf *elf, const GElf_Ehdr *eh, uint64_t base);
+void nm_listing_free(struct nm_listing *l);
+/* nm_listing_frame appends pprof's frame (a name only) for addr, if the listing has one. */
+void nm_listing_frame(const struct nm_listing *l, uint64_t addr, struct sym_frames *out);
+
 /* ---- symbolize_dwarf.c: llvm's DWARFContext, the parts the symbolizer uses ---- */
 
 struct dwarf_info;
