@@ -8,6 +8,7 @@
  */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -235,6 +236,63 @@ static void test_profile(void)
 	sb_free(&warn);
 }
 
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	CHECK(in && out);
+	char buf[4096];
+	for (size_t n; in && out && (n = fread(buf, 1, sizeof buf, in)) > 0;)
+		fwrite(buf, 1, n, out);
+	if (in)
+		fclose(in);
+	if (out)
+		fclose(out);
+}
+
+/* pprof's search: $PPROF_BINARY_PATH/BUILDID/anything, then by base name; a build id that differs is skipped. */
+static void test_locate(void)
+{
+	char dir[] = "/tmp/cprof-locate-XXXXXX", err[512], path[512];
+	if (!mkdtemp(dir)) {
+		CHECK(0);
+		return;
+	}
+	struct binary *b = binary_open(DIR "prog-gcc", 0, UINT64_MAX, 0, err, sizeof err);
+	CHECK(b != NULL);
+	char *id = xstrdup(b ? binary_build_id(b) : "");
+	binary_close(b);
+	snprintf(path, sizeof path, "%s/%s", dir, id);
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof path, "%s/%s/zz-binary", dir, id);
+	copy_file(DIR "prog-gcc", path);
+	char by_name[512];
+	snprintf(by_name, sizeof by_name, "%s/prog-clang-dw4", dir);
+	copy_file(DIR "prog-clang-dw4", by_name);
+
+	struct profile *p = profile_new();
+	p->n_mapping = 3;
+	p->mapping = arena_array(p->arena, 3, sizeof *p->mapping);
+	p->mapping[0] = (struct mapping){ .id = 1, .file = "/elsewhere/prog", .build_id = id, .limit = 0x1000 };
+	p->mapping[1] = (struct mapping){ .id = 2, .file = "/elsewhere/prog-clang-dw4", .build_id = "", .limit = 0x1000 };
+	p->mapping[2] = (struct mapping){ .id = 3, .file = "/elsewhere/prog-clang-dw4", .build_id = "0123", .limit = 0x1000 };
+	struct strbuf warn = STRBUF_INIT;
+	setenv("PPROF_BINARY_PATH", dir, 1);
+	symbolize_locate_binaries(p, &warn);
+	unsetenv("PPROF_BINARY_PATH");
+	CHECK_STR(p->mapping[0].file, path);
+	CHECK_STR(p->mapping[1].file, by_name);
+	CHECK_STR(p->mapping[2].file, "/elsewhere/prog-clang-dw4");
+	CHECK(strstr(sb_cstr(&warn), "build-id mismatch (0123 != ") != NULL);
+	profile_free(p);
+	sb_free(&warn);
+	unlink(path);
+	unlink(by_name);
+	snprintf(path, sizeof path, "%s/%s", dir, id);
+	rmdir(path);
+	rmdir(dir);
+	free(id);
+}
+
 /* exercise opens path as the binary of a few mappings and asks about a spread of addresses. */
 static void exercise(const char *path)
 {
@@ -303,6 +361,7 @@ int main(void)
 	test_base();
 	test_json_text();
 	test_profile();
+	test_locate();
 	test_malformed();
 	return check_done("symbolize");
 }
