@@ -484,7 +484,7 @@ struct binary *binary_open(const char *path, uint64_t start, uint64_t limit, uin
 	b->start = start;
 	b->limit = limit;
 	b->offset = offset;
-	b->elf = elf_begin(fd, ELF_C_READ, NULL);
+	b->elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!b->elf || elf_kind(b->elf) != ELF_K_ELF || !gelf_getehdr(b->elf, &b->eh) || !read_phdrs(b)) {
 		snprintf(err, errsize, "error reading ELF file %s: error parsing %s: %s", path, path,
 			 elf_errmsg(-1) ? elf_errmsg(-1) : "bad ELF header");
@@ -541,7 +541,7 @@ static Elf *open_elf(const char *path, int *fd)
 	struct stat st;
 	Elf *e = NULL;
 	if (fstat(*fd, &st) == 0 && S_ISREG(st.st_mode))
-		e = elf_begin(*fd, ELF_C_READ, NULL);
+		e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
 	if (e && elf_kind(e) == ELF_K_ELF)
 		return e;
 	if (e)
