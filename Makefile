@@ -5,12 +5,13 @@
 #   make demo       set up, build, and print a top report of a bundled profile
 #   make check      set up, build, and run every test
 #   make bench      compare speed and memory with go tool pprof on ../shared/bench
+#   make install    install cprof, its manual and shell completions under PREFIX
 #   make SANITIZE=1 build with -fsanitize=address,undefined (into build-asan/)
 
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
-	tmux python3 time
-PKGS = libprotobuf-c zlib libpcre2-8 readline libdw libelf
+	tmux time clang libclang-rt-14-dev valgrind python3
+PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
 
 CC ?= gcc
 Q = @
@@ -112,12 +113,23 @@ conformance: all
 shell-test: all
 	tests/shell_tmux.sh $(BUILD)/cprof
 
-# The whole suite, then again under AddressSanitizer and UBSan.
-check: deps
-	$(MAKE) test
-	$(MAKE) SANITIZE=1 test
+valgrind-test: all
+	tests/valgrind.sh $(BUILD)/cprof
 
-test: all unit conformance shell-test
+# Graph images, binary outputs, away-from-terminal files, -web (see the script).
+graphs: all
+	tests/graphs.py $(BUILD)/cprof
+
+# The whole suite and a few cases under valgrind, then the suite again
+# under AddressSanitizer and UBSan, failure injection, and a short run of
+# every fuzzer.
+check: deps
+	$(MAKE) test valgrind-test
+	$(MAKE) SANITIZE=1 test
+	$(MAKE) inject-test
+	$(MAKE) fuzz-smoke
+
+test: all unit conformance shell-test graphs
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -155,6 +167,14 @@ build-fuzz/%.o: src/%.c build-fuzz/profile.pb-c.h build-fuzz/profile_skeleton.pb
 	@echo "  FUZZCC  $<"
 	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -Ibuild-fuzz $(PKG_CFLAGS) $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
 
+# The legacy parsers' regexp engine runs on every line with fixed patterns:
+# coverage feedback from it only slows the fuzzers down (tenfold), so it is
+# built with the sanitizers but without coverage.
+build-fuzz/decode_legacy_re.o: src/decode_legacy_re.c
+	@echo "  FUZZCC  $< (no coverage)"
+	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -g -O2 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		$(WARN) -c -o $@ $<
+
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	@echo "  FUZZLD  $@"
 	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -Ibuild-fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer $(WARN) -o $@ $< \
@@ -170,11 +190,38 @@ fuzz: deps
 fuzz-smoke: fuzz-build
 	tests/fuzz.sh 20
 
+# ---- failure injection ----
+# The same sources with ASan, linked so that cprof's own allocation and
+# file calls go through tests/inject/inject.c, which fails the one it is
+# told to (tests/inject.sh).
+
+INJECT_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=fopen,--wrap=fread,--wrap=ferror
+
+inject-build:
+	$(MAKE) SANITIZE=1 all
+	@mkdir -p build-inject
+	@echo "  LD      build-inject/cprof"
+	$(Q)$(CC) -g -fsanitize=address,undefined $(INJECT_WRAP) -o build-inject/cprof \
+		$(patsubst $(BUILD)/%,build-asan/%,$(OBJS)) tests/inject/inject.c $(LDLIBS)
+
+inject-test: inject-build
+	tests/inject.sh
+
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
 bench: all
 	tests/bench.sh ./cprof
 
-clean:
-	rm -rf build build-asan build-fuzz cprof
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all deps demo check test unit conformance shell-test fuzz fuzz-build fuzz-smoke bench sym-compare clean
+install: all
+	install -D -m 755 cprof $(DESTDIR)$(PREFIX)/bin/cprof
+	install -D -m 644 man/cprof.1 $(DESTDIR)$(PREFIX)/share/man/man1/cprof.1
+	install -D -m 644 completions/cprof.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cprof
+	install -D -m 644 completions/_cprof $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_cprof
+	install -D -m 644 completions/cprof.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/cprof.fish
+
+clean:
+	rm -rf build build-asan build-fuzz build-inject cprof
+
+.PHONY: all deps demo check test unit conformance shell-test valgrind-test graphs fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

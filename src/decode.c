@@ -1,6 +1,7 @@
 #include "decode.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,19 @@ static int read_all(FILE *f, uint8_t **data, size_t *len)
 	*data = buf;
 	*len = n;
 	return 0;
+}
+
+/*
+ * A profile cannot start with a megabyte of one repeated byte (a protobuf
+ * message starts with a field tag, a legacy profile with its header), but
+ * a decompression bomb usually does: refuse it there, before it fills
+ * memory up to the inflate ceiling.
+ */
+enum { SNIFF_SIZE = 1 << 20 };
+
+static bool one_repeated_byte(const uint8_t *p, size_t n)
+{
+	return n > 0 && memcmp(p, p + 1, n - 1) == 0;
 }
 
 /*
@@ -79,7 +93,13 @@ static int inflate_all(const uint8_t *in, size_t inlen, uint64_t max, uint8_t **
 		z.avail_out = room > (1u << 30) ? (1u << 30) : (uInt)room;
 		uInt before = z.avail_out;
 		ret = inflate(&z, Z_NO_FLUSH);
+		size_t had = n;
 		n += before - z.avail_out;
+		if (had < SNIFF_SIZE && n >= SNIFF_SIZE && one_repeated_byte(buf, SNIFF_SIZE)) {
+			snprintf(err, errsize, "decompressing profile: not a profile: it starts with a megabyte of byte 0x%02x",
+				 buf[0]);
+			goto fail;
+		}
 		if (n > max) {
 			snprintf(err, errsize,
 				 "decompressing profile: inflated size exceeds the limit of %llu bytes "

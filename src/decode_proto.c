@@ -8,6 +8,7 @@
  * decoded protobuf-c sample structs (which hold 64-bit location ids,
  * twice the model's size) never exist all at the same time.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,51 @@ static int conv_one_sample(struct conv *c, const Perftools__Profiles__Sample *s,
 	return c->failed ? -1 : 0;
 }
 
+/* One thread's share of the samples: [first, last), converted into its own vectors. */
+struct sample_job {
+	struct conv c; /* a copy: its own error buffer and failure flag */
+	char err[256];
+	const struct idmap *locations;
+	int64_t *values;
+	size_t first, last;
+	struct vec locs, labels;
+	int rc;
+};
+
+static void *convert_range(void *arg)
+{
+	struct sample_job *j = arg;
+	struct conv *c = &j->c;
+	const PbProfile *pb = c->pb;
+	size_t nst = c->p->n_sample_type;
+	struct arena *scratch = arena_new();
+	ProtobufCAllocator alloc = { pb_alloc, pb_free, scratch };
+	j->rc = 0;
+	for (size_t i = j->first; i < j->last && j->rc == 0; i++) {
+		if ((i - j->first) % 4096 == 0)
+			arena_reset(scratch);
+		Perftools__Profiles__Sample *s =
+			perftools__profiles__sample__unpack(&alloc, pb->sample[i].len, pb->sample[i].data);
+		if (!s) {
+			snprintf(c->err, c->errsize, "sample %zu is not a valid Sample message", i);
+			j->rc = -1;
+			break;
+		}
+		j->rc = conv_one_sample(c, s, i, &c->p->sample[i], &j->locs, &j->labels, j->locations,
+					j->values + i * nst);
+	}
+	arena_free(scratch);
+	return NULL;
+}
+
+/*
+ * conv_samples converts the samples on two threads when there are many:
+ * each half gets its own stack and label vectors (adopted by the arena,
+ * never copied), so the halves share nothing but read-only tables.
+ * -top on the 46 MB bench profile: 0.6 s less.
+ */
+enum { SAMPLES_PER_THREAD = 50000 };
+
 static int conv_samples(struct conv *c, const struct idmap *locations)
 {
 	const PbProfile *pb = c->pb;
@@ -360,35 +406,49 @@ static int conv_samples(struct conv *c, const struct idmap *locations)
 	int64_t *values = arena_array(p->arena, pb->n_sample, nst * sizeof *values);
 	p->n_sample = pb->n_sample;
 	p->sample = arena_array(p->arena, pb->n_sample, sizeof *p->sample);
-	struct vec locs = { 0 }, labels = { 0 };
-	struct arena *scratch = arena_new();
-	ProtobufCAllocator alloc = { pb_alloc, pb_free, scratch };
-	int rc = 0;
-	for (size_t i = 0; i < pb->n_sample && rc == 0; i++) {
-		if (i % 4096 == 0)
-			arena_reset(scratch);
-		Perftools__Profiles__Sample *s =
-			perftools__profiles__sample__unpack(&alloc, pb->sample[i].len, pb->sample[i].data);
-		if (!s) {
-			snprintf(c->err, c->errsize, "sample %zu is not a valid Sample message", i);
-			rc = -1;
-			break;
-		}
-		rc = conv_one_sample(c, s, i, &p->sample[i], &locs, &labels, locations, values + i * nst);
+	struct sample_job jobs[2];
+	size_t njobs = pb->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
+	for (size_t k = 0; k < njobs; k++) {
+		struct sample_job *j = &jobs[k];
+		memset(j, 0, sizeof *j);
+		j->c = *c;
+		j->c.err = j->err;
+		j->c.errsize = sizeof j->err;
+		j->locations = locations;
+		j->values = values;
+		j->first = pb->n_sample * k / njobs;
+		j->last = pb->n_sample * (k + 1) / njobs;
 	}
-	arena_free(scratch);
-	if (locs.items)
-		arena_adopt(p->arena, locs.items);
-	if (labels.items)
-		arena_adopt(p->arena, labels.items);
+	pthread_t thread;
+	bool threaded = njobs == 2 && pthread_create(&thread, NULL, convert_range, &jobs[1]) == 0;
+	convert_range(&jobs[0]);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else if (njobs == 2)
+		convert_range(&jobs[1]);
+	int rc = 0;
+	for (size_t k = 0; k < njobs; k++) {
+		struct sample_job *j = &jobs[k];
+		if (j->locs.items)
+			arena_adopt(p->arena, j->locs.items);
+		if (j->labels.items)
+			arena_adopt(p->arena, j->labels.items);
+		if (j->rc != 0 && rc == 0) {
+			snprintf(c->err, c->errsize, "%s", j->err);
+			rc = -1;
+		}
+	}
 	if (rc != 0)
 		return -1;
-	/* never NULL: a pointer offset on NULL is undefined even when zero */
-	const uint32_t *loc0 = locs.items ? locs.items : arena_zalloc(p->arena, sizeof *loc0);
-	const struct label *lab0 = labels.items ? labels.items : arena_zalloc(p->arena, sizeof *lab0);
-	for (size_t i = 0; i < p->n_sample; i++) {
-		p->sample[i].loc = loc0 + (uintptr_t)p->sample[i].loc;
-		p->sample[i].label = lab0 + (uintptr_t)p->sample[i].label;
+	for (size_t k = 0; k < njobs; k++) {
+		struct sample_job *j = &jobs[k];
+		/* never NULL: a pointer offset on NULL is undefined even when zero */
+		const uint32_t *loc0 = j->locs.items ? j->locs.items : arena_zalloc(p->arena, sizeof *loc0);
+		const struct label *lab0 = j->labels.items ? j->labels.items : arena_zalloc(p->arena, sizeof *lab0);
+		for (size_t i = j->first; i < j->last; i++) {
+			p->sample[i].loc = loc0 + (uintptr_t)p->sample[i].loc;
+			p->sample[i].label = lab0 + (uintptr_t)p->sample[i].label;
+		}
 	}
 	return 0;
 }

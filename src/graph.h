@@ -6,8 +6,17 @@
  * graph_new interns every location line of the profile as a node and then
  * builds the graph from the samples; graph_build rebuilds it keeping only
  * some nodes (pprof rebuilds from samples on each trimming step, since the
- * graph alone cannot tell which edges become residual). The graph borrows
- * the profile, which must outlive it; graph_free releases everything else.
+ * graph alone cannot tell which edges become residual). graph_tree_new
+ * builds pprof's call tree instead (-call_tree): one node per distinct
+ * call path, trimmed in place by graph_trim_tree. The graph borrows the
+ * profile, which must outlive it; graph_free releases everything else.
+ *
+ * With o.tags the graph also collects pprof's node tags (the nodelets of a
+ * dot graph): per node, one tag per distinct set of string labels and one
+ * per numeric "bytes" label value. Only graph outputs need them; they are
+ * collected lazily, for the nodes that are looked at (graph_top_count,
+ * graph_ensure_tags), since that costs a hash lookup per frame of every
+ * labelled sample.
  */
 #ifndef CPROF_GRAPH_H
 #define CPROF_GRAPH_H
@@ -16,7 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hashtab.h"
 #include "profile.h"
+#include "util.h"
 
 struct graph_options {
 	int value_index;
@@ -25,6 +36,9 @@ struct graph_options {
 	bool drop_negative;
 	const char *trim_path;   /* pprof's trim_path / source_path rewriting of file names; */
 	const char *source_path; /* NULL trim_path: file names are only cleaned */
+	bool tags;               /* collect tags (see above) */
+	const char *bytes_unit;  /* the unit of the "bytes" numeric label */
+	const char *tag_unit;    /* the unit numeric tag names are shown in ("minimum", "kb", ...) */
 };
 
 struct node_info {
@@ -54,6 +68,25 @@ struct gedge {
 	bool removed;
 };
 
+/*
+ * A tag of one node: a string label set (name == NO_INDEX; the set's
+ * labels "key:value", sorted, joined by a literal backslash-n) or a
+ * numeric label value (name: its formatted value) within a label set.
+ */
+struct gtag {
+	uint32_t node;
+	uint32_t set;  /* index into label_set; 0 is "" (no string labels) */
+	uint32_t name; /* index into tag_name, or NO_INDEX */
+	int64_t value;
+	int64_t flat, flat_div, cum, cum_div;
+};
+
+struct graph_strings {
+	const char **s;
+	size_t n, cap;
+	struct htab ht;
+};
+
 struct graph {
 	const struct profile *p;
 	struct graph_options o;
@@ -70,6 +103,21 @@ struct graph {
 	struct gedge *edge;
 	size_t n_edge, cap_edge;
 	struct edge_table *edges;
+
+	struct graph *base; /* a call tree's nodes by location line, which it borrows names from */
+
+	/* tags, with o.tags: each node's are node_tags[node_tag_off[n] .. node_tag_off[n+1]) */
+	struct gtag *tag;
+	size_t n_tag, cap_tag;
+	struct tag_table *tag_index;
+	uint32_t *node_tag_off, *node_tags;
+	int64_t tag_cutoff; /* tags lighter than this in both flat and cum are trimmed */
+	bool *tagged;       /* the nodes whose tags are collected */
+	bool valued;        /* every node's values are summed (a build kept them all) */
+	struct graph_strings label_set, tag_name;
+	uint32_t *sample_set;      /* each sample's label set */
+	size_t *sample_num_off;    /* each sample's numeric tags: sample_num[off[s] .. off[s+1]) */
+	struct sample_num { uint32_t name; int64_t value; } *sample_num;
 };
 
 struct graph *graph_new(const struct profile *p, const struct graph_options *o);
@@ -79,6 +127,52 @@ void graph_free(struct graph *g);
 
 /* graph_build rebuilds values and edges from the samples, keeping only nodes with kept[i] (NULL: all). */
 void graph_build(struct graph *g, const bool *kept);
+/*
+ * graph_build_values sums the nodes' values over all samples but makes no
+ * edges: enough to find the nodes a cutoff drops before a rebuild.
+ */
+void graph_build_values(struct graph *g);
+
+/* graph_tree_new builds pprof's call tree: a node per call path, in the order first reached. */
+struct graph *graph_tree_new(const struct profile *p, const struct graph_options *o);
+/*
+ * graph_trim_tree keeps only the tree's listed nodes with kept[i]; the
+ * children of a dropped node hang from its parent by residual edges (or
+ * become roots), then redundant edges go, as pprof's TrimTree does.
+ */
+void graph_trim_tree(struct graph *g, const bool *kept);
+
+/*
+ * graph_top_count is how many of the first listed nodes pprof keeps for a
+ * node count of max; visual outputs count each node's tags (up to 4) as
+ * nodes too.
+ */
+size_t graph_top_count(struct graph *g, size_t max, bool visual);
+
+/* graph_ensure_tags collects the tags of every listed node (with o.tags), if not done yet. */
+void graph_ensure_tags(struct graph *g);
+
+static inline bool tag_kept(const struct graph *g, const struct gtag *t)
+{
+	int64_t f = t->flat < 0 ? -t->flat : t->flat, c = t->cum < 0 ? -t->cum : t->cum;
+	return f >= g->tag_cutoff || c >= g->tag_cutoff;
+}
+
+static inline int64_t tag_flat(const struct gtag *t)
+{
+	return t->flat_div == 0 ? t->flat : t->flat / t->flat_div;
+}
+
+static inline int64_t tag_cum(const struct gtag *t)
+{
+	return t->cum_div == 0 ? t->cum : t->cum / t->cum_div;
+}
+
+/* The tag's name: its label set, or its numeric value as formatted. */
+static inline const char *tag_name(const struct graph *g, const struct gtag *t)
+{
+	return t->name == NO_INDEX ? g->label_set.s[t->set] : g->tag_name.s[t->name];
+}
 
 static inline int64_t node_flat(const struct gnode *n)
 {
@@ -117,5 +211,20 @@ size_t graph_sorted_edges(struct graph *g, uint32_t n, bool in, uint32_t **out);
 
 /* Removes residual edges whose destination is reachable another way. */
 void graph_remove_redundant_edges(struct graph *g);
+
+/* The out-edges of the listed nodes, heaviest first (pprof's EdgeMap.Sort over the whole graph). */
+size_t graph_all_edges(struct graph *g, uint32_t **out);
+/* Sorts edge indices as pprof's EdgeMap.Sort does. */
+void graph_sort_edge_list(struct graph *g, uint32_t *edges, size_t n);
+
+/*
+ * pprof's ShortenFunctionName: drops package paths, Java packages and
+ * argument lists, and C++ namespaces from a function name. A shortener
+ * holds the compiled patterns; the caller frees it.
+ */
+struct shortener;
+struct shortener *shortener_new(void);
+void shortener_free(struct shortener *s);
+void shorten_name(struct shortener *s, const char *name, struct strbuf *out);
 
 #endif

@@ -37,7 +37,7 @@ static int run_command(struct cli *cli, const struct profile *p, struct strbuf *
 			return 1;
 		}
 	}
-	struct report_request req = { cli->cmd, cli->cmd_arg };
+	struct report_request req = { cli->cmd, cli->cmd_arg, false };
 	char err[1024];
 	int rc = report_run(p, &cli->opt, &req, out, warn, err, sizeof err);
 	print_warnings(warn);
@@ -54,6 +54,12 @@ static int run_command(struct cli *cli, const struct profile *p, struct strbuf *
 
 int main(int argc, char **argv)
 {
+	/*
+	 * Reports reach stdout in 4 MB blocks: fewer writes, and a report that
+	 * fails (out of memory) before filling one leaves nothing behind.
+	 */
+	static char outbuf[4 << 20];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	struct cli cli;
 	struct strbuf msg = STRBUF_INIT;
 	enum flags_result fr = flags_parse(argc, argv, &cli, &msg);

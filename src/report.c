@@ -386,7 +386,7 @@ static void report_free(struct report *r)
 	free(r->units);
 }
 
-static int generate(struct report *r, FILE *out, char *err, size_t errsize)
+int report_generate(struct report *r, FILE *out, char *err, size_t errsize)
 {
 	switch (r->format) {
 	case FMT_TEXT:
@@ -403,6 +403,14 @@ static int generate(struct report *r, FILE *out, char *err, size_t errsize)
 		return report_tree(r, out, err, errsize);
 	case FMT_LIST:
 		return report_list(r, out, err, errsize);
+	case FMT_DOT:
+		return report_dot(r, out);
+	case FMT_CALLGRIND:
+		return report_callgrind(r, out);
+	case FMT_PROTO:
+		return report_proto(r, out, err, errsize);
+	case FMT_TOPPROTO:
+		return report_topproto(r, out, err, errsize);
 	default:
 		snprintf(err, errsize, "this output format is not supported yet");
 		return -1;
@@ -450,7 +458,7 @@ int report_run(const struct profile *loaded, const struct options *opt, const st
 	r.p = agg;
 
 	/* Every report checks what can fail before it writes its first byte. */
-	rc = generate(&r, out, err, errsize);
+	rc = report_deliver(&r, req, out, warn, err, errsize);
 out:
 	profile_free(agg);
 	profile_free(focused);
@@ -632,10 +640,25 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 		.drop_negative = r->o.drop_negative,
 		.trim_path = r->o.trim_path,
 		.source_path = r->o.source_path,
+		.tags = r->format == FMT_DOT,
+		.bytes_unit = report_label_unit(r, "bytes"),
+		.tag_unit = r->output_unit,
 	};
 	bool visual = r->format == FMT_DOT;
+	/* pprof honours call_tree only for the call graph outputs */
+	bool tree = r->o.call_tree && (r->format == FMT_DOT || r->format == FMT_CALLGRIND);
 	enum node_order order = visual ? ORDER_ENTROPY : !strcmp(r->o.sort, "cum") ? ORDER_CUM : ORDER_FLAT;
-	struct graph *g = graph_new(r->p, &go);
+	struct graph *g;
+	bool built = tree || r->o.nodefraction == 0;
+	if (tree) {
+		g = graph_tree_new(r->p, &go);
+	} else if (built) {
+		g = graph_new(r->p, &go);
+	} else {
+		/* edges are only needed once the nodes below the cutoff are known */
+		g = graph_nodes(r->p, &go);
+		graph_build_values(g);
+	}
 	memset(t, 0, sizeof *t);
 	int64_t total = graph_flat_sum(g);
 	int64_t node_cutoff = abs64((int64_t)((double)total * r->o.nodefraction));
@@ -645,21 +668,29 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 		size_t n = graph_keep_by_cum(g, node_cutoff, kept);
 		if (n != g->n) {
 			t->dropped_nodes = g->n - n;
-			graph_build(g, kept);
+			if (tree)
+				graph_trim_tree(g, kept);
+			else
+				graph_build(g, kept);
+			built = true;
 		}
 	}
+	if (!built)
+		graph_build(g, NULL);
+	g->tag_cutoff = node_cutoff;
 	t->orig_count = g->n;
 	graph_sort(g, order);
 	if (r->o.nodecount > 0) {
 		graph_trim_edges(g, edge_cutoff);
-		size_t max = (size_t)r->o.nodecount;
-		if (max > g->n)
-			max = g->n;
+		size_t max = graph_top_count(g, (size_t)r->o.nodecount, visual);
 		if (max != g->n) {
 			memset(kept, 0, g->n_node * sizeof *kept);
 			for (size_t i = 0; i < max; i++)
 				kept[g->list[i]] = true;
-			graph_build(g, kept);
+			if (tree)
+				graph_trim_tree(g, kept);
+			else
+				graph_build(g, kept);
 			graph_sort(g, order);
 		}
 	}

@@ -27,7 +27,8 @@
 
 struct report_request {
 	const struct command *cmd;
-	const char *arg; /* the regexp of list/peek/disasm, or NULL */
+	const char *arg;  /* the regexp of list/peek/disasm, or NULL */
+	bool interactive; /* from the shell: binary outputs always go to a file, viewers run in the background */
 };
 
 int report_run(const struct profile *loaded, const struct options *opt, const struct report_request *req, FILE *out,
@@ -85,6 +86,18 @@ struct trimmed {
 /* pprof's newTrimmedGraph then selectOutputUnit. */
 int report_trimmed_graph(struct report *r, struct trimmed *t);
 
+/* report_generate writes the report of r's format to out. */
+int report_generate(struct report *r, FILE *out, char *err, size_t errsize);
+/*
+ * report_deliver generates the report and sends it where req's command
+ * wants it (report_output.c): rendered to an image, into a file named as
+ * pprof names it rather than to a terminal (with the file's name in warn),
+ * or to a viewer program through a temporary file. Without -output,
+ * viewers are used; with it, out is the output file.
+ */
+int report_deliver(struct report *r, const struct report_request *req, FILE *out, struct strbuf *warn, char *err,
+		   size_t errsize);
+
 int report_text(struct report *r, FILE *out);
 int report_traces(struct report *r, FILE *out);
 int report_tags(struct report *r, FILE *out);
@@ -92,5 +105,9 @@ int report_comments(struct report *r, FILE *out);
 int report_raw(struct report *r, FILE *out);
 int report_tree(struct report *r, FILE *out, char *err, size_t errsize);
 int report_list(struct report *r, FILE *out, char *err, size_t errsize);
+int report_dot(struct report *r, FILE *out);
+int report_callgrind(struct report *r, FILE *out);
+int report_proto(struct report *r, FILE *out, char *err, size_t errsize);
+int report_topproto(struct report *r, FILE *out, char *err, size_t errsize);
 
 #endif

@@ -445,7 +445,7 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 			goto out;
 		}
 	}
-	struct report_request req = { c, arg };
+	struct report_request req = { c, arg, true };
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
 	int rc = report_run(sh->p, &cfg, &req, out, &warn, err, sizeof err);
@@ -496,7 +496,7 @@ static bool process(struct shell *sh, const char *input)
 
 static void greetings(struct shell *sh)
 {
-	struct report_request req = { command_find("top"), NULL };
+	struct report_request req = { command_find("top"), NULL, true };
 	struct strbuf labels = STRBUF_INIT, warn = STRBUF_INIT;
 	bool zero_total;
 	if (report_header(sh->p, &sh->cfg, &req, &labels, &zero_total, &warn) == 0) {

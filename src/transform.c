@@ -95,7 +95,7 @@ static uint32_t frame_for(struct label_frames *lf, const char *values, const cha
 	f->id = lf->next_fn_id++;
 	f->name = arena_strdup(d->arena, values);
 	f->system_name = "";
-	f->filename = key;
+	f->filename = arena_strdup(d->arena, key); /* the keys belong to the caller */
 	struct line *ln = arena_zalloc(d->arena, sizeof *ln);
 	ln->function = (uint32_t)d->n_function++;
 	GROW(d->location, lf->cap_loc, d->n_location + 1);

@@ -3,11 +3,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 _Noreturn void die_oom(void)
 {
+	/* _exit, not exit: a report still in stdout's buffer must not be half-written. */
 	fputs("cprof: out of memory\n", stderr);
-	exit(2);
+	fflush(stderr);
+	_exit(2);
 }
 
 void *xmalloc(size_t n)

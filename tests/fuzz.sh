@@ -18,7 +18,8 @@ seed() {
 	mkdir -p "$dir"
 	case $name in
 	decode | report | legacy)
-		find "$root/testdata/conformance/profiles" -type f -size -2M -exec cp {} "$dir/" \;
+		# small seeds keep executions fast; -max_len bounds what the fuzzer grows
+		find "$root/testdata/conformance/profiles" -type f -size -64k -exec cp {} "$dir/" \;
 		;;
 	flags)
 		cut -f2 "$root"/testdata/conformance/cases/*.tsv | grep -v '^#' | while IFS= read -r line; do
@@ -67,7 +68,7 @@ for h in $harnesses; do
 	mkdir -p "$corpus"
 	log=$bin/findings/$h.log
 	CPROF_ROOT=$root ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		"$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+		"$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=${FUZZ_MAX_LEN:-65536} \
 		-print_final_stats=1 -artifact_prefix="$bin/findings/$h-" "$corpus" "$seeds" >"$log" 2>&1
 	rc=$?
 	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)

@@ -18,7 +18,7 @@ static void run(const struct profile *p, const char *cmd, const char *name, cons
 	char err[512];
 	if (name)
 		options_set(&o, name, value, err, sizeof err);
-	struct report_request req = { command_find(cmd), NULL };
+	struct report_request req = { command_find(cmd), NULL, false };
 	struct strbuf warn = STRBUF_INIT;
 	report_run(p, &o, &req, devnull, &warn, err, sizeof err);
 	sb_free(&warn);
@@ -42,8 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(p, "tree", "hide", "b");
 	run(p, "raw", NULL, NULL);
 	run(p, "tags", NULL, NULL);
-	if (command_find("dot"))
-		run(p, "dot", "call_tree", "true");
+	run(p, "dot", NULL, NULL);
+	run(p, "dot", "call_tree", "true");
+	run(p, "callgrind", NULL, NULL);
 	profile_free(p);
 	return 0;
 }

@@ -173,6 +173,29 @@ static void test_gzip(void)
 	free(gz);
 }
 
+/* A gzip stream of zeros is refused after the first megabyte, not at the inflate ceiling. */
+static void test_bomb(void)
+{
+	size_t n = 8 << 20;
+	uint8_t *zeros = calloc(1, n), *gz = malloc(n);
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+	z.next_in = zeros;
+	z.avail_in = (uInt)n;
+	z.next_out = gz;
+	z.avail_out = (uInt)n;
+	deflate(&z, Z_FINISH);
+	size_t gzlen = z.total_out;
+	deflateEnd(&z);
+	char err[512];
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED };
+	struct profile *p = decode_bytes(gz, gzlen, &o, err, sizeof err);
+	CHECK(p == NULL && strstr(err, "starts with a megabyte of byte 0x00"));
+	free(zeros);
+	free(gz);
+}
+
 static void test_errors(void)
 {
 	struct fixture x;
@@ -270,6 +293,7 @@ int main(void)
 {
 	test_valid();
 	test_gzip();
+	test_bomb();
 	test_errors();
 	test_garbage();
 	return check_done("decode");

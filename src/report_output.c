@@ -1,0 +1,239 @@
+/*
+ * report_output: what happens to a report's bytes once generated, as
+ * pprof's generateReport and its post-processors do it: graph images are
+ * laid out and drawn (render_gvc), binary outputs bound for a terminal go
+ * to a file instead, and the viewer commands (-web, -evince, ...) open a
+ * temporary file with a program.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "render_gvc.h"
+#include "report.h"
+
+extern char **environ;
+
+/*
+ * new_file creates dir/prefixNNNsuffix with the first free NNN from 001, as
+ * pprof's newTempFile does, and opens it for writing.
+ */
+static FILE *new_file(const char *dir, const char *prefix, const char *suffix, struct strbuf *path)
+{
+	for (int i = 1; i < 10000; i++) {
+		sb_reset(path);
+		if (dir)
+			sb_addf(path, "%s/", dir);
+		sb_addf(path, "%s%03d.%s", prefix, i, suffix);
+		int fd = open(sb_cstr(path), O_WRONLY | O_CREAT | O_EXCL, 0666);
+		if (fd >= 0)
+			return fdopen(fd, "wb");
+		if (errno != EEXIST)
+			return NULL;
+	}
+	errno = EEXIST;
+	return NULL;
+}
+
+static int write_file(FILE *f, const char *path, const char *data, size_t n, char *err, size_t errsize)
+{
+	size_t w = fwrite(data, 1, n, f);
+	if (fclose(f) != 0 || w != n) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- viewers ---- */
+
+/* The programs pprof tries, in order, for a command's viewer. */
+static size_t viewers(const char *viewer, const char **list, size_t max)
+{
+	size_t n = 0;
+	if (strcmp(viewer, "web") != 0) {
+		list[n++] = !strcmp(viewer, "gv") ? "gv --noantialias" : viewer;
+		return n;
+	}
+	const char *user = getenv("BROWSER");
+	if (user && user[0])
+		list[n++] = user;
+	static const char *const browsers[] = { "chrome", "google-chrome", "chromium", "firefox", "sensible-browser" };
+	for (size_t i = 0; i < sizeof browsers / sizeof browsers[0] && n < max; i++)
+		list[n++] = browsers[i];
+	const char *display = getenv("DISPLAY");
+	if (display && display[0] && n < max)
+		list[n++] = "xdg-open"; /* only for desktop sessions */
+	return n;
+}
+
+/* spawn starts "program args..." (split at spaces) on file; returns its pid or -1. */
+static pid_t spawn(const char *command, const char *file)
+{
+	char *copy = xstrdup(command);
+	char *argv[16];
+	size_t argc = 0;
+	for (char *tok = strtok(copy, " "); tok && argc < 14; tok = strtok(NULL, " "))
+		argv[argc++] = tok;
+	pid_t pid = -1;
+	if (argc > 0) {
+		argv[argc++] = (char *)file;
+		argv[argc] = NULL;
+		if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+			pid = -1;
+	}
+	free(copy);
+	return pid;
+}
+
+/*
+ * detach starts the viewer from a short-lived child, so that the shell
+ * goes on while the viewer runs and no zombie is left behind.
+ */
+static bool detach(const char *command, const char *file)
+{
+	pid_t child = fork();
+	if (child < 0)
+		return false;
+	if (child == 0)
+		_exit(spawn(command, file) > 0 ? 0 : 1);
+	int status;
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void sleep_until(const struct timespec *t)
+{
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL) == EINTR)
+		;
+}
+
+/*
+ * view writes the report to a temporary file and opens it with the first
+ * viewer that starts, as pprof's invokeVisualizer does: it waits for the
+ * viewer (unless interactive) and at least a second, so the viewer can
+ * read the file, then removes the file.
+ */
+static int view(const struct command *cmd, bool interactive, const char *data, size_t n, char *err, size_t errsize)
+{
+	const char *suffix = cmd->render_format ? cmd->render_format
+			     : cmd->format == FMT_CALLGRIND ? "grind"
+							     : "html";
+	const char *tmp = getenv("TMPDIR");
+	struct strbuf path = STRBUF_INIT;
+	FILE *f = new_file(tmp && tmp[0] ? tmp : "/tmp", "pprof", suffix, &path);
+	if (!f) {
+		snprintf(err, errsize, "creating a temporary file: %s", strerror(errno));
+		sb_free(&path);
+		return -1;
+	}
+	if (write_file(f, sb_cstr(&path), data, n, err, errsize) < 0) {
+		sb_free(&path);
+		return -1;
+	}
+	const char *list[8];
+	size_t nv = viewers(cmd->viewer, list, 8);
+	struct timespec deadline;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec++;
+	int rc = -1;
+	for (size_t i = 0; i < nv && rc < 0; i++) {
+		if (interactive) {
+			if (detach(list[i], sb_cstr(&path)))
+				rc = 0;
+			continue;
+		}
+		pid_t pid = spawn(list[i], sb_cstr(&path));
+		if (pid < 0)
+			continue;
+		int status;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			rc = 0;
+		} else {
+			/* pprof stops at the first viewer that starts, and reports how it ended */
+			snprintf(err, errsize, "%s: exit status %d", list[i],
+				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+			sb_free(&path);
+			return -1;
+		}
+	}
+	if (rc < 0) {
+		struct strbuf tried = STRBUF_INIT;
+		for (size_t i = 0; i < nv; i++)
+			sb_addf(&tried, "%s%s", i ? ", " : "", list[i]);
+		if (!strcmp(cmd->viewer, "web"))
+			snprintf(err, errsize, "no web browser to open %s (tried %s%s); set $BROWSER", sb_cstr(&path),
+				 sb_cstr(&tried), getenv("DISPLAY") ? "" : "; xdg-open needs $DISPLAY");
+		else
+			snprintf(err, errsize, "could not run %s to open %s", sb_cstr(&tried), sb_cstr(&path));
+		sb_free(&tried);
+		sb_free(&path);
+		return -1; /* the file stays, for the user to open */
+	}
+	sleep_until(&deadline);
+	if (!interactive)
+		unlink(sb_cstr(&path));
+	sb_free(&path);
+	return 0;
+}
+
+/* ---- delivery ---- */
+
+int report_deliver(struct report *r, const struct report_request *req, FILE *out, struct strbuf *warn, char *err,
+		   size_t errsize)
+{
+	const struct command *cmd = req->cmd;
+	bool to_file = r->o.output && r->o.output[0];
+	bool viewer = cmd->viewer && !to_file;
+	bool away = !viewer && cmd->tty_suffix && !to_file && (req->interactive || isatty(fileno(out)));
+	if (!cmd->render_format && !viewer && !away)
+		return report_generate(r, out, err, errsize);
+
+	char *buf = NULL, *img = NULL;
+	size_t n = 0, nimg = 0;
+	FILE *mem = open_memstream(&buf, &n);
+	if (!mem)
+		die_oom();
+	int rc = report_generate(r, mem, err, errsize);
+	fclose(mem);
+	if (rc == 0 && cmd->render_format) {
+		/* pprof's svg and web make the SVG pannable; eog's is dot's own */
+		bool pan = !strcmp(cmd->name, "svg") || !strcmp(cmd->name, "web");
+		mem = open_memstream(&img, &nimg);
+		if (!mem)
+			die_oom();
+		rc = render_dot(buf, n, cmd->render_format, pan, mem, err, errsize);
+		fclose(mem);
+		free(buf);
+		buf = img;
+		n = nimg;
+	}
+	if (rc == 0) {
+		if (viewer) {
+			rc = view(cmd, req->interactive, buf, n, err, errsize);
+		} else if (away) {
+			struct strbuf path = STRBUF_INIT;
+			FILE *f = new_file(NULL, "profile", cmd->tty_suffix, &path);
+			if (!f) {
+				snprintf(err, errsize, "%s: %s", sb_cstr(&path), strerror(errno));
+				rc = -1;
+			} else {
+				sb_addf(warn, "Generating report in %s\n", sb_cstr(&path));
+				rc = write_file(f, sb_cstr(&path), buf, n, err, errsize);
+			}
+			sb_free(&path);
+		} else {
+			fwrite(buf, 1, n, out);
+		}
+	}
+	free(buf);
+	return rc;
+}

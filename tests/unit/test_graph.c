@@ -1,0 +1,140 @@
+/*
+ * Graph pieces with rules of their own: pprof's function name shortening
+ * (the cases of google/pprof's TestShortenFunctionName), and trimming a
+ * call tree, whose dropped nodes' children hang from the grandparent by
+ * residual edges.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "graph.h"
+#include "util.h"
+
+static void test_shorten(void)
+{
+	static const char *const cases[][2] = {
+		{ "root", "root" },
+		{ "syscall.Syscall", "syscall.Syscall" },
+		{ "net/http.(*conn).serve", "http.(*conn).serve" },
+		{ "github.com/blahBlah/foo.Foo", "foo.Foo" },
+		{ "github.com/BlahBlah/foo.Foo", "foo.Foo" },
+		{ "github.com/BlahBlah/foo.Foo[...]", "foo.Foo[...]" },
+		{ "github.com/blah-blah/foo_bar.(*FooBar).Foo", "foo_bar.(*FooBar).Foo" },
+		{ "encoding/json.(*structEncoder).(encoding/json.encode)-fm",
+		  "json.(*structEncoder).(encoding/json.encode)-fm" },
+		{ "github.com/blah/blah/vendor/gopkg.in/redis.v3.(*baseClient).(github.com/blah/blah/vendor/gopkg.in/"
+		  "redis.v3.process)-fm",
+		  "redis.v3.(*baseClient).(github.com/blah/blah/vendor/gopkg.in/redis.v3.process)-fm" },
+		{ "github.com/foo/bar/v4.(*Foo).Bar", "bar.(*Foo).Bar" },
+		{ "github.com/foo/bar/v4/baz.Foo.Bar", "baz.Foo.Bar" },
+		{ "github.com/foo/bar/v123.(*Foo).Bar", "bar.(*Foo).Bar" },
+		{ "github.com/foobar/v0.(*Foo).Bar", "v0.(*Foo).Bar" },
+		{ "github.com/foobar/v1.(*Foo).Bar", "v1.(*Foo).Bar" },
+		{ "example.org/v2xyz.Foo", "v2xyz.Foo" },
+		{ "github.com/foo/bar/v4/v4.(*Foo).Bar", "v4.(*Foo).Bar" },
+		{ "github.com/foo/bar/v4/foo/bar/v4.(*Foo).Bar", "v4.(*Foo).Bar" },
+		{ "java.util.concurrent.ThreadPoolExecutor$Worker.run", "ThreadPoolExecutor$Worker.run" },
+		{ "java.bar.foo.FooBar.run(java.lang.Runnable)", "FooBar.run" },
+		{ "(anonymous namespace)::Bar::Foo", "Bar::Foo" },
+		{ "(anonymous namespace)::foo", "foo" },
+		{ "cpp::namespace::Class::method()::$_100::operator()", "Class::method" },
+		{ "foo_bar::Foo::bar", "Foo::bar" },
+		{ "cpp::namespace::Class::method<float, long, int>()", "Class::method<float, long, int>" },
+		{ "foo", "foo" },
+		{ "foo/xyz", "foo/xyz" },
+		{ "com.google.perftools.gwp.benchmark.FloatBench.lambda$run$0", "FloatBench.lambda$run$0" },
+		{ "java.bar.foo.FooBar.run$0", "FooBar.run$0" },
+		{ "", "" },
+	};
+	struct shortener *s = shortener_new();
+	struct strbuf out = STRBUF_INIT;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		shorten_name(s, cases[i][0], &out);
+		CHECK_STR(sb_cstr(&out), cases[i][1]);
+	}
+	sb_free(&out);
+	shortener_free(s);
+}
+
+/*
+ * A profile of functions A..D, one location each, and the samples
+ * A→B→C (10) and A→B→D (5), leaf first as the model stores them.
+ */
+static struct profile *tree_profile(void)
+{
+	struct profile *p = profile_new();
+	struct arena *a = p->arena;
+	static const char *const names[] = { "A", "B", "C", "D" };
+	p->n_sample_type = 1;
+	p->sample_type = arena_array(a, 1, sizeof *p->sample_type);
+	p->sample_type[0] = (struct value_type){ "samples", "count" };
+	p->n_function = p->n_location = 4;
+	p->function = arena_array(a, 4, sizeof *p->function);
+	p->location = arena_array(a, 4, sizeof *p->location);
+	struct line *lines = arena_array(a, 4, sizeof *lines);
+	for (uint32_t i = 0; i < 4; i++) {
+		p->function[i] = (struct function){ i + 1, names[i], "", "", 0 };
+		lines[i] = (struct line){ i, 0, 0 };
+		p->location[i] = (struct location){ i + 1, 0x1000 * (i + 1), NO_INDEX, 1, &lines[i], false };
+	}
+	static const uint32_t stack1[] = { 2, 1, 0 }, stack2[] = { 3, 1, 0 };
+	static int64_t v1 = 10, v2 = 5;
+	p->n_sample = 2;
+	p->sample = arena_array(a, 2, sizeof *p->sample);
+	p->sample[0] = (struct sample){ stack1, &v1, NULL, 3, 0 };
+	p->sample[1] = (struct sample){ stack2, &v2, NULL, 3, 0 };
+	return p;
+}
+
+static uint32_t node_named(struct graph *g, const char *name)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (!strcmp(g->node[g->list[i]].info.name, name))
+			return g->list[i];
+	return NO_INDEX;
+}
+
+static void test_trim_tree(void)
+{
+	struct profile *p = tree_profile();
+	struct graph_options o = { .value_index = 0, .mean_index = -1 };
+	struct graph *g = graph_tree_new(p, &o);
+	CHECK(g->n == 4);
+	uint32_t a = node_named(g, "A"), b = node_named(g, "B"), c = node_named(g, "C"), d = node_named(g, "D");
+	CHECK(a != NO_INDEX && b != NO_INDEX && c != NO_INDEX && d != NO_INDEX);
+	CHECK(node_cum(&g->node[b]) == 15 && node_flat(&g->node[c]) == 10);
+	/* (the tree also holds a zero node per function, as pprof's does) */
+	bool *kept = xcalloc(g->n_node, sizeof *kept);
+	kept[a] = kept[c] = kept[d] = true;
+	graph_trim_tree(g, kept);
+	CHECK(g->n == 3);
+	uint32_t *out;
+	size_t n = graph_sorted_edges(g, a, false, &out);
+	CHECK(n == 2);
+	if (n == 2) {
+		const struct gedge *e0 = &g->edge[out[0]], *e1 = &g->edge[out[1]];
+		CHECK(e0->dest == c && e0->weight == 10 && e0->residual && !e0->inline_);
+		CHECK(e1->dest == d && e1->weight == 5 && e1->residual);
+	}
+	free(out);
+	/* dropping the root makes its child a root */
+	memset(kept, 0, g->n_node * sizeof *kept);
+	kept[c] = kept[d] = true;
+	graph_trim_tree(g, kept);
+	CHECK(g->n == 2);
+	n = graph_sorted_edges(g, c, true, &out);
+	CHECK(n == 0);
+	free(out);
+	free(kept);
+	graph_free(g);
+	profile_free(p);
+}
+
+int main(void)
+{
+	test_shorten();
+	test_trim_tree();
+	return check_done("graph");
+}
