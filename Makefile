@@ -11,7 +11,7 @@
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
 	tmux time clang libclang-rt-14-dev valgrind python3
-PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc
+PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
 
 CC ?= gcc
 Q = @
@@ -131,6 +131,19 @@ check: deps
 	$(MAKE) fuzz-smoke
 
 test: all unit conformance shell-test graphs
+
+# The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
+# byte of the corpus binaries' code; see tests/sym/README.
+$(BUILD)/symdump: tests/sym/symdump.c $(LIB_OBJS) | $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+sym-compare: $(BUILD)/symdump
+	@for b in testdata/conformance/src/native/calc testdata/conformance/src/native/calc-pie \
+		testdata/conformance/src/native/shapes; do \
+		SYMDUMP=$(BUILD)/symdump tests/sym/compare.py $$b || exit 1; \
+		SYMDUMP=$(BUILD)/symdump tests/sym/compare.py -fast $$b || exit 1; \
+	done
 
 # ---- fuzzing (libFuzzer) ----
 # Every module but main.c, built with clang and ASan/UBSan into build-fuzz/,

@@ -8,24 +8,13 @@
 #include "report.h"
 #include "shell.h"
 #include "source.h"
+#include "symbolize.h"
 
 static void print_warnings(struct strbuf *warn)
 {
 	if (warn->len)
 		fputs(sb_cstr(warn), stderr);
 	sb_reset(warn);
-}
-
-/* is_executable reports whether path is an ELF file (pprof takes it as the binary). */
-static bool is_executable(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	unsigned char magic[4] = { 0 };
-	size_t n = fread(magic, 1, 4, f);
-	fclose(f);
-	return n == 4 && !memcmp(magic, "\x7f" "ELF", 4);
 }
 
 static int close_stdout(void)
@@ -98,7 +87,7 @@ int main(int argc, char **argv)
 		.symbolize = cli.symbolize,
 		.max_inflated = cli.max_inflated,
 	};
-	if (cli.n_sources > 1 && is_executable(cli.sources[0])) {
+	if (cli.n_sources > 1 && symbolize_is_binary(cli.sources[0])) {
 		so.exec_name = cli.sources[0];
 		so.sources++;
 		so.n_sources--;

@@ -25,12 +25,14 @@ static void add_fake_mapping(struct profile *p)
 		p->location[i].mapping = 0;
 }
 
-static struct profile *grab(const char *path, const struct source_options *so, char *err, size_t errsize)
+static struct profile *grab(const char *path, const struct source_options *so, struct strbuf *warn, char *err,
+			    size_t errsize)
 {
 	struct decode_options dopt = { so->max_inflated };
 	struct profile *p = decode_file(path, &dopt, err, errsize);
 	if (!p)
 		return NULL;
+	symbolize_locate_binaries(p, warn);
 	add_fake_mapping(p);
 	if (so->exec_name)
 		p->mapping[0].file = arena_strdup(p->arena, so->exec_name);
@@ -64,7 +66,7 @@ static struct profile *grab_all(char **paths, int n, const struct source_options
 	size_t got = 0;
 	for (int i = 0; i < n; i++) {
 		char e[512];
-		struct profile *p = grab(paths[i], so, e, sizeof e);
+		struct profile *p = grab(paths[i], so, warn, e, sizeof e);
 		if (!p && n == 1) { /* the only source: its reason is the error */
 			snprintf(err, errsize, "%s: %s", paths[i], e);
 			free(ps);

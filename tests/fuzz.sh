@@ -9,7 +9,7 @@ seconds=$1
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/build-fuzz
-harnesses=${*:-decode legacy flags tagrange report demangle}
+harnesses=${*:-decode legacy flags tagrange report demangle symbolize dwarf}
 mkdir -p "$bin/findings"
 
 # seed NAME DIR: fills DIR with starting inputs for harness NAME.
@@ -33,6 +33,22 @@ seed() {
 			printf '%s' "$s" >"$dir/t$i"
 		done
 		;;
+	symbolize)
+		cp "$root"/testdata/sym/prog-* "$root"/testdata/sym/progxx-* "$dir/"
+		rm -f "$dir"/*.golden
+		;;
+	dwarf)
+		# one seed per section of each test binary: its selector byte, then its bytes
+		for b in prog-gcc prog-clang-dw4 progxx-gcc progxx-clang; do
+			for s in 0:line 1:info 2:abbrev 3:aranges 4:rnglists 5:line_str 6:str; do
+				i=$((i + 1))
+				printf "\\$(printf %o "${s%%:*}")" >"$dir/s$i"
+				objcopy --dump-section ".debug_${s#*:}=$dir/part" "$root/testdata/sym/$b" "$dir/junk" \
+					2>/dev/null && [ -f "$dir/part" ] && cat "$dir/part" >>"$dir/s$i"
+				rm -f "$dir/part" "$dir/junk"
+			done
+		done
+		;;
 	demangle)
 		grep -v '^#' "$root/tests/demangle/cases.tsv" | cut -f1 | head -500 | while IFS= read -r n; do
 			i=$((i + 1))
@@ -51,7 +67,7 @@ for h in $harnesses; do
 	[ -d "$seeds" ] || seed "$h" "$seeds"
 	mkdir -p "$corpus"
 	log=$bin/findings/$h.log
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	CPROF_ROOT=$root ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		"$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=${FUZZ_MAX_LEN:-65536} \
 		-print_final_stats=1 -artifact_prefix="$bin/findings/$h-" "$corpus" "$seeds" >"$log" 2>&1
 	rc=$?

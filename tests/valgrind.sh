@@ -16,6 +16,8 @@ cases=(
 	"-raw profiles/native/upstream/cppbench.cpu"
 	"-tags profiles/native/upstream/java.heap"
 	"-top profiles/go/bad-truncated.pb.gz"
+	"-raw src/native/shapes profiles/native/shapes.cpu"
+	"-top -symbolize=fastlocal src/native/calc-pie profiles/native/calc-pie.cpu"
 )
 failures=0
 for c in "${cases[@]}"; do
