@@ -117,6 +117,9 @@ shell-test: all
 valgrind-test: all
 	tests/valgrind.sh $(BUILD)/cprof
 
+http-test: all
+	tests/http.sh $(BUILD)/cprof
+
 # Graph images, binary outputs, away-from-terminal files, -web (see the script).
 graphs: all
 	tests/graphs.py $(BUILD)/cprof
@@ -130,7 +133,7 @@ check: deps
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all unit conformance shell-test graphs
+test: all unit conformance shell-test graphs http-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -172,6 +175,7 @@ build-fuzz/%.o: src/%.c build-fuzz/profile.pb-c.h build-fuzz/profile_skeleton.pb
 # coverage feedback from it only slows the fuzzers down (tenfold), so it is
 # built with the sanitizers but without coverage.
 build-fuzz/decode_legacy_re.o: src/decode_legacy_re.c
+	@mkdir -p build-fuzz
 	@echo "  FUZZCC  $< (no coverage)"
 	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -g -O2 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		$(WARN) -c -o $@ $<
@@ -225,4 +229,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all deps demo check test unit conformance shell-test valgrind-test graphs fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all deps demo check test unit conformance shell-test valgrind-test graphs http-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

@@ -9,32 +9,6 @@
 
 #include "util.h"
 
-static int read_all(FILE *f, uint8_t **data, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	uint8_t *buf = xmalloc(cap);
-	for (;;) {
-		if (n == cap) {
-			if (cap > SIZE_MAX / 2)
-				die_oom();
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0) {
-			if (ferror(f)) {
-				free(buf);
-				return -1;
-			}
-			break;
-		}
-	}
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
 /*
  * A profile cannot start with a megabyte of one repeated byte (a protobuf
  * message starts with a field tag, a legacy profile with its header), but
@@ -175,9 +149,8 @@ static bool is_gzip(const uint8_t *data, size_t len)
 	return len >= 2 && data[0] == 0x1f && data[1] == 0x8b;
 }
 
-/* decode_owned decodes *buf (malloc'd), freeing it as soon as it is not needed. */
-static struct profile *decode_owned(uint8_t **buf, size_t len, const struct decode_options *o, char *err,
-				    size_t errsize)
+struct profile *decode_buffer(uint8_t **buf, size_t len, const struct decode_options *o, char *err,
+			      size_t errsize)
 {
 	if (is_gzip(*buf, len)) {
 		uint8_t *raw;
@@ -206,26 +179,4 @@ struct profile *decode_bytes(const uint8_t *data, size_t len, const struct decod
 		return p;
 	}
 	return decode_plain(data, len, NULL, err, errsize);
-}
-
-struct profile *decode_file(const char *path, const struct decode_options *o, char *err, size_t errsize)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errsize, "%s", strerror(errno));
-		return NULL;
-	}
-	uint8_t *data;
-	size_t len;
-	int rc = read_all(f, &data, &len);
-	int saved = errno;
-	if (f != stdin)
-		fclose(f);
-	if (rc < 0) {
-		snprintf(err, errsize, "read: %s", strerror(saved));
-		return NULL;
-	}
-	struct profile *p = decode_owned(&data, len, o, err, errsize);
-	free(data);
-	return p;
 }

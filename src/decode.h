@@ -1,11 +1,11 @@
 /*
  * decode: turns bytes into a profile.
  *
- * decode_file reads a file (or standard input for "-"), inflates it when it
- * starts with the gzip magic (refusing to inflate past max_inflated bytes),
- * and decodes it as a protobuf profile, or, failing that, as one of the
- * legacy text and binary formats. On failure it returns NULL and writes a
- * one-line reason (without the "cprof: FILE: " prefix) into err.
+ * decode_buffer inflates the bytes when they start with the gzip magic
+ * (refusing to inflate past max_inflated bytes), and decodes them as a
+ * protobuf profile, or, failing that, as one of the legacy text and binary
+ * formats. On failure it returns NULL and writes a one-line reason
+ * (without the "cprof: FILE: " prefix) into err.
  *
  * The returned profile is validated: every index in it points inside its
  * table, and every sample has one value per sample type.
@@ -24,7 +24,9 @@ struct decode_options {
 	uint64_t max_inflated; /* ceiling on the inflated size of a gzip stream */
 };
 
-struct profile *decode_file(const char *path, const struct decode_options *o, char *err, size_t errsize);
+/* decode_buffer takes the malloc'd *buf and frees it as soon as it can, setting *buf to NULL. */
+struct profile *decode_buffer(uint8_t **buf, size_t len, const struct decode_options *o, char *err,
+			      size_t errsize);
 
 /* decode_bytes decodes an in-memory profile (gzip or not); data is not kept. */
 struct profile *decode_bytes(const uint8_t *data, size_t len, const struct decode_options *o, char *err,

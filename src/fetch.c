@@ -117,7 +117,9 @@ char *fetch_adjust_url(const char *source, int seconds, int timeout_in, int *tim
 {
 	struct url u;
 	parse_url(source, &u);
-	if (!u.host[0] && u.scheme[0] && strcmp(u.scheme, "file") != 0) {
+	/* Go refuses a colon in a relative URL's first segment ("127.0.0.1:80/x"): pprof then adds http:// */
+	bool colon_first = !u.scheme[0] && memchr(source, ':', strcspn(source, "/")) != NULL;
+	if (colon_first || (!u.host[0] && u.scheme[0] && strcmp(u.scheme, "file") != 0)) {
 		/* "host:port/path": Go reads "host" as the scheme */
 		url_free(&u);
 		struct strbuf b = STRBUF_INIT;

@@ -86,6 +86,8 @@ int main(int argc, char **argv)
 		.comment = cli.add_comment,
 		.symbolize = cli.symbolize,
 		.max_inflated = cli.max_inflated,
+		.seconds = cli.seconds,
+		.timeout = cli.timeout,
 	};
 	if (cli.n_sources > 1 && symbolize_is_binary(cli.sources[0])) {
 		so.exec_name = cli.sources[0];

@@ -19,27 +19,6 @@
 
 extern char **environ;
 
-/*
- * new_file creates dir/prefixNNNsuffix with the first free NNN from 001, as
- * pprof's newTempFile does, and opens it for writing.
- */
-static FILE *new_file(const char *dir, const char *prefix, const char *suffix, struct strbuf *path)
-{
-	for (int i = 1; i < 10000; i++) {
-		sb_reset(path);
-		if (dir)
-			sb_addf(path, "%s/", dir);
-		sb_addf(path, "%s%03d.%s", prefix, i, suffix);
-		int fd = open(sb_cstr(path), O_WRONLY | O_CREAT | O_EXCL, 0666);
-		if (fd >= 0)
-			return fdopen(fd, "wb");
-		if (errno != EEXIST)
-			return NULL;
-	}
-	errno = EEXIST;
-	return NULL;
-}
-
 static int write_file(FILE *f, const char *path, const char *data, size_t n, char *err, size_t errsize)
 {
 	size_t w = fwrite(data, 1, n, f);
@@ -127,7 +106,7 @@ static int view(const struct command *cmd, bool interactive, const char *data, s
 							     : "html";
 	const char *tmp = getenv("TMPDIR");
 	struct strbuf path = STRBUF_INIT;
-	FILE *f = new_file(tmp && tmp[0] ? tmp : "/tmp", "pprof", suffix, &path);
+	FILE *f = create_numbered_file(tmp && tmp[0] ? tmp : "/tmp", "pprof", suffix, &path);
 	if (!f) {
 		snprintf(err, errsize, "creating a temporary file: %s", strerror(errno));
 		sb_free(&path);
@@ -221,7 +200,7 @@ int report_deliver(struct report *r, const struct report_request *req, FILE *out
 			rc = view(cmd, req->interactive, buf, n, err, errsize);
 		} else if (away) {
 			struct strbuf path = STRBUF_INIT;
-			FILE *f = new_file(NULL, "profile", cmd->tty_suffix, &path);
+			FILE *f = create_numbered_file(NULL, "profile", cmd->tty_suffix, &path);
 			if (!f) {
 				snprintf(err, errsize, "%s: %s", sb_cstr(&path), strerror(errno));
 				rc = -1;

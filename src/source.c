@@ -1,12 +1,16 @@
 #include "source.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "decode.h"
+#include "encode.h"
+#include "fetch.h"
 #include "merge.h"
 #include "re.h"
 #include "symbolize.h"
@@ -25,11 +29,19 @@ static void add_fake_mapping(struct profile *p)
 		p->location[i].mapping = 0;
 }
 
-static struct profile *grab(const char *path, const struct source_options *so, struct strbuf *warn, char *err,
-			    size_t errsize)
+static struct profile *grab(const char *path, const struct source_options *so, bool *remote, struct strbuf *warn,
+			    char *err, size_t errsize)
 {
+	struct fetch_options fo = { so->seconds, so->timeout, so->max_inflated };
+	uint8_t *data;
+	size_t len;
+	bool fetched;
+	if (fetch_source(path, &fo, &data, &len, &fetched, warn, err, errsize) < 0)
+		return NULL;
+	*remote |= fetched;
 	struct decode_options dopt = { so->max_inflated };
-	struct profile *p = decode_file(path, &dopt, err, errsize);
+	struct profile *p = decode_buffer(&data, len, &dopt, err, errsize);
+	free(data);
 	if (!p)
 		return NULL;
 	symbolize_locate_binaries(p, warn);
@@ -60,13 +72,13 @@ static struct profile *combine(struct profile **ps, size_t n, char *err, size_t 
 
 /* grab_all decodes every path and combines the ones that could be read. */
 static struct profile *grab_all(char **paths, int n, const struct source_options *so, const char *what,
-				struct strbuf *warn, char *err, size_t errsize)
+				bool *remote, struct strbuf *warn, char *err, size_t errsize)
 {
 	struct profile **ps = xcalloc((size_t)n + 1, sizeof *ps);
 	size_t got = 0;
 	for (int i = 0; i < n; i++) {
 		char e[512];
-		struct profile *p = grab(paths[i], so, warn, e, sizeof e);
+		struct profile *p = grab(paths[i], so, remote, warn, e, sizeof e);
 		if (!p && n == 1) { /* the only source: its reason is the error */
 			snprintf(err, errsize, "%s: %s", paths[i], e);
 			free(ps);
@@ -113,6 +125,7 @@ struct grab_job {
 	char **paths;
 	int n;
 	const struct source_options *so;
+	bool remote; /* something came over the network */
 	const char *what;
 	struct strbuf warn;
 	char err[1024];
@@ -122,15 +135,63 @@ struct grab_job {
 static void *grab_job_run(void *arg)
 {
 	struct grab_job *j = arg;
-	j->p = grab_all(j->paths, j->n, j->so, j->what, &j->warn, j->err, sizeof j->err);
+	j->p = grab_all(j->paths, j->n, j->so, j->what, &j->remote, &j->warn, j->err, sizeof j->err);
 	return NULL;
+}
+
+/*
+ * save_fetched keeps a copy of a profile fetched over the network, as
+ * pprof does: in $PPROF_TMPDIR, else $HOME/pprof, else /tmp, named
+ * pprof.<binary>.<sample types>.NNN.pb.gz.
+ */
+static void save_fetched(const struct profile *p, struct strbuf *warn)
+{
+	struct strbuf dir = STRBUF_INIT, prefix = STRBUF_INIT, path = STRBUF_INIT;
+	const char *tmp = getenv("PPROF_TMPDIR"), *home = getenv("HOME");
+	FILE *f = NULL;
+	for (int i = 0; i < 3 && !f; i++) {
+		sb_reset(&dir);
+		if (i == 0 && tmp && tmp[0])
+			sb_adds(&dir, tmp);
+		else if (i == 1 && home && home[0])
+			sb_addf(&dir, "%s/pprof", home);
+		else if (i == 2)
+			sb_adds(&dir, "/tmp");
+		else
+			continue;
+		if (mkdir(sb_cstr(&dir), 0755) < 0 && errno != EEXIST) {
+			sb_addf(warn, "Could not use temp dir %s: %s\n", sb_cstr(&dir), strerror(errno));
+			continue;
+		}
+		sb_reset(&prefix);
+		sb_adds(&prefix, "pprof.");
+		if (p->n_mapping && p->mapping[0].file[0]) {
+			struct strbuf base = STRBUF_INIT;
+			path_base(p->mapping[0].file, &base);
+			sb_addf(&prefix, "%s.", sb_cstr(&base));
+			sb_free(&base);
+		}
+		for (size_t t = 0; t < p->n_sample_type; t++)
+			sb_addf(&prefix, "%s.", p->sample_type[t].type);
+		f = create_numbered_file(sb_cstr(&dir), sb_cstr(&prefix), "pb.gz", &path);
+	}
+	char err[512] = "";
+	if (!f)
+		sb_addf(warn, "Could not save profile: %s\n", strerror(errno));
+	else if (encode_profile(p, f, err, sizeof err) < 0 || fclose(f) != 0)
+		sb_addf(warn, "Could not save profile: %s\n", err[0] ? err : strerror(errno));
+	else
+		sb_addf(warn, "Saved profile in %s\n", sb_cstr(&path));
+	sb_free(&dir);
+	sb_free(&prefix);
+	sb_free(&path);
 }
 
 struct profile *source_load(const struct source_options *so, struct strbuf *warn, char *err, size_t errsize)
 {
 	char *bases[1] = { (char *)so->base };
-	struct grab_job src = { so->sources, so->n_sources, so, "source", STRBUF_INIT, "", NULL };
-	struct grab_job base = { bases, 1, so, "base", STRBUF_INIT, "", NULL };
+	struct grab_job src = { so->sources, so->n_sources, so, false, "source", STRBUF_INIT, "", NULL };
+	struct grab_job base = { bases, 1, so, false, "base", STRBUF_INIT, "", NULL };
 	pthread_t thread;
 	bool threaded = so->base && pthread_create(&thread, NULL, grab_job_run, &base) == 0;
 	grab_job_run(&src);
@@ -180,6 +241,8 @@ struct profile *source_load(const struct source_options *so, struct strbuf *warn
 		c[p->n_comment++] = arena_strdup(p->arena, so->comment);
 		p->comment = c;
 	}
+	if (src.remote || base.remote)
+		save_fetched(p, warn);
 	return p;
 }
 

@@ -29,6 +29,8 @@ struct source_options {
 	const char *comment;   /* appended to the profile's comments; "" none */
 	const char *symbolize; /* -symbolize mode */
 	uint64_t max_inflated;
+	int seconds; /* -seconds, for profiles fetched over HTTP */
+	int timeout; /* -timeout */
 };
 
 struct profile *source_load(const struct source_options *so, struct strbuf *warn, char *err, size_t errsize);

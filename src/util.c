@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <fcntl.h>
 
 _Noreturn void die_oom(void)
 {
@@ -451,4 +453,21 @@ void path_base(const char *path, struct strbuf *out)
 	while (i > 0 && path[i - 1] != '/')
 		i--;
 	sb_addn(out, path + i, n - i);
+}
+
+FILE *create_numbered_file(const char *dir, const char *prefix, const char *suffix, struct strbuf *path)
+{
+	for (int i = 1; i < 10000; i++) {
+		sb_reset(path);
+		if (dir)
+			sb_addf(path, "%s/", dir);
+		sb_addf(path, "%s%03d.%s", prefix, i, suffix);
+		int fd = open(sb_cstr(path), O_WRONLY | O_CREAT | O_EXCL, 0666);
+		if (fd >= 0)
+			return fdopen(fd, "wb");
+		if (errno != EEXIST)
+			return NULL;
+	}
+	errno = EEXIST;
+	return NULL;
 }

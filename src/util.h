@@ -77,6 +77,13 @@ int str_has_suffix(const char *s, const char *suffix);
 typedef int (*sort_u32_cmp)(const void *ctx, uint32_t x, uint32_t y);
 void sort_u32(uint32_t *a, size_t n, sort_u32_cmp cmp, const void *ctx);
 
+/*
+ * create_numbered_file creates and opens dir/prefixNNN.suffix for writing,
+ * with the first free NNN from 001, as pprof's newTempFile does (dir NULL:
+ * the current directory). The name is left in path; NULL on failure.
+ */
+FILE *create_numbered_file(const char *dir, const char *prefix, const char *suffix, struct strbuf *path);
+
 /* path_clean is Go's filepath.Clean (lexical), written into out. */
 void path_clean(const char *path, struct strbuf *out);
 /* path_base is Go's filepath.Base. */

@@ -26,6 +26,7 @@ int main(void)
 	expect("http://h/profile?seconds=10", 4, -1, "http://h/profile?seconds=4", 6);
 	expect("http://h/profile", 30, 100, "http://h/profile?seconds=30", 100);
 	expect("https://h:1/p?b=2&a=1", -1, -1, "https://h:1/p?a=1&b=2", 60);
+	expect("127.0.0.1:6060/debug/pprof/heap", -1, -1, "http://127.0.0.1:6060/debug/pprof/heap", 60);
 	expect("HTTP://h/p#frag", -1, -1, "http://h/p", 60);
 	/* paths are not URLs */
 	expect("profiles/go/cpu.pb.gz", -1, -1, NULL, 0);
