@@ -16,7 +16,8 @@ PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
 CC ?= gcc
 Q = @
 CFLAGS ?= -O2 -g
-WARN = -std=c11 -Wall -Wextra -Werror
+# -fwrapv: pprof's numbers follow Go, whose int64 arithmetic wraps around.
+WARN = -std=c11 -Wall -Wextra -Werror -fwrapv
 ifeq ($(SANITIZE),1)
 BUILD = build-asan
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -54,7 +55,7 @@ $(BUILD)/%.pb-c.c $(BUILD)/%.pb-c.h: proto/%.proto | $(BUILD)
 
 $(BUILD)/%.pb-c.o: $(BUILD)/%.pb-c.c $(BUILD)/profile.pb-c.h
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fwrapv -c -o $@ $<
 
 $(BUILD)/%.o: src/%.c $(BUILD)/profile.pb-c.h $(BUILD)/profile_skeleton.pb-c.h | $(BUILD)
 	@echo "  CC      $<"
@@ -120,6 +121,9 @@ valgrind-test: all
 http-test: all
 	tests/http.sh $(BUILD)/cprof
 
+broken-test: all
+	tests/broken.sh $(BUILD)/cprof
+
 # Graph images, binary outputs, away-from-terminal files, -web (see the script).
 graphs: all
 	tests/graphs.py $(BUILD)/cprof
@@ -133,7 +137,7 @@ check: deps
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all unit conformance shell-test graphs http-test
+test: all unit conformance shell-test graphs http-test broken-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -154,7 +158,7 @@ sym-compare: $(BUILD)/symdump
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC = clang
-FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -g -O1 -fwrapv -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_HARNESSES = $(patsubst tests/fuzz/fuzz_%.c,build-fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_OBJS = $(patsubst src/%.c,build-fuzz/%.o,$(filter-out src/main.c,$(SRCS))) \
 	build-fuzz/profile.pb-c.o build-fuzz/profile_skeleton.pb-c.o
@@ -229,4 +233,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all deps demo check test unit conformance shell-test valgrind-test graphs http-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all deps demo check test unit conformance shell-test valgrind-test graphs http-test broken-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

@@ -1026,19 +1026,7 @@ static const char *sortkey(struct graph *g, uint32_t id)
 	return n->sortkey;
 }
 
-/* Go's abs of int64: wraps, so the smallest int64 stays negative. */
-static int64_t abs64(int64_t v)
-{
-	return v < 0 ? (int64_t)(0 - (uint64_t)v) : v;
-}
 
-/* Go's int64(f) on amd64: NaN and out-of-range values become the smallest int64. */
-static int64_t go_int64(double f)
-{
-	if (isnan(f) || f >= 9223372036854775808.0 || f < -9223372036854775808.0)
-		return INT64_MIN;
-	return (int64_t)f;
-}
 
 static int cmp_names(struct graph *g, uint32_t x, uint32_t y)
 {

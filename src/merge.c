@@ -207,7 +207,7 @@ int merge_scale_units(struct profile **ps, size_t n, char *err, size_t errsize)
 		struct profile *p = ps[i];
 		if (period_type) {
 			const char *u;
-			p->period = (int64_t)units_scale(p->period, p->period_type.unit, pt.unit, &u);
+			p->period = go_int64(units_scale(p->period, p->period_type.unit, pt.unit, &u));
 			p->period_type.unit = pt.unit;
 		}
 		for (size_t k = 0; k < nst; k++) {
@@ -246,7 +246,7 @@ void merge_scale(struct profile *p, const double *ratio)
 		for (size_t i = 0; i < nst; i++) {
 			if (ratio[i] == 1)
 				continue;
-			int64_t v = (int64_t)round((double)sm->value[i] * ratio[i]);
+			int64_t v = go_int64(round((double)sm->value[i] * ratio[i]));
 			sm->value[i] = v;
 			keep = keep || v != 0;
 		}

@@ -8,10 +8,6 @@
 #include "transform.h"
 #include "units.h"
 
-static int64_t abs64(int64_t v)
-{
-	return v < 0 ? -v : v;
-}
 
 /* ---- numeric label units (pprof's NumLabelUnits) ---- */
 
@@ -492,7 +488,7 @@ int report_header(const struct profile *p, const struct options *opt, const stru
 void report_format_value(const struct report *r, int64_t v, char *buf, size_t size)
 {
 	if (r->ratio > 0 && r->ratio != 1)
-		v = (int64_t)((double)v * r->ratio);
+		v = go_int64((double)v * r->ratio);
 	units_label(buf, size, v, r->sample_unit, r->output_unit);
 }
 
@@ -539,7 +535,7 @@ void report_profile_labels(const struct report *r, struct strbuf *out)
 		double ns = units_scale(r->total, r->sample_unit, "nanoseconds", &unit);
 		if (!strcmp(unit, "ns") && ns != 0) {
 			char pc[32];
-			units_percentage(pc, sizeof pc, (int64_t)ns, p->duration_nanos);
+			units_percentage(pc, sizeof pc, go_int64(ns), p->duration_nanos);
 			snprintf(pct, sizeof pct, "(%s)", pc);
 		}
 		report_format_value(r, r->total, tot, sizeof tot);
@@ -584,11 +580,11 @@ void report_labels(const struct report *r, struct strbuf *out, int64_t shown_tot
 	if (r->total != 0) {
 		char f[64];
 		if (dropped_nodes > 0) {
-			report_format_value(r, abs64((int64_t)((double)r->total * r->o.nodefraction)), f, sizeof f);
+			report_format_value(r, abs64(go_int64((double)r->total * r->o.nodefraction)), f, sizeof f);
 			dropped_label(out, dropped_nodes, "node", "cum", f);
 		}
 		if (dropped_edges > 0) {
-			report_format_value(r, abs64((int64_t)((double)r->total * r->o.edgefraction)), f, sizeof f);
+			report_format_value(r, abs64(go_int64((double)r->total * r->o.edgefraction)), f, sizeof f);
 			dropped_label(out, (size_t)dropped_edges, "edge", "freq", f);
 		}
 		if (node_count > 0 && node_count < orig_count)
@@ -617,8 +613,8 @@ static void select_output_unit(struct report *r, const struct graph *g)
 	if (min == 0)
 		min = max;
 	if (r->ratio > 0 && r->ratio != 1) {
-		min = (int64_t)((double)min * r->ratio);
-		max = (int64_t)((double)max * r->ratio);
+		min = go_int64((double)min * r->ratio);
+		max = go_int64((double)max * r->ratio);
 	}
 	const char *min_unit, *max_unit, *unit;
 	units_scale(min, r->sample_unit, "minimum", &min_unit);
@@ -661,8 +657,8 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 	}
 	memset(t, 0, sizeof *t);
 	int64_t total = graph_flat_sum(g);
-	int64_t node_cutoff = abs64((int64_t)((double)total * r->o.nodefraction));
-	int64_t edge_cutoff = abs64((int64_t)((double)total * r->o.edgefraction));
+	int64_t node_cutoff = abs64(go_int64((double)total * r->o.nodefraction));
+	int64_t edge_cutoff = abs64(go_int64((double)total * r->o.edgefraction));
 	bool *kept = xcalloc(g->n_node + 1, sizeof *kept);
 	if (node_cutoff > 0) {
 		size_t n = graph_keep_by_cum(g, node_cutoff, kept);

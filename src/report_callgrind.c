@@ -134,7 +134,7 @@ static void address(const struct node_info *prev, uint64_t curr, char *buf, size
 static int64_t scaled(const struct report *r, int64_t v)
 {
 	const char *unit;
-	return (int64_t)units_scale(v, r->sample_unit, r->output_unit, &unit);
+	return go_int64(units_scale(v, r->sample_unit, r->output_unit, &unit));
 }
 
 int report_callgrind(struct report *r, FILE *out)

@@ -14,11 +14,6 @@
 
 enum { MAX_NODELETS = 4 };
 
-/* Go's abs of int64: wraps, so the smallest int64 stays negative. */
-static int64_t abs64(int64_t v)
-{
-	return v < 0 ? (int64_t)(0 - (uint64_t)v) : v;
-}
 
 /* escape_dot is pprof's escapeForDot: \ and " escaped, newlines made left-justified. */
 static void escape_dot(struct strbuf *out, const char *s)

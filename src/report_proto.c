@@ -13,13 +13,6 @@
 #include "report.h"
 #include "units.h"
 
-/* Go's int64(f) on amd64: NaN and out-of-range values become the smallest int64. */
-static int64_t go_int64(double f)
-{
-	if (isnan(f) || f >= 9223372036854775808.0 || f < -9223372036854775808.0)
-		return INT64_MIN;
-	return (int64_t)f;
-}
 
 int report_proto(struct report *r, FILE *out, char *err, size_t errsize)
 {

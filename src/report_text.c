@@ -152,10 +152,6 @@ struct tag_key {
 	size_t n, cap;
 };
 
-static int64_t abs64(int64_t v)
-{
-	return v < 0 ? -v : v;
-}
 
 static int cmp_tag_value(const void *a, const void *b)
 {

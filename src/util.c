@@ -333,6 +333,18 @@ uint64_t hash_u32s(const uint32_t *w, size_t n, uint64_t h)
 	return h;
 }
 
+int64_t abs64(int64_t v)
+{
+	return v < 0 ? (int64_t)(0 - (uint64_t)v) : v;
+}
+
+int64_t go_int64(double f)
+{
+	if (f != f || f >= 9223372036854775808.0 || f < -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)f;
+}
+
 int streq(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "") == 0;

@@ -68,6 +68,15 @@ uint64_t hash_u64(uint64_t v, uint64_t h);
 uint64_t hash_u32s(const uint32_t *w, size_t n, uint64_t h);
 #define HASH_SEED 0xcbf29ce484222325ULL
 
+/*
+ * Go's integer semantics, which pprof's numbers follow: int64 arithmetic
+ * wraps around (cprof is compiled with -fwrapv for that), so abs of the
+ * smallest int64 stays negative; and int64(f) of a NaN or out-of-range
+ * float64 is the smallest int64 on amd64, where C leaves it undefined.
+ */
+int64_t abs64(int64_t v);
+int64_t go_int64(double f);
+
 /* streq compares two possibly-NULL strings; NULL equals "". */
 int streq(const char *a, const char *b);
 int str_has_prefix(const char *s, const char *prefix);
