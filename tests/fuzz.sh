@@ -4,6 +4,7 @@
 # undefined behaviour. Findings are kept in build-fuzz/findings/.
 #
 #   tests/fuzz.sh SECONDS [HARNESS...]
+#   FUZZ_RUNS=1000000 tests/fuzz.sh 3600 decode   (stop after that many executions)
 set -u
 seconds=$1
 shift
@@ -17,9 +18,18 @@ seed() {
 	local name=$1 dir=$2 i=0
 	mkdir -p "$dir"
 	case $name in
-	decode | report | legacy)
+	decode | legacy)
 		# small seeds keep executions fast; -max_len bounds what the fuzzer grows
 		find "$root/testdata/conformance/profiles" -type f -size -64k -exec cp {} "$dir/" \;
+		;;
+	report)
+		# the first byte picks the report; every profile is seeded with a few of them
+		find "$root/testdata/conformance/profiles" -type f -size -64k | while IFS= read -r f; do
+			for k in 0 3 6 10 12 13; do
+				i=$((i + 1))
+				{ printf "\\$(printf %03o $k)"; cat "$f"; } >"$dir/r$i"
+			done
+		done
 		;;
 	flags)
 		cut -f2 "$root"/testdata/conformance/cases/*.tsv | grep -v '^#' | while IFS= read -r line; do
@@ -68,7 +78,7 @@ for h in $harnesses; do
 	mkdir -p "$corpus"
 	log=$bin/findings/$h.log
 	CPROF_ROOT=$root ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		"$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=${FUZZ_MAX_LEN:-65536} \
+		"$exe" -max_total_time="$seconds" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=10 -rss_limit_mb=2048 -max_len=${FUZZ_MAX_LEN:-65536} \
 		-print_final_stats=1 -artifact_prefix="$bin/findings/$h-" "$corpus" "$seeds" >"$log" 2>&1
 	rc=$?
 	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
