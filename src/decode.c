@@ -48,14 +48,7 @@ static int inflate_all(const uint8_t *in, size_t inlen, uint64_t max, uint8_t **
 			z.avail_in = chunk;
 			left -= chunk;
 		}
-		if (n == cap) {
-			if (n > max) {
-				snprintf(err, errsize,
-					 "decompressing profile: inflated size exceeds the limit of %llu bytes "
-					 "(raise it with -max_inflated)",
-					 (unsigned long long)max);
-				goto fail;
-			}
+		if (n == cap) { /* n <= max here: the check after inflate stops past it */
 			size_t ncap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
 			if (ncap > max + 1)
 				ncap = (size_t)max + 1;

@@ -13,59 +13,24 @@ typedef Perftools__Profiles__Profile PbProfile;
 enum { CHUNK = 4096 }; /* samples, locations or functions packed at a time */
 
 /* The string table: each distinct string once, numbered in the order first added. */
-struct strtab {
-	struct htab ht;
-	const char **s;
-	size_t n, cap;
-};
-
-struct str_probe {
-	const struct strtab *t;
-	const char *s;
-};
-
-static bool str_eq(const void *ctx, uint32_t v)
+static int64_t add_string(struct strset *t, const char *s)
 {
-	const struct str_probe *pr = ctx;
-	return !strcmp(pr->t->s[v], pr->s);
-}
-
-static int64_t add_string(struct strtab *t, const char *s)
-{
-	uint64_t h = hash_str(s, HASH_SEED);
-	struct str_probe pr = { t, s };
-	uint32_t id = htab_find(&t->ht, h, str_eq, &pr);
-	if (id != UINT32_MAX)
-		return id;
-	GROW(t->s, t->cap, t->n + 1);
-	t->s[t->n] = s;
-	htab_insert(&t->ht, h, (uint32_t)t->n);
-	return (int64_t)t->n++;
+	return strset_add(t, s, NULL);
 }
 
 /* find_string looks up a string added before (every one is, in the first pass). */
-static int64_t find_string(const struct strtab *t, const char *s)
+static int64_t find_string(const struct strset *t, const char *s)
 {
-	struct str_probe pr = { t, s };
-	uint32_t id = htab_find(&t->ht, hash_str(s, HASH_SEED), str_eq, &pr);
+	uint32_t id = strset_find(t, s);
 	return id == UINT32_MAX ? 0 : id;
 }
 
-/* ---- labels in pprof's order: string labels by key, then numeric labels by key ---- */
-
-static int cmp_label_key(const struct label *a, const struct label *b)
-{
-	if (!a->str != !b->str)
-		return a->str ? -1 : 1;
-	return strcmp(a->key, b->key);
-}
-
-/* sorted_labels fills order with the sample's label indices, stably sorted as pprof encodes them. */
+/* sorted_labels fills order with the sample's label indices, in the order pprof encodes them. */
 static void sorted_labels(const struct sample *sm, uint32_t *order)
 {
 	for (uint32_t i = 0; i < sm->n_label; i++) {
 		uint32_t j = i;
-		while (j > 0 && cmp_label_key(&sm->label[order[j - 1]], &sm->label[i]) > 0) {
+		while (j > 0 && profile_label_cmp(&sm->label[order[j - 1]], &sm->label[i]) > 0) {
 			order[j] = order[j - 1];
 			j--;
 		}
@@ -73,7 +38,7 @@ static void sorted_labels(const struct sample *sm, uint32_t *order)
 	}
 }
 
-static void collect_strings(const struct profile *p, struct strtab *t)
+static void collect_strings(const struct profile *p, struct strset *t)
 {
 	add_string(t, "");
 	for (size_t i = 0; i < p->n_sample_type; i++) {
@@ -119,7 +84,7 @@ static void collect_strings(const struct profile *p, struct strtab *t)
 
 struct encoder {
 	const struct profile *p;
-	struct strtab strings;
+	struct strset strings;
 	z_stream z;
 	FILE *out;
 	uint8_t *buf, *zbuf;
@@ -348,7 +313,6 @@ int encode_profile(const struct profile *p, FILE *out, char *err, size_t errsize
 	memset(&e, 0, sizeof e);
 	e.p = p;
 	e.out = out;
-	htab_init(&e.strings.ht, 1024);
 	collect_strings(p, &e.strings);
 	if (deflateInit2(&e.z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		die_oom();
@@ -365,8 +329,7 @@ int encode_profile(const struct profile *p, FILE *out, char *err, size_t errsize
 	arena_free(a);
 	free(e.buf);
 	free(e.zbuf);
-	free(e.strings.s);
-	htab_free(&e.strings.ht);
+	strset_free(&e.strings);
 	if (e.failed) {
 		snprintf(err, errsize, "writing profile: %s", strerror(errno));
 		return -1;

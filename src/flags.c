@@ -37,24 +37,6 @@ static struct flag *lookup(struct flagset *fs, const char *name)
 	return NULL;
 }
 
-/* Go's strconv.ParseBool. */
-static int parse_go_bool(const char *s, bool *out)
-{
-	static const char *const yes[] = { "1", "t", "T", "TRUE", "true", "True" };
-	static const char *const no[] = { "0", "f", "F", "FALSE", "false", "False" };
-	for (size_t i = 0; i < 6; i++) {
-		if (!strcmp(s, yes[i])) {
-			*out = true;
-			return 0;
-		}
-		if (!strcmp(s, no[i])) {
-			*out = false;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* Go's strconv.ParseInt(s, 0, 64): a sign, then decimal, 0x, 0o, 0b or leading-0 octal. */
 static int parse_go_int(const char *s, long long *out)
 {
@@ -90,7 +72,7 @@ static int set_flag(struct flag *f, const char *value, struct strbuf *msg)
 {
 	switch (f->kind) {
 	case F_BOOL:
-		if (parse_go_bool(value, f->dst) < 0) {
+		if (go_parse_bool(value, f->dst) < 0) {
 			sb_addf(msg, "invalid boolean value \"%s\" for -%s: parse error\n", value, f->name);
 			return -1;
 		}

@@ -259,38 +259,6 @@ static void intern_nodes(struct graph *g)
 
 /* ---- tags ---- */
 
-struct str_probe {
-	const struct graph_strings *t;
-	const char *s;
-};
-
-static bool str_eq(const void *ctx, uint32_t v)
-{
-	const struct str_probe *pr = ctx;
-	return !strcmp(pr->t->s[v], pr->s);
-}
-
-static uint32_t strings_intern(struct graph_strings *t, struct arena *a, const char *s)
-{
-	if (!t->ht.cap)
-		htab_init(&t->ht, 16);
-	uint64_t h = hash_str(s, HASH_SEED);
-	struct str_probe pr = { t, s };
-	uint32_t id = htab_find(&t->ht, h, str_eq, &pr);
-	if (id != UINT32_MAX)
-		return id;
-	GROW(t->s, t->cap, t->n + 1);
-	t->s[t->n] = arena_strdup(a, s);
-	htab_insert(&t->ht, h, (uint32_t)t->n);
-	return (uint32_t)t->n++;
-}
-
-static void strings_free(struct graph_strings *t)
-{
-	free(t->s);
-	htab_free(&t->ht);
-}
-
 static int cmp_cstr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -316,7 +284,7 @@ static uint32_t sample_label_set(struct graph *g, const struct sample *sm, struc
 		free(parts[i]);
 	}
 	free(parts);
-	return n ? strings_intern(&g->label_set, g->arena, sb_cstr(b)) : 0;
+	return n ? strset_add(&g->label_set, sb_cstr(b), g->arena) : 0;
 }
 
 /*
@@ -447,7 +415,7 @@ static uint32_t cached_label_set(struct graph *g, struct set_cache *c, const str
 static void prepare_tags(struct graph *g)
 {
 	const struct profile *p = g->p;
-	strings_intern(&g->label_set, g->arena, "");
+	strset_add(&g->label_set, "", g->arena);
 	g->tag_index = xcalloc(1, sizeof *g->tag_index);
 	tag_table_init(g->tag_index, 64);
 	g->sample_set = arena_array(g->arena, p->n_sample + 1, sizeof *g->sample_set);
@@ -473,7 +441,7 @@ static void prepare_tags(struct graph *g)
 				continue;
 			char name[64];
 			units_label(name, sizeof name, l->num, unit, to);
-			g->sample_num[k].name = strings_intern(&g->tag_name, g->arena, name);
+			g->sample_num[k].name = strset_add(&g->tag_name, name, g->arena);
 			g->sample_num[k++].value = l->num;
 		}
 	}
@@ -690,8 +658,8 @@ void graph_free(struct graph *g)
 	free(g->node_tag_off);
 	free(g->node_tags);
 	free(g->tagged);
-	strings_free(&g->label_set);
-	strings_free(&g->tag_name);
+	strset_free(&g->label_set);
+	strset_free(&g->tag_name);
 	graph_free(g->base);
 	arena_free(g->arena);
 	free(g);

@@ -81,11 +81,6 @@ struct gtag {
 	int64_t flat, flat_div, cum, cum_div;
 };
 
-struct graph_strings {
-	const char **s;
-	size_t n, cap;
-	struct htab ht;
-};
 
 struct graph {
 	const struct profile *p;
@@ -114,7 +109,7 @@ struct graph {
 	int64_t tag_cutoff; /* tags lighter than this in both flat and cum are trimmed */
 	bool *tagged;       /* the nodes whose tags are collected */
 	bool valued;        /* every node's values are summed (a build kept them all) */
-	struct graph_strings label_set, tag_name;
+	struct strset label_set, tag_name;
 	uint32_t *sample_set;      /* each sample's label set */
 	size_t *sample_num_off;    /* each sample's numeric tags: sample_num[off[s] .. off[s+1]) */
 	struct sample_num { uint32_t name; int64_t value; } *sample_num;

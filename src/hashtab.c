@@ -72,3 +72,45 @@ void htab_insert(struct htab *t, uint64_t hash, uint32_t val)
 	put(t, hash, val);
 	t->n++;
 }
+
+struct str_probe {
+	const struct strset *t;
+	const char *s;
+};
+
+static bool str_eq(const void *ctx, uint32_t v)
+{
+	const struct str_probe *pr = ctx;
+	return !strcmp(pr->t->s[v], pr->s);
+}
+
+uint32_t strset_find(const struct strset *t, const char *s)
+{
+	if (!t->ht.cap)
+		return UINT32_MAX;
+	struct str_probe pr = { t, s };
+	return htab_find(&t->ht, hash_str(s, HASH_SEED), str_eq, &pr);
+}
+
+uint32_t strset_add(struct strset *t, const char *s, struct arena *copy)
+{
+	if (!t->ht.cap)
+		htab_init(&t->ht, 16);
+	uint64_t h = hash_str(s, HASH_SEED);
+	struct str_probe pr = { t, s };
+	uint32_t id = htab_find(&t->ht, h, str_eq, &pr);
+	if (id != UINT32_MAX)
+		return id;
+	GROW(t->s, t->cap, t->n + 1);
+	t->s[t->n] = copy ? arena_strdup(copy, s) : s;
+	htab_insert(&t->ht, h, (uint32_t)t->n);
+	return (uint32_t)t->n++;
+}
+
+void strset_free(struct strset *t)
+{
+	free(t->s);
+	if (t->ht.cap)
+		htab_free(&t->ht);
+	memset(t, 0, sizeof *t);
+}

@@ -32,4 +32,22 @@ uint32_t htab_find(const struct htab *t, uint64_t hash, htab_eq_fn eq, const voi
 /* htab_insert adds val under hash; the caller has checked it is absent. */
 void htab_insert(struct htab *t, uint64_t hash, uint32_t val);
 
+/*
+ * strset: distinct strings, numbered in the order they were first added
+ * (the string tables of encoding, the graph's tag names). It keeps the
+ * pointers it is given, or copies into arena when one is passed.
+ */
+struct arena;
+
+struct strset {
+	struct htab ht;
+	const char **s;
+	size_t n, cap;
+};
+
+uint32_t strset_add(struct strset *t, const char *s, struct arena *copy);
+/* strset_find returns s's number, or UINT32_MAX. */
+uint32_t strset_find(const struct strset *t, const char *s);
+void strset_free(struct strset *t);
+
 #endif

@@ -505,20 +505,13 @@ static uint32_t map_location(struct merger *mg, const struct profile *src, uint3
 	return found;
 }
 
-/* Labels in the canonical order of pprof's sample key: string labels by key, then numeric ones. */
-static int cmp_label(const struct label *a, const struct label *b)
-{
-	if (!a->str != !b->str)
-		return a->str ? -1 : 1;
-	return strcmp(a->key, b->key);
-}
-
+/* sort_labels puts labels in pprof's order (profile_label_cmp), stably; label lists are short. */
 static void sort_labels(struct label *l, uint32_t n)
 {
-	for (uint32_t i = 1; i < n; i++) { /* insertion sort: stable, and label lists are short */
+	for (uint32_t i = 1; i < n; i++) {
 		struct label x = l[i];
 		uint32_t j = i;
-		while (j > 0 && cmp_label(&l[j - 1], &x) > 0) {
+		while (j > 0 && profile_label_cmp(&l[j - 1], &x) > 0) {
 			l[j] = l[j - 1];
 			j--;
 		}

@@ -238,8 +238,7 @@ static int parse_bool(const char *s, bool *out)
 	return -1;
 }
 
-/* Go's strconv.ParseBool, used for choice names ("lines=true"). */
-static int go_parse_bool(const char *s, bool *out)
+int go_parse_bool(const char *s, bool *out)
 {
 	static const char *const yes[] = { "1", "t", "T", "TRUE", "true", "True" };
 	static const char *const no[] = { "0", "f", "F", "FALSE", "false", "False" };

@@ -89,6 +89,9 @@ void options_get(const struct options *o, const struct option_field *f, char *bu
 /* Help text for option and choice names ("" when there is none). */
 const char *option_help(const char *name);
 
+/* go_parse_bool is Go's strconv.ParseBool (1 t T TRUE true True, 0 f F ...): 0, or -1. */
+int go_parse_bool(const char *s, bool *out);
+
 /* go_format_float writes v as Go's %v (strconv 'g', shortest) would. */
 void go_format_float(char *buf, size_t size, double v);
 

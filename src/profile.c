@@ -132,6 +132,22 @@ int profile_check(const struct profile *p, char *err, size_t errsize)
 	return 0;
 }
 
+int profile_label_cmp(const struct label *a, const struct label *b)
+{
+	if (!a->str != !b->str)
+		return a->str ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+bool sample_label_first(const struct sample *s, uint32_t i)
+{
+	const struct label *l = &s->label[i];
+	for (uint32_t j = 0; j < i; j++)
+		if (!s->label[j].str == !l->str && !strcmp(s->label[j].key, l->key))
+			return false;
+	return true;
+}
+
 bool sample_has_label(const struct sample *s, const char *key, const char *value)
 {
 	for (uint32_t i = 0; i < s->n_label; i++) {

@@ -142,6 +142,20 @@ struct strbuf;
  */
 void profile_simplify_func(const char *name, struct strbuf *out);
 
+/*
+ * profile_label_cmp orders labels as pprof's sample keys and encoder do:
+ * string labels before numeric ones, each by key (sorted stably, values
+ * keep their order within a key).
+ */
+int profile_label_cmp(const struct label *a, const struct label *b);
+
+/*
+ * sample_label_first tells whether s->label[i] is the first label of its
+ * kind (string or numeric) with its key: reports that print one line per
+ * key, like pprof's maps of label slices, start a line there.
+ */
+bool sample_label_first(const struct sample *s, uint32_t i);
+
 /* True if the sample carries the string label key=value. */
 bool sample_has_label(const struct sample *s, const char *key, const char *value);
 

@@ -492,6 +492,17 @@ void report_format_value(const struct report *r, int64_t v, char *buf, size_t si
 	units_label(buf, size, v, r->sample_unit, r->output_unit);
 }
 
+void report_columns(const struct report *r, int64_t flat, int64_t flat_sum, int64_t cum, FILE *out)
+{
+	char fv[64], cv[64], fp[32], sp[32], cp[32];
+	report_format_value(r, flat, fv, sizeof fv);
+	report_format_value(r, cum, cv, sizeof cv);
+	units_percentage(fp, sizeof fp, flat, r->total);
+	units_percentage(sp, sizeof sp, flat_sum, r->total);
+	units_percentage(cp, sizeof cp, cum, r->total);
+	fprintf(out, "%10s %s %s %10s %s", fv, fp, sp, cv, cp);
+}
+
 void report_profile_labels(const struct report *r, struct strbuf *out)
 {
 	const struct profile *p = r->p;

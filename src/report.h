@@ -71,6 +71,9 @@ const char *report_label_unit(const struct report *r, const char *key);
 /* A value formatted in the report's unit, after divide_by. */
 void report_format_value(const struct report *r, int64_t v, char *buf, size_t size);
 
+/* report_columns prints the flat, flat%, sum%, cum, cum% columns of a -top or -tree row. */
+void report_columns(const struct report *r, int64_t flat, int64_t flat_sum, int64_t cum, FILE *out);
+
 /* Header lines: File, Build ID, comments, Type, Doc, Time, Duration. */
 void report_profile_labels(const struct report *r, struct strbuf *out);
 

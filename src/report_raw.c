@@ -20,10 +20,7 @@ static void labels_line(const struct sample *s, bool numeric, struct strbuf *out
 		const struct label *l = &s->label[i];
 		if (!l->str != numeric)
 			continue;
-		bool seen = false;
-		for (uint32_t j = 0; j < i && !seen; j++)
-			seen = !s->label[j].str == numeric && !strcmp(s->label[j].key, l->key);
-		if (seen)
+		if (!sample_label_first(s, i))
 			continue;
 		bool units = false;
 		for (uint32_t j = i; numeric && j < s->n_label; j++)

@@ -33,14 +33,8 @@ int report_text(struct report *r, FILE *out)
 		}
 		int64_t flat = node_flat(n), cum = node_cum(n);
 		flat_sum += flat;
-		char fv[64], cv[64], fp[32], sp[32], cp[32];
-		report_format_value(r, flat, fv, sizeof fv);
-		report_format_value(r, cum, cv, sizeof cv);
-		units_percentage(fp, sizeof fp, flat, r->total);
-		units_percentage(sp, sizeof sp, flat_sum, r->total);
-		units_percentage(cp, sizeof cp, cum, r->total);
-		fprintf(out, "%10s %s %s %10s %s  %s%s\n", fv, fp, sp, cv, cp, graph_printable(g, id),
-			inl ? (noinl ? " (partial-inline)" : " (inline)") : "");
+		report_columns(r, flat, flat_sum, cum, out);
+		fprintf(out, "  %s%s\n", graph_printable(g, id), inl ? (noinl ? " (partial-inline)" : " (inline)") : "");
 	}
 	graph_free(g);
 	return 0;
@@ -63,10 +57,7 @@ static void label_lines(struct report *r, const struct sample *s, bool numeric, 
 		const struct label *l = &s->label[i];
 		if (!l->str != numeric)
 			continue;
-		bool seen = false;
-		for (uint32_t j = 0; j < i && !seen; j++)
-			seen = !s->label[j].str == numeric && !strcmp(s->label[j].key, l->key);
-		if (seen)
+		if (!sample_label_first(s, i))
 			continue;
 		struct strbuf b = STRBUF_INIT;
 		sb_addf(&b, "%10s: ", l->key);

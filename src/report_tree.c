@@ -51,13 +51,8 @@ int report_tree(struct report *r, FILE *out, char *err, size_t errsize)
 		fprintf(out, "%s\n", sep);
 		print_edges(r, g, id, true, cum, out);
 		flat_sum += flat;
-		char fv[64], cv[64], fp[32], sp[32], cp[32];
-		report_format_value(r, flat, fv, sizeof fv);
-		report_format_value(r, cum, cv, sizeof cv);
-		units_percentage(fp, sizeof fp, flat, r->total);
-		units_percentage(sp, sizeof sp, flat_sum, r->total);
-		units_percentage(cp, sizeof cp, cum, r->total);
-		fprintf(out, "%10s %s %s %10s %s                | %s\n", fv, fp, sp, cv, cp, name);
+		report_columns(r, flat, flat_sum, cum, out);
+		fprintf(out, "                | %s\n", name);
 		print_edges(r, g, id, false, cum, out);
 	}
 	if (g->n > 0)
