@@ -73,11 +73,6 @@ void profile_own_mappings(struct profile *p)
 	p->mapping = own(p, p->mapping, p->n_mapping, sizeof *p->mapping);
 }
 
-void profile_own_sample_types(struct profile *p)
-{
-	p->sample_type = own(p, p->sample_type, p->n_sample_type, sizeof *p->sample_type);
-}
-
 /* go_atoi accepts what Go's strconv.Atoi accepts: an optional sign and decimal digits. */
 static bool go_atoi(const char *s, long *out)
 {
@@ -122,14 +117,6 @@ int profile_sample_index(const struct profile *p, const char *name, char *err, s
 	snprintf(err, errsize, "sample_index \"%s\" must be one of: [%s]", name, sb_cstr(&b));
 	sb_free(&b);
 	return -1;
-}
-
-int profile_check(const struct profile *p, char *err, size_t errsize)
-{
-	(void)p;
-	(void)err;
-	(void)errsize;
-	return 0;
 }
 
 int profile_label_cmp(const struct label *a, const struct label *b)

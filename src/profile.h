@@ -121,7 +121,6 @@ void profile_own_samples(struct profile *p);
 void profile_own_locations(struct profile *p);
 void profile_own_functions(struct profile *p);
 void profile_own_mappings(struct profile *p);
-void profile_own_sample_types(struct profile *p);
 
 /*
  * profile_sample_index resolves a -sample_index value (a type name, a
@@ -130,8 +129,6 @@ void profile_own_sample_types(struct profile *p);
  */
 int profile_sample_index(const struct profile *p, const char *name, char *err, size_t errsize);
 
-/* profile_check is pprof's CheckValid: consistent value counts. */
-int profile_check(const struct profile *p, char *err, size_t errsize);
 
 struct strbuf;
 /*

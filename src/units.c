@@ -164,11 +164,3 @@ bool units_compatible(const char *a, const char *b)
 			return true;
 	return false;
 }
-
-bool units_known(const char *unit)
-{
-	for (int i = 0; i < NFAMILIES; i++)
-		if (sniff(&families[i], unit))
-			return true;
-	return false;
-}

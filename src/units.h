@@ -30,7 +30,5 @@ void units_percentage(char *buf, size_t size, int64_t value, int64_t total);
 /* units_compatible reports whether two units belong to the same family (or are equal). */
 bool units_compatible(const char *a, const char *b);
 
-/* units_known reports whether a unit name belongs to one of the families. */
-bool units_known(const char *unit);
 
 #endif
