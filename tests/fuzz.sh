@@ -81,12 +81,12 @@ for h in $harnesses; do
 		"$exe" -max_total_time="$seconds" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=10 -rss_limit_mb=2048 -max_len=${FUZZ_MAX_LEN:-65536} \
 		-print_final_stats=1 -artifact_prefix="$bin/findings/$h-" "$corpus" "$seeds" >"$log" 2>&1
 	rc=$?
-	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+	runs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
 	if [ $rc = 0 ]; then
 		echo "fuzz $h: ${runs:-?} executions in ${seconds}s, no findings"
 	else
 		echo "fuzz $h: FINDING (exit $rc); see $log"
-		grep -E 'ERROR|SUMMARY|runtime error' "$log" | head -5 | sed 's/^/    /'
+		grep -a -E 'ERROR|SUMMARY|runtime error' "$log" | head -5 | sed 's/^/    /'
 		status=1
 	fi
 done
