@@ -323,16 +323,29 @@ static void tag_table_put(struct tag_table *t, struct tag_slot s)
 	t->n++;
 }
 
-static struct gtag *find_tag(struct graph *g, uint32_t node, uint32_t set, uint32_t name, int64_t value)
+/* Tags being gathered: in the order first met, with their index. */
+struct tag_store {
+	struct gtag *tag;
+	size_t n, cap;
+	struct tag_table index;
+};
+
+static void tag_store_init(struct tag_store *ts)
 {
-	struct tag_table *t = g->tag_index;
+	memset(ts, 0, sizeof *ts);
+	tag_table_init(&ts->index, 64);
+}
+
+static struct gtag *find_tag(struct tag_store *ts, uint32_t node, uint32_t set, uint32_t name, int64_t value)
+{
+	struct tag_table *t = &ts->index;
 	size_t mask = t->cap - 1, i = tag_slot_of(node, set, name, mask);
 	for (;; i = (i + 1) & mask) {
 		const struct tag_slot *sl = &t->slot[i];
 		if (sl->id == UINT32_MAX)
 			break;
 		if (sl->node == node && sl->set == set && sl->name == name)
-			return &g->tag[sl->id];
+			return &ts->tag[sl->id];
 	}
 	if ((t->n + 1) * 2 > t->cap) {
 		struct tag_table old = *t;
@@ -342,11 +355,20 @@ static struct gtag *find_tag(struct graph *g, uint32_t node, uint32_t set, uint3
 				tag_table_put(t, old.slot[k]);
 		free(old.slot);
 	}
-	GROW(g->tag, g->cap_tag, g->n_tag + 1);
-	uint32_t id = (uint32_t)g->n_tag++;
-	g->tag[id] = (struct gtag){ node, set, name, value, 0, 0, 0, 0 };
+	GROW(ts->tag, ts->cap, ts->n + 1);
+	uint32_t id = (uint32_t)ts->n++;
+	ts->tag[id] = (struct gtag){ node, set, name, value, 0, 0, 0, 0 };
 	tag_table_put(t, (struct tag_slot){ node, set, name, id });
-	return &g->tag[id];
+	return &ts->tag[id];
+}
+
+/* install_tags makes the store's tags the graph's. */
+static void install_tags(struct graph *g, struct tag_store *ts)
+{
+	free(g->tag);
+	g->tag = ts->tag;
+	g->n_tag = ts->n;
+	free(ts->index.slot);
 }
 
 /*
@@ -411,13 +433,14 @@ static uint32_t cached_label_set(struct graph *g, struct set_cache *c, const str
 	return c->set[c->n++];
 }
 
+/* Graphs of at least twice this many samples are built on two threads. */
+enum { SAMPLES_PER_THREAD = 50000 };
+
 /* Each sample's label set and numeric tags, worked out once for every rebuild. */
 static void prepare_tags(struct graph *g)
 {
 	const struct profile *p = g->p;
 	strset_add(&g->label_set, "", g->arena);
-	g->tag_index = xcalloc(1, sizeof *g->tag_index);
-	tag_table_init(g->tag_index, 64);
 	g->sample_set = arena_array(g->arena, p->n_sample + 1, sizeof *g->sample_set);
 	g->sample_num_off = arena_array(g->arena, p->n_sample + 1, sizeof *g->sample_num_off);
 	size_t nnum = 0;
@@ -464,25 +487,14 @@ static void bump(struct gtag *t, int64_t w, int64_t dw, bool flat)
 }
 
 /* add_tags is the tag half of pprof's Node.addSample. */
-static void add_tags(struct graph *g, uint32_t node, size_t s, int64_t w, int64_t dw, bool flat)
+static void add_tags(const struct graph *g, struct tag_store *ts, uint32_t node, size_t s, int64_t w, int64_t dw,
+		     bool flat)
 {
 	uint32_t set = g->sample_set[s];
 	if (set != 0)
-		bump(find_tag(g, node, set, NO_INDEX, 0), w, dw, flat);
+		bump(find_tag(ts, node, set, NO_INDEX, 0), w, dw, flat);
 	for (size_t k = g->sample_num_off[s]; k < g->sample_num_off[s + 1]; k++)
-		bump(find_tag(g, node, set, g->sample_num[k].name, g->sample_num[k].value), w, dw, flat);
-}
-
-static void reset_tags(struct graph *g)
-{
-	if (!g->o.tags)
-		return;
-	if (!g->sample_set)
-		prepare_tags(g);
-	g->n_tag = 0;
-	size_t cap = g->tag_index->cap;
-	free(g->tag_index->slot);
-	tag_table_init(g->tag_index, cap);
+		bump(find_tag(ts, node, set, g->sample_num[k].name, g->sample_num[k].value), w, dw, flat);
 }
 
 /* index_tags groups the tags by node (a counting sort). */
@@ -505,24 +517,24 @@ static void index_tags(struct graph *g)
 	free(fill);
 }
 
-/*
- * collect_tags gathers the tags of the nodes with want[n]. A node's tags,
- * like its values, do not depend on which other nodes a build keeps: a
- * sample adds to the cum of every node on its stack once, and its flat
- * goes to its innermost frame or to no one. So tags are gathered from the
- * whole stacks, once for the nodes a report looks at, and stay valid
- * through rebuilds. Only samples with tags are walked: most have none,
- * and a hash lookup per frame would otherwise double the cost of a large
- * graph.
- */
-static void collect_tags(struct graph *g, const bool *want)
+/* One gatherer's share of the samples, [first, last), with its own tags. */
+struct tag_job {
+	const struct graph *g;
+	const bool *want;
+	size_t first, last;
+	struct tag_store store;
+};
+
+static void *gather_tags(void *arg)
 {
+	struct tag_job *j = arg;
+	const struct graph *g = j->g;
 	const struct profile *p = g->p;
-	reset_tags(g);
+	const bool *want = j->want;
 	uint32_t *seen = xcalloc(g->n_node + 1, sizeof *seen);
 	uint32_t stamp = 0;
 	int vi = g->o.value_index, mi = g->o.mean_index;
-	for (size_t s = 0; s < p->n_sample; s++) {
+	for (size_t s = j->first; s < j->last; s++) {
 		if (g->sample_set[s] == 0 && g->sample_num_off[s] == g->sample_num_off[s + 1])
 			continue;
 		const struct sample *sm = &p->sample[s];
@@ -537,15 +549,62 @@ static void collect_tags(struct graph *g, const bool *want)
 				if (seen[n] != stamp) {
 					seen[n] = stamp;
 					if (want[n])
-						add_tags(g, n, s, w, dw, false);
+						add_tags(g, &j->store, n, s, w, dw, false);
 				}
 			}
 		}
 		uint32_t leaf = g->frame_node[g->loc_frame[sm->loc[0]]];
 		if (g->loc_frame[sm->loc[0] + 1] > g->loc_frame[sm->loc[0]] && want[leaf])
-			add_tags(g, leaf, s, w, dw, true);
+			add_tags(g, &j->store, leaf, s, w, dw, true);
 	}
 	free(seen);
+	return NULL;
+}
+
+/*
+ * collect_tags gathers the tags of the nodes with want[n], on two threads
+ * for large profiles (the second's tags folded into the first's). A
+ * node's tags, like its values, do not depend on which other nodes a
+ * build keeps: a sample adds to the cum of every node on its stack once,
+ * and its flat goes to its innermost frame or to no one. So tags are
+ * gathered from the whole stacks, once for the nodes a report looks at,
+ * and stay valid through rebuilds. Only samples with tags are walked:
+ * most have none, and a hash lookup per frame would otherwise double the
+ * cost of a large graph.
+ */
+static void collect_tags(struct graph *g, const bool *want)
+{
+	const struct profile *p = g->p;
+	if (!g->sample_set)
+		prepare_tags(g);
+	size_t njobs = p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
+	struct tag_job jobs[2];
+	for (size_t k = 0; k < njobs; k++) {
+		jobs[k] = (struct tag_job){ g, want, p->n_sample * k / njobs, p->n_sample * (k + 1) / njobs, { 0 } };
+		tag_store_init(&jobs[k].store);
+	}
+	pthread_t thread;
+	bool threaded = njobs == 2 && pthread_create(&thread, NULL, gather_tags, &jobs[1]) == 0;
+	gather_tags(&jobs[0]);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else if (njobs == 2)
+		gather_tags(&jobs[1]);
+	if (njobs == 2) {
+		/* the second's new tags go after the first's, in the order one pass meets them */
+		const struct tag_store *from = &jobs[1].store;
+		for (size_t i = 0; i < from->n; i++) {
+			const struct gtag *f = &from->tag[i];
+			struct gtag *t = find_tag(&jobs[0].store, f->node, f->set, f->name, f->value);
+			t->flat += f->flat;
+			t->flat_div += f->flat_div;
+			t->cum += f->cum;
+			t->cum_div += f->cum_div;
+		}
+		free(jobs[1].store.tag);
+		free(jobs[1].store.index.slot);
+	}
+	install_tags(g, &jobs[0].store);
 	index_tags(g);
 	memcpy(g->tagged, want, g->n_node * sizeof *want);
 }
@@ -652,9 +711,6 @@ void graph_free(struct graph *g)
 	et_free(g->edges);
 	free(g->edges);
 	free(g->tag);
-	if (g->tag_index)
-		free(g->tag_index->slot);
-	free(g->tag_index);
 	free(g->node_tag_off);
 	free(g->node_tags);
 	free(g->tagged);
@@ -846,8 +902,6 @@ static void fold_edges(struct edge_set *into, const struct edge_set *from)
  * result does not depend on the split. -top on the 46 MB bench profile:
  * the graph stage takes half the wall time it took on one thread.
  */
-enum { BUILD_SAMPLES_PER_THREAD = 50000 };
-
 static void build(struct graph *g, const bool *kept, bool edges)
 {
 	const struct profile *p = g->p;
@@ -868,7 +922,7 @@ static void build(struct graph *g, const bool *kept, bool edges)
 	 * after a build of all nodes, a rebuild only redoes the edges.
 	 */
 	bool sums = !kept || !g->valued;
-	size_t njobs = p->n_sample >= 2 * BUILD_SAMPLES_PER_THREAD ? 2 : 1;
+	size_t njobs = p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
 	struct build_job jobs[2];
 	for (size_t k = 0; k < njobs; k++) {
 		struct build_job *j = &jobs[k];
@@ -1252,6 +1306,7 @@ void graph_sort_edge_list(struct graph *g, uint32_t *edges, size_t n)
 
 struct tree_builder {
 	struct graph *g;
+	struct tag_store tags;
 	struct edge_table index; /* (parent + 1) << 32 | line node → tree node */
 	size_t cap;
 };
@@ -1306,7 +1361,7 @@ static void tree_add_sample(struct tree_builder *t, size_t s)
 			g->node[n].cum += w;
 			g->node[n].cum_div += dw;
 			if (g->o.tags)
-				add_tags(g, n, s, w, dw, false);
+				add_tags(g, &t->tags, n, s, w, dw, false);
 			if (parent != NO_INDEX) {
 				uint32_t eid = edge_between(g, parent, n);
 				struct gedge *e = &g->edge[eid];
@@ -1322,7 +1377,7 @@ static void tree_add_sample(struct tree_builder *t, size_t s)
 		g->node[parent].flat += w;
 		g->node[parent].flat_div += dw;
 		if (g->o.tags)
-			add_tags(g, parent, s, w, dw, true);
+			add_tags(g, &t->tags, parent, s, w, dw, true);
 	}
 }
 
@@ -1337,13 +1392,18 @@ struct graph *graph_tree_new(const struct profile *p, const struct graph_options
 	g->edges = xcalloc(1, sizeof *g->edges);
 	et_init(g->edges, 1024);
 	g->base = graph_nodes(p, &bo);
-	reset_tags(g);
-	struct tree_builder t = { g, { 0 }, 0 };
+	struct tree_builder t = { g, { 0 }, { 0 }, 0 };
+	if (g->o.tags) {
+		prepare_tags(g);
+		tag_store_init(&t.tags);
+	}
 	et_init(&t.index, 1024);
 	for (size_t s = 0; s < p->n_sample; s++)
 		tree_add_sample(&t, s);
 	et_free(&t.index);
 	link_edges(g);
+	if (g->o.tags)
+		install_tags(g, &t.tags);
 	index_tags(g);
 	g->tagged = xmalloc((g->n_node + 1) * sizeof *g->tagged);
 	memset(g->tagged, 1, (g->n_node + 1) * sizeof *g->tagged); /* a tree's tags are gathered as it is made */

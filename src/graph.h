@@ -103,8 +103,7 @@ struct graph {
 
 	/* tags, with o.tags: each node's are node_tags[node_tag_off[n] .. node_tag_off[n+1]) */
 	struct gtag *tag;
-	size_t n_tag, cap_tag;
-	struct tag_table *tag_index;
+	size_t n_tag;
 	uint32_t *node_tag_off, *node_tags;
 	int64_t tag_cutoff; /* tags lighter than this in both flat and cum are trimmed */
 	bool *tagged;       /* the nodes whose tags are collected */
