@@ -2,7 +2,8 @@
  * Graph pieces with rules of their own: pprof's function name shortening
  * (the cases of google/pprof's TestShortenFunctionName), and trimming a
  * call tree, whose dropped nodes' children hang from the grandparent by
- * residual edges.
+ * residual edges. And a dot graph's tags, gathered on two threads for
+ * large profiles, folded into what one pass would find.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -132,9 +133,82 @@ static void test_trim_tree(void)
 	profile_free(p);
 }
 
+/*
+ * 120 000 samples (enough for two gatherers) of A→B, leaf first, each
+ * of weight 1: the first half labelled handler=x, the second half
+ * alternating handler=y and handler=x, and every sample carrying the
+ * numeric label bytes=64. So the second gatherer meets x, which the
+ * first has seen, and y, which it has not.
+ */
+enum { TAG_SAMPLES = 120000 };
+
+static struct profile *tagged_profile(void)
+{
+	struct profile *p = profile_new();
+	struct arena *a = p->arena;
+	p->n_sample_type = 1;
+	p->sample_type = arena_array(a, 1, sizeof *p->sample_type);
+	p->sample_type[0] = (struct value_type){ "samples", "count" };
+	static const char *const names[] = { "A", "B" };
+	p->n_function = p->n_location = 2;
+	p->function = arena_array(a, 2, sizeof *p->function);
+	p->location = arena_array(a, 2, sizeof *p->location);
+	struct line *lines = arena_array(a, 2, sizeof *lines);
+	for (uint32_t i = 0; i < 2; i++) {
+		p->function[i] = (struct function){ i + 1, names[i], "", "", 0 };
+		lines[i] = (struct line){ i, 0, 0 };
+		p->location[i] = (struct location){ i + 1, 0x1000 * (i + 1), NO_INDEX, 1, &lines[i], false };
+	}
+	static const uint32_t stack[] = { 1, 0 };
+	static int64_t one = 1;
+	static const struct label x[] = { { "handler", "x", 0, NULL }, { "bytes", NULL, 64, "" } };
+	static const struct label y[] = { { "handler", "y", 0, NULL }, { "bytes", NULL, 64, "" } };
+	p->n_sample = TAG_SAMPLES;
+	p->sample = arena_array(a, TAG_SAMPLES, sizeof *p->sample);
+	for (size_t s = 0; s < TAG_SAMPLES; s++) {
+		bool is_y = s >= TAG_SAMPLES / 2 && s % 2 == 0;
+		p->sample[s] = (struct sample){ stack, &one, is_y ? y : x, 2, 2 };
+	}
+	return p;
+}
+
+static void test_tags(void)
+{
+	struct profile *p = tagged_profile();
+	struct graph_options o = { .value_index = 0, .mean_index = -1, .tags = true };
+	struct graph *g = graph_new(p, &o);
+	graph_ensure_tags(g);
+	/* per node: handler:x, 64B under x, handler:y, 64B under y, in the order one pass meets them */
+	CHECK(g->n_tag == 8);
+	int64_t nx = TAG_SAMPLES / 2 + TAG_SAMPLES / 4, ny = TAG_SAMPLES / 4;
+	uint32_t b = node_named(g, "B");
+	CHECK(b != NO_INDEX);
+	if (b != NO_INDEX && g->n_tag == 8) {
+		CHECK(g->node_tag_off[b + 1] - g->node_tag_off[b] == 4);
+		const struct gtag *t[4];
+		for (int i = 0; i < 4; i++)
+			t[i] = &g->tag[g->node_tags[g->node_tag_off[b] + i]];
+		CHECK(t[0]->name == NO_INDEX && !strcmp(tag_name(g, t[0]), "handler:x"));
+		CHECK(t[0]->flat == nx && t[0]->cum == nx);
+		CHECK(t[1]->name != NO_INDEX && t[1]->value == 64 && t[1]->set == t[0]->set && t[1]->flat == nx);
+		CHECK(t[2]->name == NO_INDEX && !strcmp(tag_name(g, t[2]), "handler:y"));
+		CHECK(t[2]->flat == ny && t[2]->cum == ny);
+		CHECK(t[3]->value == 64 && t[3]->set == t[2]->set && t[3]->cum == ny);
+	}
+	uint32_t a = node_named(g, "A");
+	CHECK(a != NO_INDEX);
+	if (a != NO_INDEX && g->n_tag == 8) {
+		const struct gtag *tx = &g->tag[g->node_tags[g->node_tag_off[a]]];
+		CHECK(!strcmp(tag_name(g, tx), "handler:x") && tx->cum == nx && tx->flat == 0);
+	}
+	graph_free(g);
+	profile_free(p);
+}
+
 int main(void)
 {
 	test_shorten();
 	test_trim_tree();
+	test_tags();
 	return check_done("graph");
 }
