@@ -8,7 +8,6 @@
  * decoded protobuf-c sample structs (which hold 64-bit location ids,
  * twice the model's size) never exist all at the same time.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,13 +418,7 @@ static int conv_samples(struct conv *c, const struct idmap *locations)
 		j->first = pb->n_sample * k / njobs;
 		j->last = pb->n_sample * (k + 1) / njobs;
 	}
-	pthread_t thread;
-	bool threaded = njobs == 2 && pthread_create(&thread, NULL, convert_range, &jobs[1]) == 0;
-	convert_range(&jobs[0]);
-	if (threaded)
-		pthread_join(thread, NULL);
-	else if (njobs == 2)
-		convert_range(&jobs[1]);
+	run_pair(convert_range, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
 	int rc = 0;
 	for (size_t k = 0; k < njobs; k++) {
 		struct sample_job *j = &jobs[k];

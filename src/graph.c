@@ -2,7 +2,6 @@
 #include "graph.h"
 
 #include <inttypes.h>
-#include <pthread.h>
 #include <pcre2.h>
 #include <math.h>
 #include <stdio.h>
@@ -583,13 +582,7 @@ static void collect_tags(struct graph *g, const bool *want)
 		jobs[k] = (struct tag_job){ g, want, p->n_sample * k / njobs, p->n_sample * (k + 1) / njobs, { 0 } };
 		tag_store_init(&jobs[k].store);
 	}
-	pthread_t thread;
-	bool threaded = njobs == 2 && pthread_create(&thread, NULL, gather_tags, &jobs[1]) == 0;
-	gather_tags(&jobs[0]);
-	if (threaded)
-		pthread_join(thread, NULL);
-	else if (njobs == 2)
-		gather_tags(&jobs[1]);
+	run_pair(gather_tags, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
 	if (njobs == 2) {
 		/* the second's new tags go after the first's, in the order one pass meets them */
 		const struct tag_store *from = &jobs[1].store;
@@ -935,13 +928,7 @@ static void build(struct graph *g, const bool *kept, bool edges)
 		j->acc = sums ? xcalloc(g->n_node + 1, sizeof *j->acc) : NULL;
 		es_init(&j->es);
 	}
-	pthread_t thread;
-	bool threaded = njobs == 2 && pthread_create(&thread, NULL, accumulate, &jobs[1]) == 0;
-	accumulate(&jobs[0]);
-	if (threaded)
-		pthread_join(thread, NULL);
-	else if (njobs == 2)
-		accumulate(&jobs[1]);
+	run_pair(accumulate, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
 	if (njobs == 2) {
 		fold_edges(&jobs[0].es, &jobs[1].es);
 		for (size_t i = 0; sums && i < g->n_node; i++) {

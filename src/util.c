@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 
 _Noreturn void die_oom(void)
 {
@@ -71,6 +72,17 @@ void grow_array(void **items, size_t *cap, size_t need, size_t size)
 	}
 	*items = xreallocarray(*items, n, size);
 	*cap = n;
+}
+
+void run_pair(void *(*fn)(void *), void *first, void *second)
+{
+	pthread_t thread;
+	bool threaded = second && pthread_create(&thread, NULL, fn, second) == 0;
+	fn(first);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else if (second)
+		fn(second);
 }
 
 /* Chunks grow geometrically so a 50 MB profile costs a few dozen mallocs. */

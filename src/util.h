@@ -25,6 +25,12 @@ _Noreturn void die_oom(void);
 
 /* Grows *items (of *cap elements of size bytes) so it holds at least need. */
 void grow_array(void **items, size_t *cap, size_t need, size_t size);
+
+/*
+ * run_pair runs fn(first) and, unless second is NULL, fn(second) on a
+ * thread of its own (or after the first, when no thread can be made).
+ */
+void run_pair(void *(*fn)(void *), void *first, void *second);
 #define GROW(arr, cap, need) grow_array((void **)&(arr), &(cap), (need), sizeof *(arr))
 
 struct arena;
