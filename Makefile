@@ -10,7 +10,7 @@
 
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
-	tmux time clang libclang-rt-14-dev valgrind python3
+	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils
 PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
 
 CC ?= gcc
@@ -124,6 +124,10 @@ http-test: all
 broken-test: all
 	tests/broken.sh $(BUILD)/cprof
 
+# -disasm with LLVM and GNU binary tools, as pprof runs them.
+disasm-test: all
+	tests/disasm.sh $(BUILD)/cprof
+
 # Graph images, binary outputs, away-from-terminal files, -web (see the script).
 graphs: all
 	tests/graphs.py $(BUILD)/cprof
@@ -137,7 +141,7 @@ check: deps
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all unit conformance shell-test graphs http-test broken-test
+test: all unit conformance shell-test graphs http-test broken-test disasm-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -233,4 +237,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all deps demo check test unit conformance shell-test valgrind-test graphs http-test broken-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all deps demo check test unit conformance shell-test valgrind-test graphs http-test broken-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

@@ -74,6 +74,7 @@ int main(int argc, char **argv)
 	}
 	sb_free(&msg);
 	print_warnings(&cli.warnings);
+	disasm_set_tools(cli.tools);
 
 	struct source_options so = {
 		.sources = cli.sources,

@@ -399,6 +399,8 @@ int report_generate(struct report *r, FILE *out, char *err, size_t errsize)
 		return report_tree(r, out, err, errsize);
 	case FMT_LIST:
 		return report_list(r, out, err, errsize);
+	case FMT_DIS:
+		return report_disasm(r, out, err, errsize);
 	case FMT_DOT:
 		return report_dot(r, out);
 	case FMT_CALLGRIND:
@@ -637,9 +639,9 @@ static void select_output_unit(struct report *r, const struct graph *g)
 	r->output_unit = xstrdup(unit[0] ? unit : r->sample_unit);
 }
 
-int report_trimmed_graph(struct report *r, struct trimmed *t)
+struct graph_options report_graph_options(const struct report *r)
 {
-	struct graph_options go = {
+	return (struct graph_options){
 		.value_index = r->value_index,
 		.mean_index = r->mean_index,
 		.obj_names = r->format == FMT_RAW || r->format == FMT_LIST || r->format == FMT_WEBLIST ||
@@ -651,6 +653,11 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 		.bytes_unit = report_label_unit(r, "bytes"),
 		.tag_unit = r->output_unit,
 	};
+}
+
+int report_trimmed_graph(struct report *r, struct trimmed *t)
+{
+	struct graph_options go = report_graph_options(r);
 	bool visual = r->format == FMT_DOT;
 	/* pprof honours call_tree only for the call graph outputs */
 	bool tree = r->o.call_tree && (r->format == FMT_DOT || r->format == FMT_CALLGRIND);

@@ -86,6 +86,9 @@ struct trimmed {
 	size_t orig_count, dropped_nodes;
 	int dropped_edges;
 };
+/* The graph options of pprof's rpt.newGraph for the report's format. */
+struct graph_options report_graph_options(const struct report *r);
+
 /* pprof's newTrimmedGraph then selectOutputUnit. */
 int report_trimmed_graph(struct report *r, struct trimmed *t);
 
@@ -108,6 +111,9 @@ int report_comments(struct report *r, FILE *out);
 int report_raw(struct report *r, FILE *out);
 int report_tree(struct report *r, FILE *out, char *err, size_t errsize);
 int report_list(struct report *r, FILE *out, char *err, size_t errsize);
+int report_disasm(struct report *r, FILE *out, char *err, size_t errsize);
+/* disasm_set_tools sets where -disasm looks for nm and objdump (pprof's -tools, $PPROF_TOOLS). */
+void disasm_set_tools(const char *config);
 int report_dot(struct report *r, FILE *out);
 int report_callgrind(struct report *r, FILE *out);
 int report_proto(struct report *r, FILE *out, char *err, size_t errsize);

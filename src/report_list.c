@@ -170,14 +170,7 @@ static void print_function(struct report *r, struct graph *g, struct srcfile_rea
 
 int report_list(struct report *r, FILE *out, char *err, size_t errsize)
 {
-	struct graph_options go = {
-		.value_index = r->value_index,
-		.mean_index = r->mean_index,
-		.obj_names = true,
-		.drop_negative = r->o.drop_negative,
-		.trim_path = r->o.trim_path,
-		.source_path = r->o.source_path,
-	};
+	struct graph_options go = report_graph_options(r);
 	struct graph *g = graph_new(r->p, &go);
 	uint32_t *match = xmalloc((g->n + 1) * sizeof *match);
 	size_t n = 0;

@@ -708,6 +708,18 @@ static void code_frames(struct binary *b, uint64_t addr, struct sym_frames *out)
 	}
 }
 
+int binary_obj_addr(struct binary *b, uint64_t addr, uint64_t *out, char *err, size_t errsize)
+{
+	if (!b->base_done)
+		compute_base(b, addr);
+	if (b->base_err) {
+		snprintf(err, errsize, "%s", b->base_err);
+		return -1;
+	}
+	*out = addr - b->base;
+	return 0;
+}
+
 int binary_frames(struct binary *b, uint64_t addr, bool fast, struct sym_frames *out, char *err, size_t errsize)
 {
 	out->n = 0;

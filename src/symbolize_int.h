@@ -61,6 +61,11 @@ struct binary;
 struct binary *binary_open(const char *path, uint64_t start, uint64_t limit, uint64_t offset, char *err,
 			   size_t errsize);
 void binary_close(struct binary *b);
+/*
+ * binary_obj_addr is pprof's ObjAddr: the address in the file of the
+ * runtime address addr (the first call fixes the base, as for frames).
+ */
+int binary_obj_addr(struct binary *b, uint64_t addr, uint64_t *out, char *err, size_t errsize);
 /* The GNU build id as lower-case hex, "" when the file has none. */
 const char *binary_build_id(const struct binary *b);
 
