@@ -166,6 +166,14 @@ static int run_tool(char *const argv[], struct strbuf *out, char *err, size_t er
 	return 0;
 }
 
+/* tool_path is path as a tool's argument: one that starts with '-' would be taken for an option. */
+static char *tool_path(const char *path)
+{
+	struct strbuf b = STRBUF_INIT;
+	sb_addf(&b, "%s%s", path[0] == '-' ? "./" : "", path);
+	return b.s;
+}
+
 /* pprof's isLLVMObjdump (version 8 or later on Linux) and isBuObjdump. */
 static bool usable_objdump(const char *exe, bool *llvm)
 {
@@ -606,8 +614,8 @@ static int print_symbol(struct report *r, const struct sym *s, const char *objdu
 		cum += node_cum(s->nodes[i].n);
 	}
 	char start[32], stop[32];
-	snprintf(start, sizeof start, "--start-address=%#" PRIx64, s->start);
-	snprintf(stop, sizeof stop, "--stop-address=%#" PRIx64, s->end);
+	snprintf(start, sizeof start, "--start-address=0x%" PRIx64, s->start);
+	snprintf(stop, sizeof stop, "--stop-address=0x%" PRIx64, s->end);
 	char *argv[12];
 	int argc = 0;
 	argv[argc++] = (char *)objdump;
@@ -625,10 +633,13 @@ static int print_symbol(struct report *r, const struct sym *s, const char *objdu
 			argv[argc++] = "intel";
 		}
 	}
-	argv[argc++] = (char *)s->path;
+	char *path = tool_path(s->path);
+	argv[argc++] = path;
 	argv[argc] = NULL;
 	struct strbuf listing = STRBUF_INIT;
-	if (run_tool(argv, &listing, err, errsize) != 0) {
+	int ran = run_tool(argv, &listing, err, errsize);
+	free(path);
+	if (ran != 0) {
 		sb_free(&listing);
 		return -1;
 	}
@@ -761,11 +772,13 @@ int report_disasm(struct report *r, FILE *out, char *err, size_t errsize)
 		static const char *const nm_names[] = { "llvm-nm", "nm", NULL };
 		if (!nm && !(nm = find_tool(nm_names, "nm", NULL, NULL)))
 			continue;
-		char *argv[] = { nm, "-n", (char *)mp->file, NULL };
+		char *path = tool_path(mp->file);
+		char *argv[] = { nm, "-n", path, NULL };
 		struct strbuf listing = STRBUF_INIT;
 		if (run_tool(argv, &listing, why, sizeof why) == 0)
 			find_symbols(&listing, mp->file, bins[m], r->symbol, has_address ? address : 0, &syms);
 		sb_free(&listing);
+		free(path);
 	}
 
 	/* each symbol's nodes, by address; only symbols with some are listed */
