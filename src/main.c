@@ -37,7 +37,7 @@ static int run_command(struct cli *cli, const struct profile *p, struct strbuf *
 			return 1;
 		}
 	}
-	struct report_request req = { cli->cmd, cli->cmd_arg, false };
+	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools };
 	char err[1024];
 	int rc = report_run(p, &cli->opt, &req, out, warn, err, sizeof err);
 	print_warnings(warn);
@@ -74,7 +74,6 @@ int main(int argc, char **argv)
 	}
 	sb_free(&msg);
 	print_warnings(&cli.warnings);
-	disasm_set_tools(cli.tools);
 
 	struct source_options so = {
 		.sources = cli.sources,
@@ -104,7 +103,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cprof: %s\n", err);
 		rc = 1;
 	} else if (!cli.cmd) {
-		rc = shell_run(p, &cli.opt);
+		rc = shell_run(p, &cli.opt, cli.tools);
 	} else {
 		rc = run_command(&cli, p, &warn);
 	}

@@ -421,6 +421,7 @@ int report_run(const struct profile *loaded, const struct options *opt, const st
 	struct report r;
 	memset(&r, 0, sizeof r);
 	r.format = req->cmd->format;
+	r.tools = req->tools ? req->tools : "";
 	options_copy(&r.o, opt);
 	identify_units(&r, loaded, warn);
 	apply_command_overrides(&r.o, req->cmd);

@@ -29,6 +29,7 @@ struct report_request {
 	const struct command *cmd;
 	const char *arg;  /* the regexp of list/peek/disasm, or NULL */
 	bool interactive; /* from the shell: binary outputs always go to a file, viewers run in the background */
+	const char *tools; /* where -disasm finds nm and objdump: pprof's -tools ($PPROF_TOOLS) */
 };
 
 int report_run(const struct profile *loaded, const struct options *opt, const struct report_request *req, FILE *out,
@@ -63,6 +64,7 @@ struct report {
 	size_t n_filters;
 	struct numlabel_unit *units;
 	size_t n_units;
+	const char *tools; /* the request's */
 };
 
 /* The unit of a numeric label key, as pprof infers it. */
@@ -112,8 +114,6 @@ int report_raw(struct report *r, FILE *out);
 int report_tree(struct report *r, FILE *out, char *err, size_t errsize);
 int report_list(struct report *r, FILE *out, char *err, size_t errsize);
 int report_disasm(struct report *r, FILE *out, char *err, size_t errsize);
-/* disasm_set_tools sets where -disasm looks for nm and objdump (pprof's -tools, $PPROF_TOOLS). */
-void disasm_set_tools(const char *config);
 int report_dot(struct report *r, FILE *out);
 int report_callgrind(struct report *r, FILE *out);
 int report_proto(struct report *r, FILE *out, char *err, size_t errsize);

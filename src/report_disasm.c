@@ -31,14 +31,6 @@
 
 extern char **environ;
 
-static char *tools_config;
-
-void disasm_set_tools(const char *config)
-{
-	free(tools_config);
-	tools_config = xstrdup(config ? config : "");
-}
-
 /* ---- finding and running the tools ---- */
 
 /* Go's exec.LookPath: a name with a slash is taken as is, others are searched in $PATH. */
@@ -71,10 +63,9 @@ static char *look_path(const char *name)
  * ("name:dir") and then the unnamed ones (an empty list: $PATH). With
  * accept, a candidate must also pass it.
  */
-static char *find_tool(const char *const *names, const char *tool, bool (*accept)(const char *exe, bool *llvm),
-		       bool *llvm)
+static char *find_tool(const char *config, const char *const *names, const char *tool,
+		       bool (*accept)(const char *exe, bool *llvm), bool *llvm)
 {
-	const char *config = tools_config ? tools_config : "";
 	for (const char *const *name = names; *name; name++) {
 		for (int pass = 0; pass < 2; pass++) {
 			/* pass 0: entries for this tool; pass 1: the unnamed ones */
@@ -770,7 +761,7 @@ int report_disasm(struct report *r, FILE *out, char *err, size_t errsize)
 			continue;
 		}
 		static const char *const nm_names[] = { "llvm-nm", "nm", NULL };
-		if (!nm && !(nm = find_tool(nm_names, "nm", NULL, NULL)))
+		if (!nm && !(nm = find_tool(r->tools, nm_names, "nm", NULL, NULL)))
 			continue;
 		char *path = tool_path(mp->file);
 		char *argv[] = { nm, "-n", path, NULL };
@@ -821,7 +812,7 @@ int report_disasm(struct report *r, FILE *out, char *err, size_t errsize)
 		goto done;
 	}
 	static const char *const objdump_names[] = { "llvm-objdump", "objdump", NULL };
-	objdump = find_tool(objdump_names, "objdump", usable_objdump, &llvm);
+	objdump = find_tool(r->tools, objdump_names, "objdump", usable_objdump, &llvm);
 	if (!objdump) {
 		snprintf(err, errsize, "cannot disasm: no objdump tool available");
 		goto done;

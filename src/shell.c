@@ -24,6 +24,7 @@ static const struct profile *completion_profile;
 
 struct shell {
 	const struct profile *p;
+	const char *tools;  /* -tools, for disasm */
 	struct options cfg; /* pprof's currentConfig */
 	bool tty;
 	char *history_path;
@@ -464,7 +465,7 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 			goto out;
 		}
 	}
-	struct report_request req = { c, arg, true };
+	struct report_request req = { c, arg, true, sh->tools };
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
 	int rc = report_run(sh->p, &cfg, &req, out, &warn, err, sizeof err);
@@ -515,7 +516,7 @@ static bool process(struct shell *sh, const char *input)
 
 static void greetings(struct shell *sh)
 {
-	struct report_request req = { command_find("top"), NULL, true };
+	struct report_request req = { command_find("top"), NULL, true, NULL };
 	struct strbuf labels = STRBUF_INIT, warn = STRBUF_INIT;
 	bool zero_total;
 	if (report_header(sh->p, &sh->cfg, &req, &labels, &zero_total, &warn) == 0) {
@@ -716,9 +717,9 @@ static void setup_readline(struct shell *sh)
 	}
 }
 
-int shell_run(const struct profile *p, const struct options *initial)
+int shell_run(const struct profile *p, const struct options *initial, const char *tools)
 {
-	struct shell sh = { .p = p };
+	struct shell sh = { .p = p, .tools = tools };
 	options_copy(&sh.cfg, initial);
 	sh.cfg.compact_labels = true;
 	sh.tty = isatty(STDIN_FILENO);

@@ -14,6 +14,6 @@
 #include "options.h"
 #include "profile.h"
 
-int shell_run(const struct profile *p, const struct options *initial);
+int shell_run(const struct profile *p, const struct options *initial, const char *tools);
 
 #endif
