@@ -77,13 +77,15 @@ for h in $harnesses; do
 	[ -d "$seeds" ] || seed "$h" "$seeds"
 	mkdir -p "$corpus"
 	log=$bin/findings/$h.log
+	started=$(date +%s)
 	CPROF_ROOT=$root ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		"$exe" -max_total_time="$seconds" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=10 -rss_limit_mb=2048 -max_len=${FUZZ_MAX_LEN:-65536} \
 		-print_final_stats=1 -artifact_prefix="$bin/findings/$h-" "$corpus" "$seeds" >"$log" 2>&1
 	rc=$?
+	took=$(($(date +%s) - started))
 	runs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
 	if [ $rc = 0 ]; then
-		echo "fuzz $h: ${runs:-?} executions in ${seconds}s, no findings"
+		echo "fuzz $h: ${runs:-?} executions in ${took}s, no findings"
 	else
 		echo "fuzz $h: FINDING (exit $rc); see $log"
 		grep -a -E 'ERROR|SUMMARY|runtime error' "$log" | head -5 | sed 's/^/    /'
