@@ -743,6 +743,115 @@ static void reset_memo(uint32_t **memo, size_t n)
 	memset(*memo, 0xff, (n ? n : 1) * sizeof **memo);
 }
 
+/* renumber gives item i of a kind the next new index the first time it is asked for. */
+static uint32_t renumber(uint32_t *memo, uint32_t *next, uint32_t i)
+{
+	if (i == NO_INDEX)
+		return NO_INDEX;
+	if (memo[i] == NO_INDEX)
+		memo[i] = (*next)++;
+	return memo[i];
+}
+
+/*
+ * drop_zero_samples is pprof's Merge of a merged profile, which it runs
+ * to drop the samples whose values cancelled out. A merged profile holds
+ * no two equal mappings, functions, locations or samples, so that merge
+ * finds nothing to fold: it keeps the other samples, in order, and
+ * renumbers the mappings (the first kept first), functions and locations
+ * in the order the samples first use them. That is done here by index,
+ * without hashing again what the first merge already told apart: on the
+ * 470k-sample bench heap pair, -base took 2.3 times -top with a second
+ * full merge.
+ */
+static struct profile *drop_zero_samples(struct profile *src)
+{
+	struct profile *p = profile_new();
+	struct arena *a = p->arena;
+	combine_headers(p, &src, 1);
+	size_t nst = src->n_sample_type;
+	uint32_t *map_memo = xmalloc((src->n_mapping + 1) * sizeof *map_memo);
+	uint32_t *func_memo = xmalloc((src->n_function + 1) * sizeof *func_memo);
+	uint32_t *loc_memo = xmalloc((src->n_location + 1) * sizeof *loc_memo);
+	memset(map_memo, 0xff, (src->n_mapping + 1) * sizeof *map_memo);
+	memset(func_memo, 0xff, (src->n_function + 1) * sizeof *func_memo);
+	memset(loc_memo, 0xff, (src->n_location + 1) * sizeof *loc_memo);
+	uint32_t nmaps = 0, nfuncs = 0, nlocs = 0;
+	if (src->n_mapping > 0)
+		renumber(map_memo, &nmaps, 0);
+	size_t nsamples = 0;
+	for (size_t s = 0; s < src->n_sample; s++) {
+		const struct sample *sm = &src->sample[s];
+		if (is_zero(sm->value, nst))
+			continue;
+		nsamples++;
+		for (uint32_t i = 0; i < sm->n_loc; i++) {
+			const struct location *l = &src->location[sm->loc[i]];
+			if (loc_memo[sm->loc[i]] != NO_INDEX)
+				continue;
+			renumber(map_memo, &nmaps, l->mapping);
+			for (uint32_t k = 0; k < l->n_line; k++)
+				renumber(func_memo, &nfuncs, l->line[k].function);
+			renumber(loc_memo, &nlocs, sm->loc[i]);
+		}
+	}
+	p->n_mapping = nmaps;
+	p->mapping = arena_array(a, nmaps, sizeof *p->mapping);
+	for (size_t i = 0; i < src->n_mapping; i++)
+		if (map_memo[i] != NO_INDEX) {
+			p->mapping[map_memo[i]] = src->mapping[i];
+			p->mapping[map_memo[i]].id = map_memo[i] + 1;
+		}
+	p->n_function = nfuncs;
+	p->function = arena_array(a, nfuncs, sizeof *p->function);
+	for (size_t i = 0; i < src->n_function; i++)
+		if (func_memo[i] != NO_INDEX) {
+			p->function[func_memo[i]] = src->function[i];
+			p->function[func_memo[i]].id = func_memo[i] + 1;
+		}
+	p->n_location = nlocs;
+	p->location = arena_array(a, nlocs, sizeof *p->location);
+	for (size_t i = 0; i < src->n_location; i++) {
+		if (loc_memo[i] == NO_INDEX)
+			continue;
+		const struct location *sl = &src->location[i];
+		struct location *l = &p->location[loc_memo[i]];
+		*l = *sl;
+		l->id = loc_memo[i] + 1;
+		l->mapping = sl->mapping == NO_INDEX ? NO_INDEX : map_memo[sl->mapping];
+		struct line *lines = sl->n_line ? arena_array(a, sl->n_line, sizeof *lines) : NULL;
+		for (uint32_t k = 0; k < sl->n_line; k++) {
+			lines[k] = sl->line[k];
+			lines[k].function = sl->line[k].function == NO_INDEX ? NO_INDEX : func_memo[sl->line[k].function];
+		}
+		l->line = lines;
+	}
+	/* the samples' stacks are rewritten into one array; values and labels stay the source's */
+	size_t nstack = 0;
+	for (size_t s = 0; s < src->n_sample; s++)
+		if (!is_zero(src->sample[s].value, nst))
+			nstack += src->sample[s].n_loc;
+	uint32_t *stack = arena_array(a, nstack, sizeof *stack);
+	p->n_sample = nsamples;
+	p->sample = arena_array(a, nsamples, sizeof *p->sample);
+	size_t k = 0, off = 0;
+	for (size_t s = 0; s < src->n_sample; s++) {
+		const struct sample *sm = &src->sample[s];
+		if (is_zero(sm->value, nst))
+			continue;
+		for (uint32_t i = 0; i < sm->n_loc; i++)
+			stack[off + i] = loc_memo[sm->loc[i]];
+		p->sample[k] = *sm;
+		p->sample[k++].loc = stack + off;
+		off += sm->n_loc;
+	}
+	free(map_memo);
+	free(func_memo);
+	free(loc_memo);
+	profile_adopt(p, src);
+	return p;
+}
+
 struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t errsize)
 {
 	if (n == 0) {
@@ -789,7 +898,7 @@ struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t 
 	struct profile *p = mg.p;
 	for (size_t i = 0; i < n; i++)
 		profile_adopt(p, ps[i]);
-	if (any_zero) /* samples that cancelled out: merge again to drop them */
-		return merge_profiles(&p, 1, err, errsize);
+	if (any_zero) /* samples that cancelled out: pprof merges again to drop them */
+		return drop_zero_samples(p);
 	return p;
 }
