@@ -299,6 +299,8 @@ struct msample {
 	uint64_t hash;
 	size_t loc_off, val_off, lab_off;
 	uint32_t n_loc, n_lab;
+	uint32_t src;              /* which source it came from, */
+	const struct sample *from; /* and which of its samples */
 };
 
 struct merger {
@@ -312,21 +314,22 @@ struct merger {
 	struct function *funcs;
 	size_t nfuncs, capfuncs;
 	struct msample *samples;
-	size_t nsamples, capsamples;
+	size_t nsamples;
 	uint32_t *stack;
-	size_t nstack, capstack;
+	size_t nstack;
 	int64_t *vals;
-	size_t nvals, capvals;
+	size_t nvals;
 	struct label *labs;
-	size_t nlabs, caplabs;
+	size_t nlabs;
 
 	struct htab map_ht, loc_ht, func_ht;
 
-	/* Per-source memos, by the source's dense index. */
+	/* Per-source memos, by the source's dense index (each source's locations are kept for copying stacks). */
 	uint32_t *map_memo;
 	int64_t *map_offset;
 	uint32_t *loc_memo;
 	uint32_t *func_memo;
+	uint32_t **loc_memos;
 };
 
 static uint64_t round_size(const struct mapping *m)
@@ -540,37 +543,55 @@ static bool same_sample(const struct merger *mg, const struct msample *a, const 
 	return true;
 }
 
-/* map_sample appends src's sample, remapped; duplicates are folded later by dedupe_samples. */
-static void map_sample(struct merger *mg, const struct profile *src, const struct sample *s)
+/*
+ * Samples are merged in two steps. take_sample, in source order, maps the
+ * sample's locations (which numbers them in the order pprof's merge
+ * meets them) and reserves the sample's room; copy_samples then writes
+ * the remapped stacks, labels and values and hashes them, on two threads
+ * for large merges. Duplicates are folded afterwards by dedupe_samples.
+ */
+static void take_sample(struct merger *mg, const struct profile *src, uint32_t src_index, const struct sample *s)
 {
-	GROW(mg->stack, mg->capstack, mg->nstack + s->n_loc);
-	uint32_t *locs = mg->stack + mg->nstack;
+	const uint32_t *memo = mg->loc_memo;
 	for (uint32_t i = 0; i < s->n_loc; i++)
-		locs[i] = map_location(mg, src, s->loc[i]);
-	GROW(mg->labs, mg->caplabs, mg->nlabs + s->n_label);
-	struct label *labs = mg->labs + mg->nlabs;
-	mem_copy(labs, s->label, s->n_label * sizeof *labs);
-	sort_labels(labs, s->n_label);
-
-	uint64_t h = hash_u64(s->n_loc, HASH_SEED);
-	h = hash_u32s(locs, s->n_loc, h);
-	for (uint32_t i = 0; i < s->n_label; i++) {
-		h = hash_str(labs[i].key, h);
-		h = labs[i].str ? hash_str(labs[i].str, h) : hash_u64((uint64_t)labs[i].num, h);
-	}
-	GROW(mg->samples, mg->capsamples, mg->nsamples + 1);
-	GROW(mg->vals, mg->capvals, mg->nvals + mg->nst);
-	struct msample *d = &mg->samples[mg->nsamples++];
-	d->hash = h;
-	d->loc_off = mg->nstack;
-	d->n_loc = s->n_loc;
-	d->lab_off = mg->nlabs;
-	d->n_lab = s->n_label;
-	d->val_off = mg->nvals;
-	mem_copy(mg->vals + mg->nvals, s->value, mg->nst * sizeof *mg->vals);
+		if (memo[s->loc[i]] == NO_INDEX) /* most are mapped already: no call for them */
+			map_location(mg, src, s->loc[i]);
+	mg->samples[mg->nsamples++] = (struct msample){ 0, mg->nstack, mg->nvals, mg->nlabs, s->n_loc, s->n_label,
+							src_index, s };
 	mg->nstack += s->n_loc;
 	mg->nlabs += s->n_label;
 	mg->nvals += mg->nst;
+}
+
+struct copy_job {
+	struct merger *mg;
+	size_t first, last;
+};
+
+static void *copy_samples(void *arg)
+{
+	const struct copy_job *j = arg;
+	struct merger *mg = j->mg;
+	for (size_t k = j->first; k < j->last; k++) {
+		struct msample *d = &mg->samples[k];
+		const struct sample *s = d->from;
+		const uint32_t *memo = mg->loc_memos[d->src];
+		uint32_t *locs = mg->stack + d->loc_off;
+		for (uint32_t i = 0; i < s->n_loc; i++)
+			locs[i] = memo[s->loc[i]];
+		struct label *labs = mg->labs + d->lab_off;
+		mem_copy(labs, s->label, s->n_label * sizeof *labs);
+		sort_labels(labs, s->n_label);
+		mem_copy(mg->vals + d->val_off, s->value, mg->nst * sizeof *mg->vals);
+		uint64_t h = hash_u64(s->n_loc, HASH_SEED);
+		h = hash_u32s(locs, s->n_loc, h);
+		for (uint32_t i = 0; i < s->n_label; i++) {
+			h = hash_str(labs[i].key, h);
+			h = labs[i].str ? hash_str(labs[i].str, h) : hash_u64((uint64_t)labs[i].num, h);
+		}
+		d->hash = h;
+	}
+	return NULL;
 }
 
 struct keyed {
@@ -604,38 +625,72 @@ static void radix_sort(struct keyed *a, size_t n)
 	free(count);
 }
 
-/*
- * dedupe_samples folds samples with the same stack and labels into the
- * first of them, as pprof's merge does, keeping first-occurrence order.
- * Sorting by hash instead of probing a table keeps the memory accesses
- * sequential: a 900k-sample merge spent half its time in table misses.
- */
-static void dedupe_samples(struct merger *mg)
+/* One folder's share of the samples: those whose hash has the top bit bit. */
+struct fold_job {
+	struct merger *mg;
+	struct keyed *k;
+	size_t n;
+	bool *dropped;
+};
+
+/* fold sorts its samples by hash and folds each into the first earlier one that is the same sample. */
+static void *fold(void *arg)
 {
-	size_t n = mg->nsamples;
-	struct keyed *k = xmalloc((n ? n : 1) * sizeof *k);
-	for (size_t i = 0; i < n; i++)
-		k[i] = (struct keyed){ mg->samples[i].hash, (uint32_t)i };
+	struct fold_job *j = arg;
+	struct merger *mg = j->mg;
+	struct keyed *k = j->k;
+	size_t n = j->n;
 	radix_sort(k, n);
-	bool *dropped = xcalloc(n + 1, sizeof *dropped);
 	for (size_t a = 0; a < n;) {
 		size_t b = a + 1;
 		while (b < n && k[b].hash == k[a].hash)
 			b++;
 		for (size_t i = a + 1; i < b; i++) {
 			const struct msample *si = &mg->samples[k[i].seq];
-			for (size_t j = a; j < i; j++) {
-				if (dropped[k[j].seq] || !same_sample(mg, &mg->samples[k[j].seq], si))
+			for (size_t j2 = a; j2 < i; j2++) {
+				if (j->dropped[k[j2].seq] || !same_sample(mg, &mg->samples[k[j2].seq], si))
 					continue;
-				int64_t *v = mg->vals + mg->samples[k[j].seq].val_off;
+				int64_t *v = mg->vals + mg->samples[k[j2].seq].val_off;
 				for (size_t t = 0; t < mg->nst; t++)
 					v[t] += mg->vals[si->val_off + t];
-				dropped[k[i].seq] = true;
+				j->dropped[k[i].seq] = true;
 				break;
 			}
 		}
 		a = b;
 	}
+	return NULL;
+}
+
+/*
+ * dedupe_samples folds samples with the same stack and labels into the
+ * first of them, as pprof's merge does, keeping first-occurrence order.
+ * Sorting by hash instead of probing a table keeps the memory accesses
+ * sequential: a 900k-sample merge spent half its time in table misses.
+ * Equal samples have equal hashes, so the samples split by the hash's top
+ * bit fold apart, on two threads for large merges.
+ */
+enum { MERGE_SAMPLES_PER_THREAD = 50000 };
+
+static void dedupe_samples(struct merger *mg)
+{
+	size_t n = mg->nsamples;
+	struct keyed *k = xmalloc((n ? n : 1) * sizeof *k);
+	bool split = n >= 2 * MERGE_SAMPLES_PER_THREAD;
+	size_t low = 0;
+	for (size_t i = 0; i < n; i++)
+		low += !split || !(mg->samples[i].hash >> 63);
+	size_t lo = 0, hi = low;
+	for (size_t i = 0; i < n; i++) {
+		struct keyed key = { mg->samples[i].hash, (uint32_t)i };
+		if (!split || !(key.hash >> 63))
+			k[lo++] = key;
+		else
+			k[hi++] = key;
+	}
+	bool *dropped = xcalloc(n + 1, sizeof *dropped);
+	struct fold_job jobs[2] = { { mg, k, low, dropped }, { mg, k + low, n - low, dropped } };
+	run_pair(fold, &jobs[0], split ? &jobs[1] : NULL);
 	size_t fill = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!dropped[i])
@@ -869,12 +924,19 @@ struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t 
 	htab_init(&mg.map_ht, 64);
 	htab_init(&mg.func_ht, ps[0]->n_function);
 	htab_init(&mg.loc_ht, ps[0]->n_location);
+	mg.loc_memos = xcalloc(n, sizeof *mg.loc_memos);
+	size_t most = 0;
+	for (size_t i = 0; i < n; i++)
+		most += ps[i]->n_sample;
+	mg.samples = xmalloc((most + 1) * sizeof *mg.samples);
 	for (size_t i = 0; i < n; i++) {
 		const struct profile *src = ps[i];
 		reset_memo(&mg.map_memo, src->n_mapping);
 		free(mg.map_offset);
 		mg.map_offset = xcalloc(src->n_mapping + 1, sizeof *mg.map_offset);
+		mg.loc_memo = NULL;
 		reset_memo(&mg.loc_memo, src->n_location);
+		mg.loc_memos[i] = mg.loc_memo;
 		reset_memo(&mg.func_memo, src->n_function);
 		/* The first mapping is the main binary; keep it first. */
 		if (mg.nmaps == 0 && src->n_mapping > 0) {
@@ -883,11 +945,20 @@ struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t 
 		}
 		for (size_t s = 0; s < src->n_sample; s++)
 			if (!is_zero(src->sample[s].value, mg.nst))
-				map_sample(&mg, src, &src->sample[s]);
+				take_sample(&mg, src, (uint32_t)i, &src->sample[s]);
 	}
+	mg.stack = xmalloc((mg.nstack + 1) * sizeof *mg.stack);
+	mg.labs = xmalloc((mg.nlabs + 1) * sizeof *mg.labs);
+	mg.vals = xmalloc((mg.nvals + 1) * sizeof *mg.vals);
+	bool split = mg.nsamples >= 2 * MERGE_SAMPLES_PER_THREAD;
+	size_t half = split ? mg.nsamples / 2 : mg.nsamples;
+	struct copy_job jobs[2] = { { &mg, 0, half }, { &mg, half, mg.nsamples } };
+	run_pair(copy_samples, &jobs[0], split ? &jobs[1] : NULL);
+	for (size_t i = 0; i < n; i++)
+		free(mg.loc_memos[i]);
+	free(mg.loc_memos);
 	free(mg.map_memo);
 	free(mg.map_offset);
-	free(mg.loc_memo);
 	free(mg.func_memo);
 	dedupe_samples(&mg);
 	finish(&mg);

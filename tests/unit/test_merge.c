@@ -3,6 +3,8 @@
  * Normalize do them: identical stacks add up, samples that cancel out
  * disappear, normalization scales to the base's totals.
  */
+#include <stdlib.h>
+
 #include "check.h"
 #include "merge.h"
 #include "util.h"
@@ -156,8 +158,62 @@ static void test_units(void)
 	profile_free(b);
 }
 
+/*
+ * Merges large enough to copy and fold samples on two threads: 60 000
+ * samples over three stacks (leaf 0, 1, 2 in turn, weight 1) merged with
+ * 60 000 more, and the samples that cancel out dropped with what only
+ * they used.
+ */
+enum { BIG = 60000 };
+
+static struct profile *big(int64_t weight, int period, int offset)
+{
+	int64_t *v = xmalloc(BIG * sizeof *v);
+	uint32_t *leaf = xmalloc(BIG * sizeof *leaf);
+	for (int s = 0; s < BIG; s++) {
+		v[s] = weight;
+		leaf[s] = (uint32_t)((s + offset) % period);
+	}
+	struct profile *p = make(1, BIG, v, leaf);
+	free(v);
+	free(leaf);
+	return p;
+}
+
+static void test_large(void)
+{
+	char err[256];
+	struct profile *pair[] = { big(1, 3, 0), big(2, 2, 1) };
+	struct profile *m = merge_profiles(pair, 2, err, sizeof err);
+	CHECK(m != NULL && m->n_sample == 3);
+	if (m && m->n_sample == 3) {
+		/* first-occurrence order: leaf 0, 1, 2; the second adds 2 to leaves 1 and 0, 30 000 times each */
+		CHECK(m->sample[0].n_loc == 1 && m->sample[0].value[0] == BIG / 3 + BIG);
+		CHECK(m->sample[1].n_loc == 2 && m->sample[1].value[0] == BIG / 3 + BIG);
+		CHECK(m->sample[2].n_loc == 3 && m->sample[2].value[0] == BIG / 3);
+	}
+	profile_free(m);
+
+	/* leaf 2 cancels: its location and function go, the others are renumbered in order of use */
+	struct profile *c = big(1, 3, 0), *d = big(-1, 3, 0);
+	for (size_t s = 0; s < d->n_sample; s++)
+		if (d->sample[s].n_loc != 3)
+			d->sample[s].value[0] = 0;
+	struct profile *cancel[] = { c, d };
+	m = merge_profiles(cancel, 2, err, sizeof err);
+	CHECK(m != NULL && m->n_sample == 2);
+	if (m && m->n_sample == 2) {
+		CHECK(m->n_location == 2 && m->n_function == 2 && m->n_mapping == 1);
+		CHECK(m->location[0].id == 1 && m->location[1].id == 2 && m->location[1].line[0].function == 1);
+		CHECK(m->sample[0].value[0] == BIG / 3 && m->sample[1].value[0] == BIG / 3);
+		CHECK(m->sample[1].loc[0] == 1 && m->sample[1].loc[1] == 0);
+	}
+	profile_free(m);
+}
+
 int main(void)
 {
+	test_large();
 	test_subtract();
 	test_cancel();
 	test_normalize();
