@@ -10,7 +10,7 @@ seconds=$1
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/build-fuzz
-harnesses=${*:-decode legacy flags tagrange report demangle symbolize dwarf}
+harnesses=${*:-decode legacy flags tagrange report merge demangle symbolize dwarf}
 mkdir -p "$bin/findings"
 
 # seed NAME DIR: fills DIR with starting inputs for harness NAME.
@@ -28,6 +28,23 @@ seed() {
 			for k in 0 3 6 10 12 13; do
 				i=$((i + 1))
 				{ printf "\\$(printf %03o $k)"; cat "$f"; } >"$dir/r$i"
+			done
+		done
+		;;
+	merge)
+		# pairs of small protobuf profiles: the mode byte, the first's length, both profiles
+		local pairs=(go-leak-1:go-leak-5 go-leak-2:go-leak-3 go-heap-good:go-heap-bad edge-pair-before:edge-pair-after
+			go-cpu:go-cpu go-labels-cpu:go-labels-cpu edge-mappings:edge-inline)
+		for pair in "${pairs[@]}"; do
+			local a=$root/testdata/conformance/profiles/go/${pair%%:*}.pb.gz
+			local b=$root/testdata/conformance/profiles/go/${pair#*:}.pb.gz
+			local len
+			len=$(stat -c %s "$a")
+			[ "$len" -lt 65536 ] || continue
+			for mode in 0 1 2; do
+				i=$((i + 1))
+				{ printf "\\$(printf %03o $mode)\\$(printf %03o $((len % 256)))\\$(printf %03o $((len / 256)))"
+				  cat "$a" "$b"; } >"$dir/m$i"
 			done
 		done
 		;;
