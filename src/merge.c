@@ -295,6 +295,14 @@ void merge_set_label(struct profile *p, const char *key, const char *value)
 
 /* ---- Merge ---- */
 
+static bool is_zero(const int64_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i])
+			return false;
+	return true;
+}
+
 struct msample {
 	uint64_t hash;
 	size_t loc_off, val_off, lab_off;
@@ -544,18 +552,44 @@ static bool same_sample(const struct merger *mg, const struct msample *a, const 
 }
 
 /*
- * Samples are merged in two steps. take_sample, in source order, maps the
- * sample's locations (which numbers them in the order pprof's merge
- * meets them) and reserves the sample's room; copy_samples then writes
- * the remapped stacks, labels and values and hashes them, on two threads
- * for large merges. Duplicates are folded afterwards by dedupe_samples.
+ * Samples are merged in steps. pprof's merge numbers locations (and their
+ * mappings and functions) in the order its samples first use them, source
+ * after source: first_uses lists that order for each source, the sources
+ * on two threads, and the locations are then mapped in it. take_sample
+ * reserves each sample's room; copy_samples writes the remapped stacks,
+ * labels and values and hashes them, on two threads for large merges.
+ * Duplicates are folded afterwards by dedupe_samples.
  */
-static void take_sample(struct merger *mg, const struct profile *src, uint32_t src_index, const struct sample *s)
+struct first_use {
+	const struct profile *src;
+	size_t nst;
+	uint32_t *loc; /* the source's locations in the order its samples first use them */
+	size_t n;
+};
+
+static void *first_uses(void *arg)
 {
-	const uint32_t *memo = mg->loc_memo;
-	for (uint32_t i = 0; i < s->n_loc; i++)
-		if (memo[s->loc[i]] == NO_INDEX) /* most are mapped already: no call for them */
-			map_location(mg, src, s->loc[i]);
+	struct first_use *u = arg;
+	const struct profile *src = u->src;
+	bool *seen = xcalloc(src->n_location + 1, sizeof *seen);
+	u->loc = xmalloc((src->n_location + 1) * sizeof *u->loc);
+	u->n = 0;
+	for (size_t s = 0; s < src->n_sample; s++) {
+		const struct sample *sm = &src->sample[s];
+		if (is_zero(sm->value, u->nst))
+			continue;
+		for (uint32_t i = 0; i < sm->n_loc; i++)
+			if (!seen[sm->loc[i]]) {
+				seen[sm->loc[i]] = true;
+				u->loc[u->n++] = sm->loc[i];
+			}
+	}
+	free(seen);
+	return NULL;
+}
+
+static void take_sample(struct merger *mg, uint32_t src_index, const struct sample *s)
+{
 	mg->samples[mg->nsamples++] = (struct msample){ 0, mg->nstack, mg->nvals, mg->nlabs, s->n_loc, s->n_label,
 							src_index, s };
 	mg->nstack += s->n_loc;
@@ -698,14 +732,6 @@ static void dedupe_samples(struct merger *mg)
 	mg->nsamples = fill;
 	free(dropped);
 	free(k);
-}
-
-static bool is_zero(const int64_t *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i])
-			return false;
-	return true;
 }
 
 static void combine_headers(struct profile *p, struct profile **srcs, size_t n)
@@ -929,6 +955,14 @@ struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t 
 	for (size_t i = 0; i < n; i++)
 		most += ps[i]->n_sample;
 	mg.samples = xmalloc((most + 1) * sizeof *mg.samples);
+	struct first_use *uses = xcalloc(n, sizeof *uses);
+	for (size_t i = 0; i < n; i++)
+		uses[i] = (struct first_use){ ps[i], mg.nst, NULL, 0 };
+	for (size_t i = 0; i < n; i += 2)
+		run_pair(first_uses, &uses[i], i + 1 < n && most >= 2 * MERGE_SAMPLES_PER_THREAD ? &uses[i + 1] : NULL);
+	for (size_t i = 0; i < n; i++)
+		if (!uses[i].loc) /* its pair ran alone */
+			first_uses(&uses[i]);
 	for (size_t i = 0; i < n; i++) {
 		const struct profile *src = ps[i];
 		reset_memo(&mg.map_memo, src->n_mapping);
@@ -943,10 +977,14 @@ struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t 
 			int64_t off;
 			map_mapping(&mg, src, 0, &off);
 		}
+		for (size_t k = 0; k < uses[i].n; k++)
+			map_location(&mg, src, uses[i].loc[k]);
+		free(uses[i].loc);
 		for (size_t s = 0; s < src->n_sample; s++)
 			if (!is_zero(src->sample[s].value, mg.nst))
-				take_sample(&mg, src, (uint32_t)i, &src->sample[s]);
+				take_sample(&mg, (uint32_t)i, &src->sample[s]);
 	}
+	free(uses);
 	mg.stack = xmalloc((mg.nstack + 1) * sizeof *mg.stack);
 	mg.labs = xmalloc((mg.nlabs + 1) * sizeof *mg.labs);
 	mg.vals = xmalloc((mg.nvals + 1) * sizeof *mg.vals);
