@@ -372,7 +372,7 @@ static void find_symbols(const struct strbuf *listing, const char *path, struct 
 struct inst {
 	uint64_t addr;
 	char *text;
-	char *function, *file; /* borrowed from the listing's copy of them */
+	const char *function, *file; /* in the listing's arena */
 	int64_t line;
 };
 
@@ -469,8 +469,6 @@ static bool function_line_llvm(const char *s, size_t len, size_t *from, size_t *
 struct inst_list {
 	struct inst *in;
 	size_t n, cap;
-	struct strbuf names; /* function and file names, NUL-separated */
-	size_t *name_off;
 };
 
 /* disassemble is pprof's: instructions with the function, file and line last said before them. */
@@ -494,7 +492,7 @@ static void disassemble(const struct strbuf *listing, struct arena *a, struct in
 			char *t = arena_alloc(a, (size_t)(s + len - text) + 1);
 			memcpy(t, text, (size_t)(s + len - text));
 			t[s + len - text] = '\0';
-			out->in[out->n++] = (struct inst){ addr, t, (char *)function, (char *)file, line_no };
+			out->in[out->n++] = (struct inst){ addr, t, function, file, line_no };
 			continue;
 		}
 		if (file_line(s, len, &to, &ln, &parsed)) {
