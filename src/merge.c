@@ -851,21 +851,20 @@ static struct profile *drop_zero_samples(struct profile *src)
 	struct arena *a = p->arena;
 	combine_headers(p, &src, 1);
 	size_t nst = src->n_sample_type;
-	uint32_t *map_memo = xmalloc((src->n_mapping + 1) * sizeof *map_memo);
-	uint32_t *func_memo = xmalloc((src->n_function + 1) * sizeof *func_memo);
-	uint32_t *loc_memo = xmalloc((src->n_location + 1) * sizeof *loc_memo);
-	memset(map_memo, 0xff, (src->n_mapping + 1) * sizeof *map_memo);
-	memset(func_memo, 0xff, (src->n_function + 1) * sizeof *func_memo);
-	memset(loc_memo, 0xff, (src->n_location + 1) * sizeof *loc_memo);
+	uint32_t *map_memo = NULL, *func_memo = NULL, *loc_memo = NULL;
+	reset_memo(&map_memo, src->n_mapping);
+	reset_memo(&func_memo, src->n_function);
+	reset_memo(&loc_memo, src->n_location);
 	uint32_t nmaps = 0, nfuncs = 0, nlocs = 0;
 	if (src->n_mapping > 0)
 		renumber(map_memo, &nmaps, 0);
-	size_t nsamples = 0;
+	size_t nsamples = 0, nstack = 0;
 	for (size_t s = 0; s < src->n_sample; s++) {
 		const struct sample *sm = &src->sample[s];
 		if (is_zero(sm->value, nst))
 			continue;
 		nsamples++;
+		nstack += sm->n_loc;
 		for (uint32_t i = 0; i < sm->n_loc; i++) {
 			const struct location *l = &src->location[sm->loc[i]];
 			if (loc_memo[sm->loc[i]] != NO_INDEX)
@@ -908,10 +907,6 @@ static struct profile *drop_zero_samples(struct profile *src)
 		l->line = lines;
 	}
 	/* the samples' stacks are rewritten into one array; values and labels stay the source's */
-	size_t nstack = 0;
-	for (size_t s = 0; s < src->n_sample; s++)
-		if (!is_zero(src->sample[s].value, nst))
-			nstack += src->sample[s].n_loc;
 	uint32_t *stack = arena_array(a, nstack, sizeof *stack);
 	p->n_sample = nsamples;
 	p->sample = arena_array(a, nsamples, sizeof *p->sample);
