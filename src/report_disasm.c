@@ -245,6 +245,24 @@ static void go_trim(const char **s, size_t *len)
 		(*len)--;
 }
 
+/* next_line takes the line at *p (before end), trimmed as Go's TrimSpace trims it, and moves *p past it. */
+static void next_line(const char **p, const char *end, const char **line, size_t *len)
+{
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	*line = *p;
+	*len = nl ? (size_t)(nl - *p) : (size_t)(end - *p);
+	*p = nl ? nl + 1 : end;
+	go_trim(line, len);
+}
+
+/* skip_spaces is the end of the run of white space at s[i] (i itself when there is none). */
+static size_t skip_spaces(const char *s, size_t len, size_t i)
+{
+	while (i < len && is_space(s[i]))
+		i++;
+	return i;
+}
+
 /* One line of nm -n: "ADDRESS TYPE NAME". */
 static bool nm_line(const char *s, size_t len, uint64_t *addr, char **name)
 {
@@ -252,17 +270,13 @@ static bool nm_line(const char *s, size_t len, uint64_t *addr, char **name)
 	while (i < len && isxdigit((unsigned char)s[i]))
 		i++;
 	size_t digits = i;
-	if (digits == 0 || i == len || !is_space(s[i]))
+	i = skip_spaces(s, len, digits);
+	if (digits == 0 || i == digits || i == len)
 		return false;
-	while (i < len && is_space(s[i]))
-		i++;
-	if (i == len)
+	size_t type = i; /* the type letter */
+	i = skip_spaces(s, len, type + 1);
+	if (i == type + 1)
 		return false;
-	i++; /* the type letter */
-	if (i == len || !is_space(s[i]))
-		return false;
-	while (i < len && is_space(s[i]))
-		i++;
 	if (!parse_hex(s, digits, addr))
 		return false;
 	*name = xstrndup(s + i, len - i);
@@ -333,11 +347,9 @@ static void find_symbols(const struct strbuf *listing, const char *path, struct 
 		char *name = NULL;
 		bool eof = true;
 		while (p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			const char *line = p;
-			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			p = nl ? nl + 1 : end;
-			go_trim(&line, &len);
+			const char *line;
+			size_t len;
+			next_line(&p, end, &line, &len);
 			if (nm_line(line, len, &addr, &name)) {
 				eof = false;
 				break;
@@ -384,11 +396,9 @@ static bool asm_line(const char *s, size_t len, uint64_t *addr, const char **tex
 		i++;
 	if (i == 0 || i == len || s[i] != ':')
 		return false;
-	size_t j = i + 1;
-	if (j == len || !is_space(s[j]))
+	size_t j = skip_spaces(s, len, i + 1);
+	if (j == i + 1)
 		return false;
-	while (j < len && is_space(s[j]))
-		j++;
 	if (!parse_hex(s, i, addr))
 		return false;
 	*text = s + j;
@@ -478,11 +488,9 @@ static void disassemble(const struct strbuf *listing, struct arena *a, struct in
 	int64_t line_no = 0;
 	const char *p = listing->s ? listing->s : "", *end = p + listing->len;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *s = p;
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		p = nl ? nl + 1 : end;
-		go_trim(&s, &len);
+		const char *s;
+		size_t len;
+		next_line(&p, end, &s, &len);
 		uint64_t addr, ln;
 		const char *text;
 		size_t from, to;
