@@ -219,17 +219,27 @@ const char *binary_build_id(const struct binary *b)
 
 /* ---- the base of a mapping (pprof's elfexec) ---- */
 
+/* section_named is the next section after after (NULL: the first) called name, with contents if with_data. */
+static Elf_Scn *section_named(Elf *elf, Elf_Scn *after, const char *name, bool with_data, GElf_Shdr *sh)
+{
+	size_t shstrndx;
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return NULL;
+	for (Elf_Scn *scn = elf_nextscn(elf, after); scn; scn = elf_nextscn(elf, scn)) {
+		const char *n;
+		if (gelf_getshdr(scn, sh) && (n = elf_strptr(elf, shstrndx, sh->sh_name)) && !strcmp(n, name) &&
+		    !(with_data && sh->sh_type == SHT_NOBITS))
+			return scn;
+	}
+	return NULL;
+}
+
 /* text_segment is FindTextProgHeader: the executable PT_LOAD holding .text, or NULL. */
 static const GElf_Phdr *text_segment(struct binary *b)
 {
-	size_t shstrndx;
-	if (elf_getshdrstrndx(b->elf, &shstrndx) != 0)
-		return NULL;
-	for (Elf_Scn *scn = elf_nextscn(b->elf, NULL); scn; scn = elf_nextscn(b->elf, scn)) {
-		GElf_Shdr sh;
-		const char *name;
-		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(b->elf, shstrndx, sh.sh_name)) || strcmp(name, ".text"))
-			continue;
+	GElf_Shdr sh;
+	for (Elf_Scn *scn = section_named(b->elf, NULL, ".text", false, &sh); scn;
+	     scn = section_named(b->elf, scn, ".text", false, &sh)) {
 		for (size_t i = 0; i < b->n_ph; i++) {
 			const GElf_Phdr *p = &b->ph[i];
 			if (p->p_type == PT_LOAD && (p->p_flags & PF_X) && sh.sh_addr >= p->p_vaddr &&
@@ -606,54 +616,45 @@ static bool file_crc_matches(const char *path, uint32_t want)
 /* debuglink_path is llvm's findDebugBinary for a .gnu_debuglink: beside the binary, in .debug/, in /usr/lib/debug. */
 static bool debuglink_path(struct binary *b, struct strbuf *out)
 {
-	size_t shstrndx;
-	if (elf_getshdrstrndx(b->elf, &shstrndx) != 0)
+	GElf_Shdr sh;
+	Elf_Scn *scn = section_named(b->elf, NULL, ".gnu_debuglink", true, &sh);
+	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
+	if (!d || !d->d_buf)
 		return false;
-	for (Elf_Scn *scn = elf_nextscn(b->elf, NULL); scn; scn = elf_nextscn(b->elf, scn)) {
-		GElf_Shdr sh;
-		const char *name;
-		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(b->elf, shstrndx, sh.sh_name)) ||
-		    strcmp(name, ".gnu_debuglink") || sh.sh_type == SHT_NOBITS)
-			continue;
-		Elf_Data *d = elf_getdata(scn, NULL);
-		if (!d || !d->d_buf)
-			return false;
-		const unsigned char *p = d->d_buf;
-		const unsigned char *nul = memchr(p, 0, d->d_size);
-		if (!nul)
-			return false;
-		size_t off = ((size_t)(nul - p) + 1 + 3) & ~(size_t)3;
-		if (off + 4 > d->d_size)
-			return false;
-		uint32_t crc = note_word(p + off, b->eh.e_ident[EI_DATA] == ELFDATA2MSB);
-		const char *link = (const char *)p;
-		char *dir = xstrdup(b->path);
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			slash[1] = '\0';
-		else
-			dir[0] = '\0';
-		const char *tries[2] = { "", ".debug/" };
-		for (int i = 0; i < 2; i++) {
-			sb_reset(out);
-			sb_addf(out, "%s%s%s", dir, tries[i], link);
-			if (file_crc_matches(sb_cstr(out), crc)) {
-				free(dir);
-				return true;
-			}
-		}
-		char cwd[4096];
+	const unsigned char *p = d->d_buf;
+	const unsigned char *nul = memchr(p, 0, d->d_size);
+	if (!nul)
+		return false;
+	size_t off = ((size_t)(nul - p) + 1 + 3) & ~(size_t)3;
+	if (off + 4 > d->d_size)
+		return false;
+	uint32_t crc = note_word(p + off, b->eh.e_ident[EI_DATA] == ELFDATA2MSB);
+	const char *link = (const char *)p;
+	char *dir = xstrdup(b->path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash[1] = '\0';
+	else
+		dir[0] = '\0';
+	const char *tries[2] = { "", ".debug/" };
+	for (int i = 0; i < 2; i++) {
 		sb_reset(out);
-		sb_adds(out, "/usr/lib/debug");
-		if (dir[0] != '/' && getcwd(cwd, sizeof cwd))
-			sb_addf(out, "%s/", cwd);
-		else if (dir[0] != '/')
-			sb_addc(out, '/');
-		sb_addf(out, "%s%s", dir, link);
-		free(dir);
-		return file_crc_matches(sb_cstr(out), crc);
+		sb_addf(out, "%s%s%s", dir, tries[i], link);
+		if (file_crc_matches(sb_cstr(out), crc)) {
+			free(dir);
+			return true;
+		}
 	}
-	return false;
+	char cwd[4096];
+	sb_reset(out);
+	sb_adds(out, "/usr/lib/debug");
+	if (dir[0] != '/' && getcwd(cwd, sizeof cwd))
+		sb_addf(out, "%s/", cwd);
+	else if (dir[0] != '/')
+		sb_addc(out, '/');
+	sb_addf(out, "%s%s", dir, link);
+	free(dir);
+	return file_crc_matches(sb_cstr(out), crc);
 }
 
 /* open_debug_object picks the file whose DWARF llvm-symbolizer reads: by build id, by debug link, or the binary. */
