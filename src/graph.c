@@ -435,6 +435,9 @@ static uint32_t cached_label_set(struct graph *g, struct set_cache *c, const str
 /* Graphs of at least twice this many samples are built on two threads. */
 enum { SAMPLES_PER_THREAD = 50000 };
 
+/* Builds keeping at most this many nodes index their edges by a table of node pairs (4 MB). */
+enum { DENSE_NODES = 1024 };
+
 /* Each sample's label set and numeric tags, worked out once for every rebuild. */
 static void prepare_tags(struct graph *g)
 {
@@ -807,7 +810,26 @@ struct build_job {
 	bool sums, edges;
 	struct acc *acc;
 	struct edge_set es;
+	/*
+	 * With few kept nodes and no sums, frame holds dense ids (node_of
+	 * maps them back) and pair[from * n_dense + to] caches edge ids: a
+	 * lookup that stays in cache where the edge hash would miss.
+	 */
+	const uint32_t *node_of;
+	size_t n_dense;
+	uint32_t *pair;
 };
+
+/* job_edge finds (or adds) the builder's edge from → to. */
+static inline uint32_t job_edge(struct build_job *j, uint32_t from, uint32_t to)
+{
+	if (!j->pair)
+		return es_find(&j->es, from, to);
+	uint32_t *slot = &j->pair[(size_t)from * j->n_dense + to];
+	if (*slot == UINT32_MAX)
+		*slot = es_add(&j->es, j->node_of[from], j->node_of[to]);
+	return *slot;
+}
 
 /*
  * accumulate adds the samples into the nodes (and the edges, if edges) as
@@ -848,7 +870,7 @@ static void *accumulate(void *arg)
 					acc[n].cum_div += dw;
 				}
 				if (j->edges && parent != NO_INDEX && n != parent) {
-					uint32_t e = es_find(&j->es, parent, n);
+					uint32_t e = job_edge(j, parent, n);
 					if (j->es.seen[e] != stamp) {
 						j->es.seen[e] = stamp;
 						struct gedge *ed = &j->es.edge[e];
@@ -900,21 +922,36 @@ static void build(struct graph *g, const bool *kept, bool edges)
 	const struct profile *p = g->p;
 	free_adjacency(g);
 
-	uint32_t *frame = g->frame_node;
-	uint32_t *masked = NULL;
-	if (kept) {
-		size_t nf = g->loc_frame[p->n_location];
-		masked = xmalloc((nf ? nf : 1) * sizeof *masked);
-		for (size_t i = 0; i < nf; i++)
-			masked[i] = kept[frame[i]] ? frame[i] : NO_INDEX;
-		frame = masked;
-	}
 	/*
 	 * A node's values do not depend on which other nodes are kept (cum
 	 * once per sample on the stack, flat only at the innermost frame):
 	 * after a build of all nodes, a rebuild only redoes the edges.
 	 */
 	bool sums = !kept || !g->valued;
+	uint32_t *frame = g->frame_node;
+	uint32_t *masked = NULL, *node_of = NULL;
+	size_t n_dense = 0;
+	if (kept) {
+		for (size_t i = 0; i < g->n_node; i++)
+			n_dense += kept[i];
+		bool dense = !sums && edges && n_dense <= DENSE_NODES;
+		uint32_t *id = NULL;
+		if (dense) {
+			node_of = xmalloc((n_dense + 1) * sizeof *node_of);
+			id = xmalloc((g->n_node + 1) * sizeof *id);
+			for (size_t i = 0, k = 0; i < g->n_node; i++)
+				if (kept[i]) {
+					node_of[k] = (uint32_t)i;
+					id[i] = (uint32_t)k++;
+				}
+		}
+		size_t nf = g->loc_frame[p->n_location];
+		masked = xmalloc((nf ? nf : 1) * sizeof *masked);
+		for (size_t i = 0; i < nf; i++)
+			masked[i] = !kept[frame[i]] ? NO_INDEX : dense ? id[frame[i]] : frame[i];
+		frame = masked;
+		free(id);
+	}
 	size_t njobs = p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
 	struct build_job jobs[2];
 	for (size_t k = 0; k < njobs; k++) {
@@ -927,6 +964,13 @@ static void build(struct graph *g, const bool *kept, bool edges)
 		j->edges = edges;
 		j->acc = sums ? xcalloc(g->n_node + 1, sizeof *j->acc) : NULL;
 		es_init(&j->es);
+		j->node_of = node_of;
+		j->n_dense = n_dense;
+		j->pair = NULL;
+		if (node_of) {
+			j->pair = xmalloc((n_dense * n_dense + 1) * sizeof *j->pair);
+			memset(j->pair, 0xff, (n_dense * n_dense + 1) * sizeof *j->pair);
+		}
 	}
 	run_pair(accumulate, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
 	if (njobs == 2) {
@@ -956,8 +1000,11 @@ static void build(struct graph *g, const bool *kept, bool edges)
 	*g->edges = jobs[0].es.table;
 	jobs[0].es.edge = NULL;
 	free(jobs[0].es.seen);
-	for (size_t k = 0; k < njobs; k++)
+	for (size_t k = 0; k < njobs; k++) {
 		free(jobs[k].acc);
+		free(jobs[k].pair);
+	}
+	free(node_of);
 	if (njobs == 2)
 		es_free(&jobs[1].es);
 	free(masked);

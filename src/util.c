@@ -109,18 +109,37 @@ struct arena *arena_new(void)
 	return a;
 }
 
-void arena_reset(struct arena *a)
+static void free_chunks(struct chunk *c)
 {
-	struct chunk *c = a->head;
 	while (c) {
 		struct chunk *next = c->next;
 		free(c);
 		c = next;
 	}
-	a->head = NULL;
+}
+
+static void free_adopted(struct arena *a)
+{
 	for (size_t i = 0; i < a->n_adopted; i++)
 		free(a->adopted[i]);
 	a->n_adopted = 0;
+}
+
+/*
+ * arena_reset keeps the newest chunk for reuse: a scratch arena reset
+ * every few thousand samples would otherwise get fresh memory from the
+ * system each time, and fault it in page by page (on the 46 MB bench
+ * profile, half of all page faults and 0.2 s).
+ */
+void arena_reset(struct arena *a)
+{
+	struct chunk *keep = a->head;
+	if (keep) {
+		free_chunks(keep->next);
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	free_adopted(a);
 	a->total = 0;
 }
 
@@ -128,7 +147,8 @@ void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
-	arena_reset(a);
+	free_chunks(a->head);
+	free_adopted(a);
 	free(a->adopted);
 	free(a);
 }

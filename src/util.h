@@ -44,7 +44,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 size_t arena_size(const struct arena *a);             /* bytes handed out so far */
 /* arena_adopt hands a malloc'd block to the arena, which frees it with everything else. */
 void arena_adopt(struct arena *a, void *block);
-/* arena_reset frees everything allocated from the arena, keeping it usable. */
+/* arena_reset frees everything allocated from the arena, keeping it usable (and its newest chunk). */
 void arena_reset(struct arena *a);
 /* arena_copy copies count elements of size bytes (src may be NULL when count is 0). */
 void *arena_copy(struct arena *a, const void *src, size_t count, size_t size);
