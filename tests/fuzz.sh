@@ -10,7 +10,7 @@ seconds=$1
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/build-fuzz
-harnesses=${*:-decode legacy flags tagrange report merge demangle symbolize dwarf}
+harnesses=${*:-decode legacy flags tagrange report merge sample demangle symbolize dwarf}
 mkdir -p "$bin/findings"
 
 # seed NAME DIR: fills DIR with starting inputs for harness NAME.
@@ -46,6 +46,16 @@ seed() {
 				{ printf "\\$(printf %03o $mode)\\$(printf %03o $((len % 256)))\\$(printf %03o $((len / 256)))"
 				  cat "$a" "$b"; } >"$dir/m$i"
 			done
+		done
+		;;
+	sample)
+		# Sample messages: packed and unpacked ids and values, labels, unknown fields
+		for m in '\x0a\x03\x01\x02\x03\x12\x02\x01\x05' '\x08\x07\x08\x09\x10\x01\x10\x80\x01' \
+			'\x0a\x04\x81\x80\x80\x01\x12\x01\x02\x1a\x04\x08\x01\x10\x02' \
+			'\x1a\x06\x08\x01\x18\x40\x20\x03\x1a\x00\x12\x0a\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01' \
+			'\x22\x02\x08\x01\x29\x01\x02\x03\x04\x05\x06\x07\x08\x35\x01\x02\x03\x04\x0a\x00'; do
+			i=$((i + 1))
+			printf "$m" >"$dir/s$i"
 		done
 		;;
 	flags)
