@@ -1,12 +1,14 @@
 #include "decode.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+#include "decode_int.h"
 #include "util.h"
 
 /*
@@ -110,6 +112,151 @@ fail:
 	return -1;
 }
 
+/* ---- inflating on a thread of its own ---- */
+
+/* The inflater lets the reader know of its progress every FLOW_STEP bytes. */
+enum { FLOW_STEP = 1 << 20 };
+
+struct inflow {
+	const uint8_t *in;
+	size_t inlen;
+	uint8_t *buf;
+	size_t cap; /* the size the gzip trailer gives */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t moved;
+	size_t out;    /* bytes inflated (under lock) */
+	bool stopped;  /* the inflater has ended (under lock) */
+	bool ok;       /* it ended at the end of the one member, with out == cap */
+	bool stop;     /* the reader asks it to end (under lock) */
+};
+
+static void flow_publish(struct inflow *f, size_t out, bool stopped, bool ok)
+{
+	pthread_mutex_lock(&f->lock);
+	f->out = out;
+	f->stopped = stopped;
+	f->ok = ok;
+	pthread_cond_broadcast(&f->moved);
+	pthread_mutex_unlock(&f->lock);
+}
+
+static void *flow_run(void *arg)
+{
+	struct inflow *f = arg;
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	bool ok = false;
+	size_t out = 0;
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		flow_publish(f, 0, true, false);
+		return NULL;
+	}
+	z.next_in = (Bytef *)f->in;
+	z.avail_in = (uInt)f->inlen;
+	for (;;) {
+		pthread_mutex_lock(&f->lock);
+		bool stop = f->stop;
+		pthread_mutex_unlock(&f->lock);
+		size_t room = f->cap - out;
+		if (stop || room == 0)
+			break;
+		z.next_out = f->buf + out;
+		z.avail_out = (uInt)(room < FLOW_STEP ? room : FLOW_STEP);
+		uInt before = z.avail_out;
+		int ret = inflate(&z, Z_NO_FLUSH);
+		out += before - z.avail_out;
+		if (out >= SNIFF_SIZE && out - (before - z.avail_out) < SNIFF_SIZE && one_repeated_byte(f->buf, SNIFF_SIZE))
+			break;
+		if (ret == Z_STREAM_END) {
+			ok = out == f->cap && z.avail_in == 0;
+			break;
+		}
+		if (ret != Z_OK)
+			break;
+		flow_publish(f, out, false, false);
+	}
+	inflateEnd(&z);
+	flow_publish(f, out, true, ok);
+	return NULL;
+}
+
+struct inflow *inflow_start(const uint8_t *gz, size_t len, uint64_t min, uint64_t max_inflated)
+{
+	/* one member, and a trailer (the size modulo 4 GiB) no larger than the input allows */
+	if (len < 18 || len > UINT32_MAX)
+		return NULL;
+	size_t size = (size_t)gz[len - 4] | (size_t)gz[len - 3] << 8 | (size_t)gz[len - 2] << 16 |
+		      (size_t)gz[len - 1] << 24;
+	if (size == 0 || size < min || size > max_inflated || size / 1032 > len)
+		return NULL;
+	struct inflow *f = xcalloc(1, sizeof *f);
+	f->in = gz;
+	f->inlen = len;
+	f->cap = size;
+	f->buf = malloc(size); /* a trailer can lie: no memory is no reason to fail */
+	if (!f->buf) {
+		free(f);
+		return NULL;
+	}
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->moved, NULL);
+	if (pthread_create(&f->thread, NULL, flow_run, f) != 0) {
+		pthread_mutex_destroy(&f->lock);
+		pthread_cond_destroy(&f->moved);
+		free(f->buf);
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+const uint8_t *inflow_bytes(const struct inflow *f)
+{
+	return f->buf;
+}
+
+size_t inflow_wait(struct inflow *f, size_t need, bool *stopped)
+{
+	pthread_mutex_lock(&f->lock);
+	while (f->out < need && !f->stopped)
+		pthread_cond_wait(&f->moved, &f->lock);
+	size_t out = f->out;
+	*stopped = f->stopped;
+	pthread_mutex_unlock(&f->lock);
+	return out;
+}
+
+int inflow_done(struct inflow *f)
+{
+	bool stopped;
+	inflow_wait(f, SIZE_MAX, &stopped);
+	return f->ok ? 0 : -1;
+}
+
+void inflow_free(struct inflow *f)
+{
+	pthread_mutex_lock(&f->lock);
+	f->stop = true;
+	pthread_mutex_unlock(&f->lock);
+	pthread_join(f->thread, NULL);
+	pthread_mutex_destroy(&f->lock);
+	pthread_cond_destroy(&f->moved);
+	free(f->buf);
+	free(f);
+}
+
+/* decode_flowing decodes gzip bytes as they inflate, when it can; else NULL (and the ordinary path says why). */
+static struct profile *decode_flowing(const uint8_t *gz, size_t len, const struct decode_options *o)
+{
+	struct inflow *f = inflow_start(gz, len, o->flow_min, o->max_inflated);
+	if (!f)
+		return NULL;
+	struct profile *p = decode_proto_flow(f);
+	inflow_free(f);
+	return p;
+}
+
 /* decode_plain decodes uncompressed bytes; *owner (when given) is freed as early as possible. */
 static struct profile *decode_plain(const uint8_t *data, size_t len, uint8_t **owner, char *err, size_t errsize)
 {
@@ -146,6 +293,12 @@ struct profile *decode_buffer(uint8_t **buf, size_t len, const struct decode_opt
 			      size_t errsize)
 {
 	if (is_gzip(*buf, len)) {
+		struct profile *p = decode_flowing(*buf, len, o);
+		if (p) {
+			free(*buf);
+			*buf = NULL;
+			return p;
+		}
 		uint8_t *raw;
 		size_t rawlen;
 		int rc = inflate_all(*buf, len, o->max_inflated, &raw, &rawlen, err, errsize);
@@ -163,6 +316,9 @@ struct profile *decode_bytes(const uint8_t *data, size_t len, const struct decod
 			     size_t errsize)
 {
 	if (is_gzip(data, len)) {
+		struct profile *flowed = decode_flowing(data, len, o);
+		if (flowed)
+			return flowed;
 		uint8_t *raw;
 		size_t rawlen;
 		if (inflate_all(data, len, o->max_inflated, &raw, &rawlen, err, errsize) < 0)

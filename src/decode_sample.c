@@ -57,23 +57,32 @@ static bool read_varint(struct cursor *c, uint64_t *out)
 	return false;
 }
 
-/* read_bytes reads a length and the bytes it covers. */
-static bool read_bytes(struct cursor *c, struct cursor *inner)
+/* read_length reads the length in front of length-delimited bytes. */
+static bool read_length(struct cursor *c, uint32_t *len)
 {
 	size_t left = (size_t)(c->end - c->at), max = left < 5 ? left : 5;
 	uint32_t n = 0;
 	for (size_t i = 0; i < max; i++) {
 		n |= (uint32_t)(c->at[i] & 0x7f) << (7 * i);
 		if (!(c->at[i] & 0x80)) {
-			if (n > left - (i + 1))
-				return false;
-			inner->at = c->at + i + 1;
-			inner->end = inner->at + n;
-			c->at = inner->end;
+			*len = n;
+			c->at += i + 1;
 			return true;
 		}
 	}
 	return false;
+}
+
+/* read_bytes reads a length and the bytes it covers. */
+static bool read_bytes(struct cursor *c, struct cursor *inner)
+{
+	uint32_t n;
+	if (!read_length(c, &n) || n > (size_t)(c->end - c->at))
+		return false;
+	inner->at = c->at;
+	inner->end = c->at + n;
+	c->at = inner->end;
+	return true;
 }
 
 /* skip steps over a field cprof does not read. */
@@ -203,6 +212,75 @@ int read_sample(struct sample_reader *r, const uint8_t *data, size_t len)
 		if (!ok)
 			return -1;
 	}
+	return 0;
+}
+
+int split_samples(const uint8_t *data, size_t len, struct byte_span **samples, size_t *n, uint8_t **rest,
+		  size_t *rest_len)
+{
+	struct byte_span *span = NULL;
+	uint8_t *out = NULL;
+	size_t n_span = 0, cap_span = 0, n_out = 0, cap_out = 0;
+	struct cursor c = { data, data + len };
+	while (c.at < c.end) {
+		const uint8_t *start = c.at;
+		uint32_t field;
+		unsigned wire;
+		struct cursor inner;
+		if (!read_key(&c, &field, &wire))
+			goto malformed;
+		if (field == 2 && wire == WIRE_BYTES) {
+			if (!read_bytes(&c, &inner))
+				goto malformed;
+			GROW(span, cap_span, n_span + 1);
+			span[n_span++] = (struct byte_span){ inner.at, (size_t)(inner.end - inner.at) };
+			continue;
+		}
+		if (field == 2 || !skip(&c, wire))
+			goto malformed;
+		size_t flen = (size_t)(c.at - start);
+		GROW(out, cap_out, n_out + flen);
+		memcpy(out + n_out, start, flen);
+		n_out += flen;
+	}
+	*samples = span;
+	*n = n_span;
+	*rest = out;
+	*rest_len = n_out;
+	return 0;
+malformed:
+	free(span);
+	free(out);
+	return -1;
+}
+
+int field_extent(const uint8_t *at, size_t avail, uint32_t *field, unsigned *wire, size_t *head, size_t *len)
+{
+	struct cursor c = { at, at + avail };
+	uint64_t v;
+	uint32_t n = 0;
+	if (avail == 0 || !read_key(&c, field, wire))
+		return -1;
+	switch (*wire) {
+	case WIRE_VARINT:
+		if (!read_varint(&c, &v))
+			return -1;
+		break;
+	case WIRE_64BIT:
+		n = 8;
+		break;
+	case WIRE_32BIT:
+		n = 4;
+		break;
+	case WIRE_BYTES:
+		if (!read_length(&c, &n))
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	*head = (size_t)(c.at - at);
+	*len = *head + n;
 	return 0;
 }
 

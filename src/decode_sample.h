@@ -31,6 +31,31 @@ int read_sample(struct sample_reader *r, const uint8_t *data, size_t len);
 void sample_reader_free(struct sample_reader *r);
 
 /*
+ * split_samples finds the samples of a Profile message (field 2, each a
+ * length-delimited Sample): their bytes go to *samples (n of them, into
+ * data), and every other field, unchanged and in order, is copied to
+ * *rest (rest_len bytes), which protobuf-c then unpacks without copying
+ * the samples. -1 (nothing allocated) when the message is malformed, or
+ * holds a field 2 of another wire type: protobuf-c's unpack of the whole
+ * message then fails as it should.
+ */
+struct byte_span {
+	const uint8_t *data;
+	size_t len;
+};
+int split_samples(const uint8_t *data, size_t len, struct byte_span **samples, size_t *n, uint8_t **rest,
+		  size_t *rest_len);
+
+/*
+ * field_extent reads the key of the field at at and works out its length
+ * (*len, key included) without needing its bytes; *head is where the
+ * bytes of a length-delimited field start. avail bytes are there: all of
+ * them, or at least 16 (the longest key and length, or varint). -1 when
+ * the field is malformed there (or cut short at the end).
+ */
+int field_extent(const uint8_t *at, size_t avail, uint32_t *field, unsigned *wire, size_t *head, size_t *len);
+
+/*
  * varint_ends counts the bytes in [at, end) that end a varint: no more
  * elements than that fit in a packed run, or in all the samples' fields.
  */

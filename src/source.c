@@ -39,7 +39,7 @@ static struct profile *grab(const char *path, const struct source_options *so, b
 	if (fetch_source(path, &fo, &data, &len, &fetched, warn, err, errsize) < 0)
 		return NULL;
 	*remote |= fetched;
-	struct decode_options dopt = { so->max_inflated };
+	struct decode_options dopt = { so->max_inflated, DECODE_DEFAULT_FLOW_MIN };
 	struct profile *p = decode_buffer(&data, len, &dopt, err, errsize);
 	free(data);
 	if (!p)

@@ -3,7 +3,9 @@
  * every kind of broken reference is refused with a message naming it.
  * The inputs are built with protobuf-c from proto/profile.proto.
  */
+#include <dirent.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "check.h"
@@ -97,7 +99,7 @@ static struct profile *decode_fixture(const struct fixture *x, char *err, size_t
 	size_t n = perftools__profiles__profile__get_packed_size(&x->p);
 	uint8_t *buf = malloc(n + 1);
 	perftools__profiles__profile__pack(&x->p, buf);
-	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED };
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0 };
 	err[0] = '\0';
 	struct profile *p = decode_bytes(buf, n, &o, err, errsize);
 	free(buf);
@@ -157,7 +159,7 @@ static void test_gzip(void)
 	size_t gzlen = z.total_out;
 	deflateEnd(&z);
 	char err[512];
-	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED };
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0 };
 	struct profile *p = decode_bytes(gz, gzlen, &o, err, sizeof err);
 	CHECK(p != NULL && p->n_sample == 1);
 	profile_free(p);
@@ -189,7 +191,7 @@ static void test_bomb(void)
 	size_t gzlen = z.total_out;
 	deflateEnd(&z);
 	char err[512];
-	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED };
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0 };
 	struct profile *p = decode_bytes(gz, gzlen, &o, err, sizeof err);
 	CHECK(p == NULL && strstr(err, "starts with a megabyte of byte 0x00"));
 	free(zeros);
@@ -269,7 +271,7 @@ static void test_errors(void)
 static void test_garbage(void)
 {
 	char err[512];
-	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED };
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0 };
 	struct profile *p = decode_bytes((const uint8_t *)"", 0, &o, err, sizeof err);
 	CHECK(p == NULL && strstr(err, "empty input"));
 	const uint8_t junk[] = { 0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01 };
@@ -289,6 +291,94 @@ static void test_garbage(void)
 	free(buf);
 }
 
+/* same_profile: a and b hold the same samples and tables (strings compared by content). */
+static int same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_profile(const struct profile *a, const struct profile *b)
+{
+	if (a->n_sample != b->n_sample || a->n_sample_type != b->n_sample_type || a->n_location != b->n_location ||
+	    a->n_function != b->n_function || a->n_mapping != b->n_mapping || a->period != b->period ||
+	    a->time_nanos != b->time_nanos || a->duration_nanos != b->duration_nanos)
+		return 0;
+	for (size_t i = 0; i < a->n_sample; i++) {
+		const struct sample *x = &a->sample[i], *y = &b->sample[i];
+		if (x->n_loc != y->n_loc || x->n_label != y->n_label ||
+		    (x->n_loc && memcmp(x->loc, y->loc, x->n_loc * sizeof *x->loc)) ||
+		    (a->n_sample_type && memcmp(x->value, y->value, a->n_sample_type * sizeof *x->value)))
+			return 0;
+		for (uint32_t k = 0; k < x->n_label; k++)
+			if (!same_str(x->label[k].key, y->label[k].key) || !same_str(x->label[k].str, y->label[k].str) ||
+			    x->label[k].num != y->label[k].num || !same_str(x->label[k].unit, y->label[k].unit))
+				return 0;
+	}
+	for (size_t i = 0; i < a->n_location; i++)
+		if (a->location[i].id != b->location[i].id || a->location[i].n_line != b->location[i].n_line)
+			return 0;
+	return 1;
+}
+
+/* flows_alike: decoding as the bytes inflate gives what decoding after inflating gives. */
+static void flows_alike(const uint8_t *data, size_t len, const char *what)
+{
+	struct decode_options flow = { DECODE_DEFAULT_MAX_INFLATED, 0 },
+			      after = { DECODE_DEFAULT_MAX_INFLATED, UINT64_MAX };
+	char e1[512] = "", e2[512] = "";
+	struct profile *a = decode_bytes(data, len, &flow, e1, sizeof e1);
+	struct profile *b = decode_bytes(data, len, &after, e2, sizeof e2);
+	check_count++;
+	if ((a == NULL) != (b == NULL) || (a && !same_profile(a, b)) || (!a && strcmp(e1, e2) != 0)) {
+		check_failures++;
+		fprintf(stderr, "%s: decoded while inflating (%s) differs from after (%s)\n", what,
+			a ? "a profile" : e1, b ? "a profile" : e2);
+	}
+	profile_free(a);
+	profile_free(b);
+}
+
+/* Every gzip profile of the conformance corpus, and copies in two members or with a wrong size. */
+static void test_flow(void)
+{
+	const char *dirs[] = { "testdata/conformance/profiles/go", "testdata/conformance/profiles/native",
+			       "testdata/conformance/profiles/native/upstream" };
+	size_t files = 0;
+	for (size_t d = 0; d < sizeof dirs / sizeof *dirs; d++) {
+		DIR *dir = opendir(dirs[d]);
+		if (!dir)
+			continue;
+		struct dirent *e;
+		while ((e = readdir(dir))) {
+			char path[1024];
+			snprintf(path, sizeof path, "%s/%s", dirs[d], e->d_name);
+			FILE *f = fopen(path, "rb");
+			struct stat st;
+			if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 18) {
+				if (f)
+					fclose(f);
+				continue;
+			}
+			size_t n = (size_t)st.st_size;
+			uint8_t *b = malloc(2 * n);
+			size_t got = fread(b, 1, n, f);
+			fclose(f);
+			if (got == n && b[0] == 0x1f && b[1] == 0x8b) {
+				files++;
+				flows_alike(b, n, path);
+				memcpy(b + n, b, n); /* two members */
+				flows_alike(b, 2 * n, path);
+				b[n - 4] ^= 1; /* a wrong size in the trailer */
+				flows_alike(b, n, path);
+				flows_alike(b, n - 9, path); /* cut short */
+			}
+			free(b);
+		}
+		closedir(dir);
+	}
+	CHECK(files >= 30);
+}
+
 int main(void)
 {
 	test_valid();
@@ -296,5 +386,6 @@ int main(void)
 	test_bomb();
 	test_errors();
 	test_garbage();
+	test_flow();
 	return check_done("decode");
 }

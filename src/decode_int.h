@@ -1,0 +1,37 @@
+/*
+ * decode_int: what decode.c and decode_proto.c share.
+ *
+ * An inflow is a gzip stream inflating on a thread of its own while the
+ * caller reads the bytes already out: decoding a large profile overlaps
+ * with its decompression. It is only tried on a single gzip member whose
+ * trailer gives the inflated size; anything unusual stops it, and the
+ * caller then decodes the ordinary way (which says what was wrong).
+ */
+#ifndef CPROF_DECODE_INT_H
+#define CPROF_DECODE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "profile.h"
+
+struct inflow;
+
+/* inflow_start starts inflating gz; NULL when it inflates to less than min bytes, or its size is unknown. */
+struct inflow *inflow_start(const uint8_t *gz, size_t len, uint64_t min, uint64_t max_inflated);
+const uint8_t *inflow_bytes(const struct inflow *f);
+/*
+ * inflow_wait blocks until need bytes are out or the inflater stopped
+ * (*stopped), and returns how many are out.
+ */
+size_t inflow_wait(struct inflow *f, size_t need, bool *stopped);
+/* inflow_done: the whole stream inflated cleanly, into exactly inflow_wait's bytes. */
+int inflow_done(struct inflow *f);
+/* inflow_free stops the thread, if still running, and frees the bytes. */
+void inflow_free(struct inflow *f);
+
+/* decode_proto_flow decodes a profile.proto message as it inflates; NULL when it cannot. */
+struct profile *decode_proto_flow(struct inflow *f);
+
+#endif
