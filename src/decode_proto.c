@@ -571,6 +571,7 @@ struct flow_count {
 
 struct flow_part {
 	size_t first, last; /* its samples */
+	uint32_t top;       /* the largest location id read, less one */
 	struct vec locs, values, labels;
 	struct sample_reader r;
 };
@@ -600,9 +601,12 @@ static int flow_read(const struct flow *fl, struct flow_part *part, size_t upto)
 			return -1;
 		uint32_t *l = vec_room(&part->locs, r->n_loc, sizeof *l);
 		for (size_t j = 0; j < r->n_loc; j++) {
-			if (r->loc[j] > UINT32_MAX)
+			if (r->loc[j] - 1 >= UINT32_MAX) /* id 0 too */
 				return -1;
-			l[j] = (uint32_t)r->loc[j];
+			/* the index the id has when the location table lists ids 1, 2, 3, ... */
+			l[j] = (uint32_t)(r->loc[j] - 1);
+			if (l[j] > part->top)
+				part->top = l[j];
 		}
 		part->locs.n += r->n_loc;
 		if (fl->nst) {
@@ -675,6 +679,7 @@ struct finish_job {
 	const struct raw_label **raw;
 	const struct flow_count *count;
 	size_t first, last;
+	bool remap; /* the ids are not the indices plus one */
 	struct vec labels;
 	int rc;
 };
@@ -686,8 +691,8 @@ static void *flow_finish(void *arg)
 	for (size_t i = j->first; i < j->last && j->rc == 0; i++) {
 		struct sample *sm = &p->sample[i];
 		uint32_t *l = (uint32_t *)sm->loc;
-		for (uint32_t k = 0; k < sm->n_loc; k++) {
-			l[k] = idmap_get(j->locations, l[k]);
+		for (uint32_t k = 0; j->remap && k < sm->n_loc; k++) {
+			l[k] = idmap_get(j->locations, (uint64_t)l[k] + 1);
 			if (l[k] == NO_INDEX)
 				j->rc = -1;
 		}
@@ -780,6 +785,10 @@ static int flow_samples(struct flow *fl, struct conv *c, const struct idmap *loc
 				label += count[i].n_label;
 		}
 	}
+	/* Go lists the locations with ids 1, 2, 3, ...: then the ids read are already indices */
+	bool remap = fl->part[0].top >= p->n_location || fl->part[1].top >= p->n_location;
+	for (size_t i = 0; i < p->n_location && !remap; i++)
+		remap = p->location[i].id != i + 1;
 	size_t njobs = n >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
 	struct finish_job jobs[2];
 	for (size_t k = 0; k < njobs; k++) {
@@ -789,6 +798,7 @@ static int flow_samples(struct flow *fl, struct conv *c, const struct idmap *loc
 		j->c.err = j->err;
 		j->c.errsize = sizeof j->err;
 		j->locations = locations;
+		j->remap = remap;
 		j->raw = raw;
 		j->count = count;
 		j->first = n * k / njobs;

@@ -860,12 +860,13 @@ struct build_job {
 	struct tag_store tags;
 	uint32_t *tag_seen;
 	/*
-	 * set_tag[set * n_dense + d]: the label set tags of the dense nodes
-	 * (a sample adds to one row), made into tags after the walk; NULL
-	 * when too large. A numeric tag keeps the value it was first met
-	 * with, so those are found by hash in sample order.
+	 * set_cum[set * n_dense + d] (and set_more): the label set tags of
+	 * the dense nodes (a sample adds to one row), made into tags after
+	 * the walk; NULL when too large. A numeric tag keeps the value it was
+	 * first met with, so those are found by hash in sample order.
 	 */
-	struct gtag *set_tag;
+	int64_t *set_cum; /* apart: the one sum every frame adds to */
+	struct set_more { int64_t cum_div, flat, flat_div; } *set_more;
 	bool *set_seen;
 };
 
@@ -875,7 +876,8 @@ struct build_job {
  */
 struct sample_tags {
 	bool labelled;
-	struct gtag *row;
+	int64_t *row; /* into set_cum, set_more and set_seen */
+	struct set_more *row_more;
 	bool *row_seen;
 	bool nums;
 };
@@ -883,14 +885,15 @@ struct sample_tags {
 static struct sample_tags sample_tags(const struct build_job *j, size_t s)
 {
 	const struct graph *g = j->g;
-	struct sample_tags t = { false, NULL, NULL, false };
+	struct sample_tags t = { false, NULL, NULL, NULL, false };
 	if (!j->gather)
 		return t;
 	uint32_t set = g->sample_set[s];
 	t.nums = g->sample_num_off[s] != g->sample_num_off[s + 1];
 	t.labelled = set != 0 || t.nums;
-	if (set != 0 && j->set_tag) {
-		t.row = j->set_tag + (size_t)set * j->n_dense;
+	if (set != 0 && j->set_cum) {
+		t.row = j->set_cum + (size_t)set * j->n_dense;
+		t.row_more = j->set_more + (size_t)set * j->n_dense;
 		t.row_seen = j->set_seen + (size_t)set * j->n_dense;
 	}
 	return t;
@@ -904,7 +907,14 @@ static inline void job_add_tags(struct build_job *j, const struct sample_tags *t
 	uint32_t set = g->sample_set[s], node = j->node_of[d];
 	if (t->row) {
 		t->row_seen[d] = true;
-		bump(&t->row[d], w, dw, flat);
+		if (flat) {
+			t->row_more[d].flat += w;
+			t->row_more[d].flat_div += dw;
+		} else {
+			t->row[d] += w;
+			if (dw)
+				t->row_more[d].cum_div += dw;
+		}
 	} else if (set != 0) {
 		bump(find_tag(&j->tags, node, set, NO_INDEX, 0), w, dw, flat);
 	}
@@ -915,18 +925,18 @@ static inline void job_add_tags(struct build_job *j, const struct sample_tags *t
 /* store_set_tags moves the job's label set tags into its tag store. */
 static void store_set_tags(struct build_job *j)
 {
-	if (!j->set_tag)
+	if (!j->set_cum)
 		return;
 	size_t n = j->g->label_set.n * j->n_dense;
 	for (size_t at = 0; at < n; at++) {
 		if (!j->set_seen[at])
 			continue;
-		const struct gtag *f = &j->set_tag[at];
+		const struct set_more *f = &j->set_more[at];
 		struct gtag *t = find_tag(&j->tags, j->node_of[at % j->n_dense], (uint32_t)(at / j->n_dense),
 					  NO_INDEX, 0);
 		t->flat += f->flat;
 		t->flat_div += f->flat_div;
-		t->cum += f->cum;
+		t->cum += j->set_cum[at];
 		t->cum_div += f->cum_div;
 	}
 }
@@ -1114,7 +1124,8 @@ static void build(struct graph *g, const bool *kept, bool edges)
 			tag_store_init(&j->tags);
 			j->tag_seen = xcalloc(n_dense + 1, sizeof *j->tag_seen);
 			if (n_dense * g->label_set.n <= DENSE_TAGS) {
-				j->set_tag = xcalloc(n_dense * g->label_set.n + 1, sizeof *j->set_tag);
+				j->set_cum = xcalloc(n_dense * g->label_set.n + 1, sizeof *j->set_cum);
+				j->set_more = xcalloc(n_dense * g->label_set.n + 1, sizeof *j->set_more);
 				j->set_seen = xcalloc(n_dense * g->label_set.n + 1, sizeof *j->set_seen);
 			}
 		}
@@ -1156,7 +1167,8 @@ static void build(struct graph *g, const bool *kept, bool edges)
 		free(jobs[k].acc);
 		free(jobs[k].pair);
 		free(jobs[k].tag_seen);
-		free(jobs[k].set_tag);
+		free(jobs[k].set_cum);
+		free(jobs[k].set_more);
 		free(jobs[k].set_seen);
 	}
 	free(node_of);
