@@ -380,7 +380,6 @@ static void install_tags(struct graph *g, struct tag_store *ts)
 struct set_cache {
 	struct htab ht;
 	const struct sample **rep; /* a sample with the list */
-	uint32_t *set;
 	size_t n, cap;
 };
 
@@ -417,19 +416,18 @@ static bool same_string_labels(const void *ctx, uint32_t v)
 	}
 }
 
-static uint32_t cached_label_set(struct graph *g, struct set_cache *c, const struct sample *sm, struct strbuf *b)
+/* rep_of: the number of the first sample in c with sm's string labels (adding sm if none). */
+static uint32_t rep_of(struct set_cache *c, const struct sample *sm)
 {
 	uint64_t h = string_labels_hash(sm);
 	struct set_probe pr = { c, sm };
 	uint32_t id = htab_find(&c->ht, h, same_string_labels, &pr);
 	if (id != UINT32_MAX)
-		return c->set[id];
+		return id;
 	GROW(c->rep, c->cap, c->n + 1);
-	c->set = xreallocarray(c->set, c->cap, sizeof *c->set);
 	c->rep[c->n] = sm;
-	c->set[c->n] = sample_label_set(g, sm, b);
 	htab_insert(&c->ht, h, (uint32_t)c->n);
-	return c->set[c->n++];
+	return (uint32_t)c->n++;
 }
 
 /* A location with more than one frame, in build_job.single. */
@@ -445,29 +443,74 @@ enum { SAMPLES_PER_THREAD = 50000 };
  */
 enum { DENSE_NODES = 1024, DENSE_TAGS = 1 << 17 };
 
-/* Each sample's label set and numeric tags, worked out once for every rebuild. */
+/*
+ * One half of the samples for prepare_tags: each sample's string labels
+ * as a number into its own cache of distinct lists (in sample_set until
+ * they are made label sets), and how many "bytes" labels it has.
+ */
+struct set_job {
+	const struct graph *g;
+	size_t first, last;
+	struct set_cache cache;
+	size_t nnum;
+};
+
+static void *find_sets(void *arg)
+{
+	struct set_job *j = arg;
+	const struct profile *p = j->g->p;
+	for (size_t s = j->first; s < j->last; s++) {
+		const struct sample *sm = &p->sample[s];
+		j->g->sample_set[s] = sm->n_label ? rep_of(&j->cache, sm) : UINT32_MAX;
+		for (uint32_t i = 0; i < sm->n_label; i++)
+			j->nnum += !sm->label[i].str && !strcmp(sm->label[i].key, "bytes");
+	}
+	return NULL;
+}
+
+/*
+ * Each sample's label set and numeric tags, worked out once for every
+ * rebuild: the distinct label lists are found on two threads, then each
+ * list is made a label set once.
+ */
 static void prepare_tags(struct graph *g)
 {
 	const struct profile *p = g->p;
 	strset_add(&g->label_set, "", g->arena);
 	g->sample_set = arena_array(g->arena, p->n_sample + 1, sizeof *g->sample_set);
 	g->sample_num_off = arena_array(g->arena, p->n_sample + 1, sizeof *g->sample_num_off);
-	size_t nnum = 0;
-	for (size_t s = 0; s < p->n_sample; s++)
-		for (uint32_t i = 0; i < p->sample[s].n_label; i++)
-			nnum += !p->sample[s].label[i].str && !strcmp(p->sample[s].label[i].key, "bytes");
-	g->sample_num = arena_array(g->arena, nnum + 1, sizeof *g->sample_num);
+	size_t njobs = p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
+	struct set_job jobs[2];
+	for (size_t k = 0; k < njobs; k++) {
+		memset(&jobs[k], 0, sizeof jobs[k]);
+		jobs[k].g = g;
+		jobs[k].first = p->n_sample * k / njobs;
+		jobs[k].last = p->n_sample * (k + 1) / njobs;
+		htab_init(&jobs[k].cache.ht, 256);
+	}
+	run_pair(find_sets, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
 	struct strbuf b = STRBUF_INIT;
+	size_t nnum = 0;
+	for (size_t k = 0; k < njobs; k++) {
+		struct set_job *j = &jobs[k];
+		nnum += j->nnum;
+		uint32_t *set = xmalloc((j->cache.n + 1) * sizeof *set);
+		for (size_t i = 0; i < j->cache.n; i++)
+			set[i] = sample_label_set(g, j->cache.rep[i], &b);
+		for (size_t s = j->first; s < j->last; s++)
+			g->sample_set[s] = g->sample_set[s] == UINT32_MAX ? 0 : set[g->sample_set[s]];
+		free(set);
+		htab_free(&j->cache.ht);
+		free(j->cache.rep);
+	}
+	g->sample_num = arena_array(g->arena, nnum + 1, sizeof *g->sample_num);
 	const char *unit = g->o.bytes_unit ? g->o.bytes_unit : "bytes";
 	const char *to = g->o.tag_unit ? g->o.tag_unit : "minimum";
 	size_t k = 0;
-	struct set_cache cache = { { 0 }, NULL, NULL, 0, 0 };
-	htab_init(&cache.ht, 256);
 	for (size_t s = 0; s < p->n_sample; s++) {
 		const struct sample *sm = &p->sample[s];
 		g->sample_num_off[s] = k;
-		g->sample_set[s] = sm->n_label ? cached_label_set(g, &cache, sm, &b) : 0;
-		for (uint32_t i = 0; i < sm->n_label; i++) {
+		for (uint32_t i = 0; nnum && i < sm->n_label; i++) {
 			const struct label *l = &sm->label[i];
 			if (l->str || strcmp(l->key, "bytes") != 0)
 				continue;
@@ -478,9 +521,6 @@ static void prepare_tags(struct graph *g)
 		}
 	}
 	g->sample_num_off[p->n_sample] = k;
-	htab_free(&cache.ht);
-	free(cache.rep);
-	free(cache.set);
 	sb_free(&b);
 }
 
