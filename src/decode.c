@@ -216,6 +216,11 @@ const uint8_t *inflow_bytes(const struct inflow *f)
 	return f->buf;
 }
 
+size_t inflow_size(const struct inflow *f)
+{
+	return f->cap;
+}
+
 size_t inflow_wait(struct inflow *f, size_t need, bool *stopped)
 {
 	pthread_mutex_lock(&f->lock);

@@ -21,6 +21,8 @@ struct inflow;
 /* inflow_start starts inflating gz; NULL when it inflates to less than min bytes, or its size is unknown. */
 struct inflow *inflow_start(const uint8_t *gz, size_t len, uint64_t min, uint64_t max_inflated);
 const uint8_t *inflow_bytes(const struct inflow *f);
+/* inflow_size is the inflated size the gzip trailer gives. */
+size_t inflow_size(const struct inflow *f);
 /*
  * inflow_wait blocks until need bytes are out or the inflater stopped
  * (*stopped), and returns how many are out.

@@ -560,10 +560,11 @@ struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, c
 /*
  * A flow reads the samples while the profile inflates, before the tables
  * they point into have come (Go writes the samples first): location ids
- * are kept as they are in the file (each must fit 32 bits), values in
- * place, labels raw; each part holds a run of samples, in order. When
- * everything has come, the tables are converted and the parts finished
- * in place. Anything unusual and the flow gives up, to the ordinary path.
+ * are kept as they are in the file, less one (each must fit 32 bits),
+ * values in place, labels only counted; each part holds a run of
+ * samples, in order. When everything has come, the tables are converted
+ * and the parts finished in place (the labels read again from the bytes).
+ * Anything unusual and the flow gives up, to the ordinary path.
  */
 struct flow_count {
 	uint32_t n_loc, n_label;
@@ -572,7 +573,7 @@ struct flow_count {
 struct flow_part {
 	size_t first, last; /* its samples */
 	uint32_t top;       /* the largest location id read, less one */
-	struct vec locs, values, labels;
+	struct vec locs, values;
 	struct sample_reader r;
 };
 
@@ -612,11 +613,6 @@ static int flow_read(const struct flow *fl, struct flow_part *part, size_t upto)
 		if (fl->nst) {
 			mem_copy(vec_room(&part->values, fl->nst, sizeof(int64_t)), r->value, fl->nst * sizeof(int64_t));
 			part->values.n += fl->nst;
-		}
-		if (r->n_label) {
-			mem_copy(vec_room(&part->labels, r->n_label, sizeof *r->label), r->label,
-				 r->n_label * sizeof *r->label);
-			part->labels.n += r->n_label;
 		}
 		count[part->last] = (struct flow_count){ (uint32_t)r->n_loc, (uint32_t)r->n_label };
 	}
@@ -676,8 +672,10 @@ struct finish_job {
 	struct conv c;
 	char err[256];
 	const struct idmap *locations;
-	const struct raw_label **raw;
+	const struct byte_span *span;
 	const struct flow_count *count;
+	struct raw_label *raw; /* one sample's labels */
+	size_t cap_raw;
 	size_t first, last;
 	bool remap; /* the ids are not the indices plus one */
 	struct vec labels;
@@ -696,10 +694,17 @@ static void *flow_finish(void *arg)
 			if (l[k] == NO_INDEX)
 				j->rc = -1;
 		}
-		struct label *lb = vec_room(&j->labels, j->count[i].n_label, sizeof *lb);
+		uint32_t n_raw = j->count[i].n_label;
 		sm->label = (const struct label *)(uintptr_t)j->labels.n;
-		sm->n_label = conv_labels(&j->c, j->raw[i], j->count[i].n_label, lb);
-		j->labels.n += sm->n_label;
+		sm->n_label = 0;
+		if (n_raw) {
+			/* labels are few: read again from the bytes rather than kept from the first reading */
+			GROW(j->raw, j->cap_raw, n_raw);
+			read_labels(j->span[i].data, j->span[i].len, j->raw, n_raw);
+			struct label *lb = vec_room(&j->labels, n_raw, sizeof *lb);
+			sm->n_label = conv_labels(&j->c, j->raw, n_raw, lb);
+			j->labels.n += sm->n_label;
+		}
 		if (j->c.failed)
 			j->rc = -1;
 	}
@@ -714,7 +719,6 @@ static void flow_free(struct flow *fl)
 	for (int k = 0; k < 2; k++) {
 		free(fl->part[k].locs.items);
 		free(fl->part[k].values.items);
-		free(fl->part[k].labels.items);
 		sample_reader_free(&fl->part[k].r);
 	}
 }
@@ -766,23 +770,18 @@ static int flow_samples(struct flow *fl, struct conv *c, const struct idmap *loc
 	const struct flow_count *count = fl->counts.items;
 	p->n_sample = n;
 	p->sample = arena_array(p->arena, n, sizeof *p->sample);
-	const struct raw_label **raw = xmalloc((n + 1) * sizeof *raw);
 	for (int k = 0; k < 2; k++) {
 		struct flow_part *part = &fl->part[k];
 		uint32_t *loc = part->locs.items;
 		int64_t *value = part->values.items;
-		const struct raw_label *label = part->labels.items;
 		for (size_t i = part->first; i < part->last; i++) {
 			p->sample[i].loc = loc;
 			p->sample[i].n_loc = count[i].n_loc;
 			p->sample[i].value = value;
-			raw[i] = label;
 			if (count[i].n_loc)
 				loc += count[i].n_loc;
 			if (nst)
 				value += nst;
-			if (count[i].n_label)
-				label += count[i].n_label;
 		}
 	}
 	/* Go lists the locations with ids 1, 2, 3, ...: then the ids read are already indices */
@@ -799,17 +798,17 @@ static int flow_samples(struct flow *fl, struct conv *c, const struct idmap *loc
 		j->c.errsize = sizeof j->err;
 		j->locations = locations;
 		j->remap = remap;
-		j->raw = raw;
+		j->span = fl->spans.items;
 		j->count = count;
 		j->first = n * k / njobs;
 		j->last = n * (k + 1) / njobs;
 	}
 	run_pair(flow_finish, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
-	free(raw);
 	int rc = 0;
 	for (size_t k = 0; k < njobs; k++) {
 		struct finish_job *j = &jobs[k];
 		rc |= j->rc;
+		free(j->raw);
 		const struct label *lab0 = j->labels.items ? j->labels.items : arena_zalloc(p->arena, sizeof *lab0);
 		if (j->labels.items)
 			arena_adopt(p->arena, j->labels.items);
@@ -835,6 +834,13 @@ struct profile *decode_proto_flow(struct inflow *in)
 	fl.in = in;
 	fl.buf = inflow_bytes(in);
 	fl.out = inflow_wait(in, 0, &fl.stopped);
+	/*
+	 * Room for the location ids at once (a location id takes more than two
+	 * bytes on average): growing by doubling copied them over and over.
+	 */
+	size_t ids = inflow_size(in) / 2;
+	fl.part[0].locs.items = malloc(ids * sizeof(uint32_t));
+	fl.part[0].locs.cap = fl.part[0].locs.items ? ids : 0;
 	if (flow_take(&fl) != 0 || flow_take_rest(&fl) != 0) {
 		flow_free(&fl);
 		return NULL;

@@ -215,6 +215,26 @@ int read_sample(struct sample_reader *r, const uint8_t *data, size_t len)
 	return 0;
 }
 
+size_t read_labels(const uint8_t *data, size_t len, struct raw_label *out, size_t max)
+{
+	struct cursor c = { data, data + len };
+	size_t n = 0;
+	while (c.at < c.end && n < max) {
+		uint32_t field;
+		unsigned wire;
+		struct cursor inner;
+		if (!read_key(&c, &field, &wire))
+			break;
+		if (field == 3 && wire == WIRE_BYTES) {
+			if (!read_bytes(&c, &inner) || !read_label(&inner, &out[n++]))
+				break;
+		} else if (!skip(&c, wire)) {
+			break;
+		}
+	}
+	return n;
+}
+
 int split_samples(const uint8_t *data, size_t len, struct byte_span **samples, size_t *n, uint8_t **rest,
 		  size_t *rest_len)
 {

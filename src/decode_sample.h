@@ -31,6 +31,12 @@ int read_sample(struct sample_reader *r, const uint8_t *data, size_t len);
 void sample_reader_free(struct sample_reader *r);
 
 /*
+ * read_labels reads again the labels (at most max) of a Sample message
+ * read_sample took, into out; it returns how many.
+ */
+size_t read_labels(const uint8_t *data, size_t len, struct raw_label *out, size_t max);
+
+/*
  * split_samples finds the samples of a Profile message (field 2, each a
  * length-delimited Sample): their bytes go to *samples (n of them, into
  * data), and every other field, unchanged and in order, is copied to
