@@ -117,11 +117,19 @@ fail:
 /* The inflater lets the reader know of its progress every FLOW_STEP bytes. */
 enum { FLOW_STEP = 1 << 20 };
 
+/*
+ * The inflater reads the deflate stream between a plain ten-byte gzip
+ * header and the trailer itself, and checks the trailer's CRC after it
+ * has published the last byte, while the reader finishes: zlib's own
+ * gzip reading sums the CRC as it goes, on the critical path (0.08 of
+ * the 0.52 s the bench profile takes to inflate).
+ */
 struct inflow {
 	const uint8_t *in;
 	size_t inlen;
 	uint8_t *buf;
-	size_t cap; /* the size the gzip trailer gives */
+	size_t cap;   /* the size the gzip trailer gives */
+	uint32_t crc; /* the CRC it gives */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t moved;
@@ -129,6 +137,8 @@ struct inflow {
 	bool stopped;  /* the inflater has ended (under lock) */
 	bool ok;       /* it ended at the end of the one member, with out == cap */
 	bool stop;     /* the reader asks it to end (under lock) */
+	bool checked;  /* the CRC is checked (under lock) */
+	bool crc_ok;
 };
 
 static void flow_publish(struct inflow *f, size_t out, bool stopped, bool ok)
@@ -148,12 +158,12 @@ static void *flow_run(void *arg)
 	memset(&z, 0, sizeof z);
 	bool ok = false;
 	size_t out = 0;
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+	if (inflateInit2(&z, -MAX_WBITS) != Z_OK) {
 		flow_publish(f, 0, true, false);
 		return NULL;
 	}
-	z.next_in = (Bytef *)f->in;
-	z.avail_in = (uInt)f->inlen;
+	z.next_in = (Bytef *)f->in + 10;
+	z.avail_in = (uInt)(f->inlen - 10);
 	for (;;) {
 		pthread_mutex_lock(&f->lock);
 		bool stop = f->stop;
@@ -169,7 +179,7 @@ static void *flow_run(void *arg)
 		if (out >= SNIFF_SIZE && out - (before - z.avail_out) < SNIFF_SIZE && one_repeated_byte(f->buf, SNIFF_SIZE))
 			break;
 		if (ret == Z_STREAM_END) {
-			ok = out == f->cap && z.avail_in == 0;
+			ok = out == f->cap && z.avail_in == 8; /* the trailer, and nothing after it */
 			break;
 		}
 		if (ret != Z_OK)
@@ -178,22 +188,36 @@ static void *flow_run(void *arg)
 	}
 	inflateEnd(&z);
 	flow_publish(f, out, true, ok);
+	bool crc_ok = ok && crc32_z(crc32_z(0, NULL, 0), f->buf, out) == f->crc;
+	pthread_mutex_lock(&f->lock);
+	f->checked = true;
+	f->crc_ok = crc_ok;
+	pthread_cond_broadcast(&f->moved);
+	pthread_mutex_unlock(&f->lock);
 	return NULL;
+}
+
+static size_t le32(const uint8_t *b)
+{
+	return (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)b[3] << 24;
 }
 
 struct inflow *inflow_start(const uint8_t *gz, size_t len, uint64_t min, uint64_t max_inflated)
 {
-	/* one member, and a trailer (the size modulo 4 GiB) no larger than the input allows */
-	if (len < 18 || len > UINT32_MAX)
+	/*
+	 * one member with a plain header (deflate, no flags: as Go writes it),
+	 * and a trailer whose size (modulo 4 GiB) the input can give
+	 */
+	if (len < 18 || len > UINT32_MAX || gz[2] != 8 || gz[3] != 0)
 		return NULL;
-	size_t size = (size_t)gz[len - 4] | (size_t)gz[len - 3] << 8 | (size_t)gz[len - 2] << 16 |
-		      (size_t)gz[len - 1] << 24;
+	size_t size = le32(gz + len - 4);
 	if (size == 0 || size < min || size > max_inflated || size / 1032 > len)
 		return NULL;
 	struct inflow *f = xcalloc(1, sizeof *f);
 	f->in = gz;
 	f->inlen = len;
 	f->cap = size;
+	f->crc = (uint32_t)le32(gz + len - 8);
 	f->buf = malloc(size); /* a trailer can lie: no memory is no reason to fail */
 	if (!f->buf) {
 		free(f);
@@ -230,6 +254,16 @@ size_t inflow_wait(struct inflow *f, size_t need, bool *stopped)
 	*stopped = f->stopped;
 	pthread_mutex_unlock(&f->lock);
 	return out;
+}
+
+int inflow_checked(struct inflow *f)
+{
+	pthread_mutex_lock(&f->lock);
+	while (!f->checked)
+		pthread_cond_wait(&f->moved, &f->lock);
+	bool ok = f->crc_ok;
+	pthread_mutex_unlock(&f->lock);
+	return ok ? 0 : -1;
 }
 
 int inflow_done(struct inflow *f)

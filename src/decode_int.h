@@ -30,6 +30,8 @@ size_t inflow_size(const struct inflow *f);
 size_t inflow_wait(struct inflow *f, size_t need, bool *stopped);
 /* inflow_done: the whole stream inflated cleanly, into exactly inflow_wait's bytes. */
 int inflow_done(struct inflow *f);
+/* inflow_checked: the bytes inflated have the CRC the trailer gives (checked after inflow_done). */
+int inflow_checked(struct inflow *f);
 /* inflow_free stops the thread, if still running, and frees the bytes. */
 void inflow_free(struct inflow *f);
 

@@ -368,6 +368,12 @@ static void test_flow(void)
 				flows_alike(b, n, path);
 				memcpy(b + n, b, n); /* two members */
 				flows_alike(b, 2 * n, path);
+				b[n - 8] ^= 1; /* a wrong CRC */
+				flows_alike(b, n, path);
+				b[n - 8] ^= 1;
+				b[3] = 8; /* a file name in the header */
+				flows_alike(b, n, path);
+				b[3] = 0;
 				b[n - 4] ^= 1; /* a wrong size in the trailer */
 				flows_alike(b, n, path);
 				flows_alike(b, n - 9, path); /* cut short */
