@@ -10,9 +10,10 @@
 
 #include "gofmt.h"
 
-static int read_stream(FILE *f, uint8_t **data, size_t *len)
+/* read_stream reads f to its end; hint: its size, when known (one read of a large file, not doublings). */
+static int read_stream(FILE *f, size_t hint, uint8_t **data, size_t *len)
 {
-	size_t cap = 1 << 16, n = 0;
+	size_t cap = hint < (1 << 16) ? 1 << 16 : hint + 1, n = 0;
 	uint8_t *buf = xmalloc(cap);
 	for (;;) {
 		if (n == cap) {
@@ -43,7 +44,9 @@ static int read_file(const char *path, uint8_t **data, size_t *len, char *err, s
 		snprintf(err, errsize, "%s", strerror(errno));
 		return -1;
 	}
-	int rc = read_stream(f, data, len);
+	struct stat st;
+	size_t hint = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+	int rc = read_stream(f, hint, data, len);
 	int saved = errno;
 	if (f != stdin)
 		fclose(f);
