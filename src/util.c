@@ -329,13 +329,23 @@ uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
 	return h;
 }
 
+/*
+ * hash_str takes eight bytes at a step (FNV-1a a byte at a time made
+ * interning the nodes of a large profile 0.05 s of serial work).
+ */
 uint64_t hash_str(const char *s, uint64_t h)
 {
-	if (s)
-		for (; *s; s++) {
-			h ^= (unsigned char)*s;
-			h *= 0x100000001b3ULL;
-		}
+	size_t n = s ? strlen(s) : 0;
+	for (; n >= 8; n -= 8, s += 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 32;
+	}
+	for (; n > 0; n--, s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
 	/* A terminator keeps ("ab","c") apart from ("a","bc"). */
 	h ^= 0xff;
 	h *= 0x100000001b3ULL;
