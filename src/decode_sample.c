@@ -138,7 +138,8 @@ static bool read_int64s(struct cursor *c, unsigned wire, void **arr, size_t *n, 
 	struct cursor packed;
 	if (wire != WIRE_BYTES || !read_bytes(c, &packed))
 		return false;
-	grow_array(arr, cap, *n + varint_ends(packed.at, packed.end), sizeof v);
+	/* a run holds no more elements than bytes: room enough, without counting them first */
+	grow_array(arr, cap, *n + (size_t)(packed.end - packed.at), sizeof v);
 	uint64_t *out = (uint64_t *)*arr + *n;
 	while (packed.at < packed.end) {
 		if (packed.end - packed.at >= 10) {
