@@ -854,6 +854,8 @@ struct profile *decode_proto_flow(struct inflow *in)
 	static const uint8_t none[1];
 	PbProfile *pb = perftools__profiles__skeleton__profile__unpack(&alloc, fl.rest.n,
 								      fl.rest.items ? fl.rest.items : none);
+	free(fl.rest.items); /* protobuf-c copied what it needs */
+	fl.rest.items = NULL;
 	char err[256];
 	struct conv c = { .pb = pb, .err = err, .errsize = sizeof err };
 	struct idmap locations = { 0 };
