@@ -430,9 +430,6 @@ static uint32_t rep_of(struct set_cache *c, const struct sample *sm)
 	return (uint32_t)c->n++;
 }
 
-/* A location with more than one frame, in build_job.single. */
-#define MANY_FRAMES (UINT32_MAX - 1)
-
 /* Graphs of at least twice this many samples are built on two threads. */
 enum { SAMPLES_PER_THREAD = 50000 };
 
@@ -887,12 +884,6 @@ struct build_job {
 	size_t n_dense;
 	uint32_t *pair;
 	/*
-	 * single[loc]: the node of a location's only frame (as in frame), or
-	 * MANY_FRAMES: most locations have one, and the walk then skips a
-	 * dependent load.
-	 */
-	const uint32_t *single;
-	/*
 	 * gather: with dense ids, the tags of the kept nodes are gathered in
 	 * the same walk (tag_seen: the last sample that added to each node's).
 	 */
@@ -911,7 +902,7 @@ struct build_job {
 };
 
 /*
- * The tags one sample adds to: its label set's row of set_tag (NULL: no
+ * The tags one sample adds to: its label set's row of set_cum (NULL: no
  * set, or no table), and whether it has numeric tags.
  */
 struct sample_tags {
@@ -1003,7 +994,7 @@ static void *accumulate(void *arg)
 	struct build_job *j = arg;
 	const struct graph *g = j->g;
 	const struct profile *p = g->p;
-	const uint32_t *frame = j->frame, *single = j->single;
+	const uint32_t *frame = j->frame;
 	const size_t *loc_frame = g->loc_frame;
 	struct acc *acc = j->acc;
 	int vi = g->o.value_index, mi = g->o.mean_index;
@@ -1019,12 +1010,8 @@ static void *accumulate(void *arg)
 		struct sample_tags tags = sample_tags(j, s);
 		for (uint32_t i = sm->n_loc; i-- > 0;) {
 			uint32_t loc = sm->loc[i];
-			const uint32_t *fn = &single[loc];
-			uint32_t nf = 1;
-			if (*fn == MANY_FRAMES) {
-				fn = frame + loc_frame[loc];
-				nf = (uint32_t)(loc_frame[loc + 1] - loc_frame[loc]);
-			}
+			const uint32_t *fn = frame + loc_frame[loc];
+			uint32_t nf = (uint32_t)(loc_frame[loc + 1] - loc_frame[loc]);
 			for (uint32_t ni = nf; ni-- > 0;) {
 				uint32_t n = fn[ni];
 				if (n == NO_INDEX) {
@@ -1132,9 +1119,6 @@ static void build(struct graph *g, const bool *kept, bool edges)
 	 * a separate walk over every labelled sample cost 0.3 s on the 46 MB
 	 * bench profile; a node's tags do not depend on the other nodes kept.
 	 */
-	uint32_t *single = xmalloc((p->n_location + 1) * sizeof *single);
-	for (size_t i = 0; i < p->n_location; i++)
-		single[i] = g->loc_frame[i + 1] - g->loc_frame[i] == 1 ? frame[g->loc_frame[i]] : MANY_FRAMES;
 	bool gather = node_of && g->o.tags && !tags_cover(g, kept);
 	if (gather && !g->sample_set)
 		prepare_tags(g);
@@ -1145,7 +1129,6 @@ static void build(struct graph *g, const bool *kept, bool edges)
 		memset(j, 0, sizeof *j);
 		j->g = g;
 		j->frame = frame;
-		j->single = single;
 		j->first = p->n_sample * k / njobs;
 		j->last = p->n_sample * (k + 1) / njobs;
 		j->sums = sums;
@@ -1215,7 +1198,6 @@ static void build(struct graph *g, const bool *kept, bool edges)
 	if (njobs == 2)
 		es_free(&jobs[1].es);
 	free(masked);
-	free(single);
 	link_edges(g);
 
 	free(g->list);

@@ -14,9 +14,9 @@
  * With o.tags the graph also collects pprof's node tags (the nodelets of a
  * dot graph): per node, one tag per distinct set of string labels and one
  * per numeric "bytes" label value. Only graph outputs need them; they are
- * collected lazily, for the nodes that are looked at (graph_top_count,
- * graph_ensure_tags), since that costs a hash lookup per frame of every
- * labelled sample.
+ * collected for the nodes that are looked at: by the first build that
+ * keeps few nodes (in the same walk), or else lazily (graph_top_count,
+ * graph_ensure_tags), since that costs a walk over every labelled sample.
  */
 #ifndef CPROF_GRAPH_H
 #define CPROF_GRAPH_H
