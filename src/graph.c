@@ -450,6 +450,7 @@ struct set_job {
 	size_t first, last;
 	struct set_cache cache;
 	size_t nnum;
+	uint32_t *set; /* the label set of each list in the cache */
 };
 
 static void *find_sets(void *arg)
@@ -462,6 +463,16 @@ static void *find_sets(void *arg)
 		for (uint32_t i = 0; i < sm->n_label; i++)
 			j->nnum += !sm->label[i].str && !strcmp(sm->label[i].key, "bytes");
 	}
+	return NULL;
+}
+
+/* name_sets turns the numbers find_sets gave into label sets. */
+static void *name_sets(void *arg)
+{
+	struct set_job *j = arg;
+	uint32_t *set = j->g->sample_set;
+	for (size_t s = j->first; s < j->last; s++)
+		set[s] = set[s] == UINT32_MAX ? 0 : j->set[set[s]];
 	return NULL;
 }
 
@@ -491,23 +502,24 @@ static void prepare_tags(struct graph *g)
 	for (size_t k = 0; k < njobs; k++) {
 		struct set_job *j = &jobs[k];
 		nnum += j->nnum;
-		uint32_t *set = xmalloc((j->cache.n + 1) * sizeof *set);
+		j->set = xmalloc((j->cache.n + 1) * sizeof *j->set);
 		for (size_t i = 0; i < j->cache.n; i++)
-			set[i] = sample_label_set(g, j->cache.rep[i], &b);
-		for (size_t s = j->first; s < j->last; s++)
-			g->sample_set[s] = g->sample_set[s] == UINT32_MAX ? 0 : set[g->sample_set[s]];
-		free(set);
-		htab_free(&j->cache.ht);
-		free(j->cache.rep);
+			j->set[i] = sample_label_set(g, j->cache.rep[i], &b);
+	}
+	run_pair(name_sets, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
+	for (size_t k = 0; k < njobs; k++) {
+		free(jobs[k].set);
+		htab_free(&jobs[k].cache.ht);
+		free(jobs[k].cache.rep);
 	}
 	g->sample_num = arena_array(g->arena, nnum + 1, sizeof *g->sample_num);
 	const char *unit = g->o.bytes_unit ? g->o.bytes_unit : "bytes";
 	const char *to = g->o.tag_unit ? g->o.tag_unit : "minimum";
 	size_t k = 0;
-	for (size_t s = 0; s < p->n_sample; s++) {
+	for (size_t s = 0; nnum && s < p->n_sample; s++) { /* without numeric tags every offset stays 0 */
 		const struct sample *sm = &p->sample[s];
 		g->sample_num_off[s] = k;
-		for (uint32_t i = 0; nnum && i < sm->n_label; i++) {
+		for (uint32_t i = 0; i < sm->n_label; i++) {
 			const struct label *l = &sm->label[i];
 			if (l->str || strcmp(l->key, "bytes") != 0)
 				continue;
