@@ -6,6 +6,8 @@
 #
 #   tests/bench.sh CPROF
 #   BENCH_PROFILES="large wide" BENCH_COMMANDS="-top" RUNS=5 PPROF_RUNS=1 tests/bench.sh ./cprof
+#   BENCH_COMMANDS="-svg -nodecount=300,-top" ...   (a comma separates commands with arguments)
+# PPROF_RUNS=0 leaves pprof out.
 set -u
 cprof=$1
 dir=${BENCH_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/shared/bench}
@@ -14,7 +16,13 @@ commands=${BENCH_COMMANDS:--top -traces -raw}
 runs=${RUNS:-5}
 pprof_runs=${PPROF_RUNS:-$runs}
 have_pprof=0
-command -v go >/dev/null 2>&1 && have_pprof=1
+[ "$pprof_runs" != 0 ] && command -v go >/dev/null 2>&1 && have_pprof=1
+# commands are separated by commas when there is one, else by spaces
+if [[ $commands == *,* ]]; then
+	IFS=, read -r -a cmds <<<"$commands"
+else
+	read -r -a cmds <<<"$commands"
+fi
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (make deps installs it)" >&2; exit 2; }
 [ -d "$dir" ] || { echo "bench: no profiles in $dir" >&2; exit 2; }
 
@@ -42,10 +50,11 @@ printf '%-16s %-8s %10s %10s %10s %10s %8s %8s\n' profile command cprof_s cprof_
 for prof in $profiles; do
 	f=$dir/$prof
 	[ -f "$f" ] || { echo "bench: $f missing" >&2; continue; }
-	for cmd in $commands; do
-		read -r ct cm < <(measure "$runs" "$cprof" "$cmd" "$f")
+	for cmd in "${cmds[@]}"; do
+		read -r -a args <<<"$cmd"
+		read -r ct cm < <(measure "$runs" "$cprof" "${args[@]}" "$f")
 		if [ $have_pprof = 1 ]; then
-			read -r pt pm < <(measure "$pprof_runs" go tool pprof "$cmd" "$f")
+			read -r pt pm < <(measure "$pprof_runs" go tool pprof "${args[@]}" "$f")
 			awk -v p="$prof" -v c="$cmd" -v ct="$ct" -v cm="$cm" -v pt="$pt" -v pm="$pm" 'BEGIN {
 				printf "%-16s %-8s %10.2f %10.1f %10.2f %10.1f %7.1f%% %7.1f%%\n", p, c, ct, cm/1024, pt, pm/1024,
 					(pt > 0 ? 100*ct/pt : 0), (pm > 0 ? 100*cm/pm : 0) }'
