@@ -6,7 +6,8 @@
 #
 #   tests/bench.sh CPROF
 #   BENCH_PROFILES="large wide" BENCH_COMMANDS="-top" RUNS=5 PPROF_RUNS=1 tests/bench.sh ./cprof
-#   BENCH_COMMANDS="-svg -nodecount=300,-top" ...   (a comma separates commands with arguments)
+#   BENCH_COMMANDS="-svg -nodecount=300,-top" ...   (a comma separates commands with arguments;
+#   one such command alone ends with a comma: "-svg -nodecount=300,")
 # PPROF_RUNS=0 leaves pprof out.
 set -u
 cprof=$1
@@ -51,6 +52,7 @@ for prof in $profiles; do
 	f=$dir/$prof
 	[ -f "$f" ] || { echo "bench: $f missing" >&2; continue; }
 	for cmd in "${cmds[@]}"; do
+		[ -n "$cmd" ] || continue
 		read -r -a args <<<"$cmd"
 		read -r ct cm < <(measure "$runs" "$cprof" "${args[@]}" "$f")
 		if [ $have_pprof = 1 ]; then
