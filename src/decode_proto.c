@@ -133,6 +133,14 @@ struct conv {
 	int failed;
 };
 
+/* conv_for_thread copies c for another thread, with its own error buffer and failure flag. */
+static void conv_for_thread(struct conv *to, const struct conv *c, char *err, size_t errsize)
+{
+	*to = *c;
+	to->err = err;
+	to->errsize = errsize;
+}
+
 /* str resolves a string index; an index outside the table fails the decode. */
 static const char *str(struct conv *c, int64_t i)
 {
@@ -426,9 +434,7 @@ static int conv_samples(struct conv *c, const struct idmap *locations)
 	for (size_t k = 0; k < njobs; k++) {
 		struct sample_job *j = &jobs[k];
 		memset(j, 0, sizeof *j);
-		j->c = *c;
-		j->c.err = j->err;
-		j->c.errsize = sizeof j->err;
+		conv_for_thread(&j->c, c, j->err, sizeof j->err);
 		j->locations = locations;
 		j->values = values;
 		j->first = pb->n_sample * k / njobs;
@@ -797,9 +803,7 @@ static int flow_samples(struct flow *fl, struct conv *c, const struct idmap *loc
 	for (size_t k = 0; k < njobs; k++) {
 		struct finish_job *j = &jobs[k];
 		memset(j, 0, sizeof *j);
-		j->c = *c;
-		j->c.err = j->err;
-		j->c.errsize = sizeof j->err;
+		conv_for_thread(&j->c, c, j->err, sizeof j->err);
 		j->locations = locations;
 		j->remap = remap;
 		j->span = fl->spans.items;

@@ -41,13 +41,16 @@ static bool read_key(struct cursor *c, uint32_t *field, unsigned *wire)
 	return false;
 }
 
-static bool read_varint(struct cursor *c, uint64_t *out)
+/* read_base128 reads a varint of at most max bytes (max ≤ 10: the tenth byte's low bit is the 64th). */
+static bool read_base128(struct cursor *c, size_t max, uint64_t *out)
 {
-	size_t left = (size_t)(c->end - c->at), max = left < 10 ? left : 10;
+	size_t left = (size_t)(c->end - c->at);
+	if (max > left)
+		max = left;
 	uint64_t v = 0;
 	for (size_t i = 0; i < max; i++) {
 		uint8_t b = c->at[i];
-		v |= (uint64_t)(b & 0x7f) << (7 * i); /* i ≤ 9: the tenth byte's low bit is the 64th */
+		v |= (uint64_t)(b & 0x7f) << (7 * i);
 		if (!(b & 0x80)) {
 			*out = v;
 			c->at += i + 1;
@@ -57,20 +60,19 @@ static bool read_varint(struct cursor *c, uint64_t *out)
 	return false;
 }
 
-/* read_length reads the length in front of length-delimited bytes. */
+static bool read_varint(struct cursor *c, uint64_t *out)
+{
+	return read_base128(c, 10, out);
+}
+
+/* read_length reads the length in front of length-delimited bytes: five bytes, kept to 32 bits. */
 static bool read_length(struct cursor *c, uint32_t *len)
 {
-	size_t left = (size_t)(c->end - c->at), max = left < 5 ? left : 5;
-	uint32_t n = 0;
-	for (size_t i = 0; i < max; i++) {
-		n |= (uint32_t)(c->at[i] & 0x7f) << (7 * i);
-		if (!(c->at[i] & 0x80)) {
-			*len = n;
-			c->at += i + 1;
-			return true;
-		}
-	}
-	return false;
+	uint64_t v;
+	if (!read_base128(c, 5, &v))
+		return false;
+	*len = (uint32_t)v;
+	return true;
 }
 
 /* read_bytes reads a length and the bytes it covers. */
@@ -236,45 +238,6 @@ size_t read_labels(const uint8_t *data, size_t len, struct raw_label *out, size_
 	return n;
 }
 
-int split_samples(const uint8_t *data, size_t len, struct byte_span **samples, size_t *n, uint8_t **rest,
-		  size_t *rest_len)
-{
-	struct byte_span *span = NULL;
-	uint8_t *out = NULL;
-	size_t n_span = 0, cap_span = 0, n_out = 0, cap_out = 0;
-	struct cursor c = { data, data + len };
-	while (c.at < c.end) {
-		const uint8_t *start = c.at;
-		uint32_t field;
-		unsigned wire;
-		struct cursor inner;
-		if (!read_key(&c, &field, &wire))
-			goto malformed;
-		if (field == 2 && wire == WIRE_BYTES) {
-			if (!read_bytes(&c, &inner))
-				goto malformed;
-			GROW(span, cap_span, n_span + 1);
-			span[n_span++] = (struct byte_span){ inner.at, (size_t)(inner.end - inner.at) };
-			continue;
-		}
-		if (field == 2 || !skip(&c, wire))
-			goto malformed;
-		size_t flen = (size_t)(c.at - start);
-		GROW(out, cap_out, n_out + flen);
-		memcpy(out + n_out, start, flen);
-		n_out += flen;
-	}
-	*samples = span;
-	*n = n_span;
-	*rest = out;
-	*rest_len = n_out;
-	return 0;
-malformed:
-	free(span);
-	free(out);
-	return -1;
-}
-
 int field_extent(const uint8_t *at, size_t avail, uint32_t *field, unsigned *wire, size_t *head, size_t *len)
 {
 	struct cursor c = { at, at + avail };
@@ -303,6 +266,41 @@ int field_extent(const uint8_t *at, size_t avail, uint32_t *field, unsigned *wir
 	*head = (size_t)(c.at - at);
 	*len = *head + n;
 	return 0;
+}
+
+int split_samples(const uint8_t *data, size_t len, struct byte_span **samples, size_t *n, uint8_t **rest,
+		  size_t *rest_len)
+{
+	struct byte_span *span = NULL;
+	uint8_t *out = NULL;
+	size_t n_span = 0, cap_span = 0, n_out = 0, cap_out = 0;
+	for (size_t pos = 0; pos < len;) {
+		uint32_t field;
+		unsigned wire;
+		size_t head, flen;
+		if (field_extent(data + pos, len - pos, &field, &wire, &head, &flen) != 0 || flen > len - pos)
+			goto malformed;
+		if (field == 2 && wire == WIRE_BYTES) {
+			GROW(span, cap_span, n_span + 1);
+			span[n_span++] = (struct byte_span){ data + pos + head, flen - head };
+		} else if (field == 2) {
+			goto malformed;
+		} else {
+			GROW(out, cap_out, n_out + flen);
+			memcpy(out + n_out, data + pos, flen);
+			n_out += flen;
+		}
+		pos += flen;
+	}
+	*samples = span;
+	*n = n_span;
+	*rest = out;
+	*rest_len = n_out;
+	return 0;
+malformed:
+	free(span);
+	free(out);
+	return -1;
 }
 
 void sample_reader_free(struct sample_reader *r)

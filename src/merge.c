@@ -953,11 +953,10 @@ struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t 
 	struct first_use *uses = xcalloc(n, sizeof *uses);
 	for (size_t i = 0; i < n; i++)
 		uses[i] = (struct first_use){ ps[i], mg.nst, NULL, 0 };
-	for (size_t i = 0; i < n; i += 2)
-		run_pair(first_uses, &uses[i], i + 1 < n && most >= 2 * MERGE_SAMPLES_PER_THREAD ? &uses[i + 1] : NULL);
-	for (size_t i = 0; i < n; i++)
-		if (!uses[i].loc) /* its pair ran alone */
-			first_uses(&uses[i]);
+	/* two sources at a time, each on its own thread when the merge is large */
+	size_t step = most >= 2 * MERGE_SAMPLES_PER_THREAD ? 2 : 1;
+	for (size_t i = 0; i < n; i += step)
+		run_pair(first_uses, &uses[i], step == 2 && i + 1 < n ? &uses[i + 1] : NULL);
 	for (size_t i = 0; i < n; i++) {
 		const struct profile *src = ps[i];
 		reset_memo(&mg.map_memo, src->n_mapping);
