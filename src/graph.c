@@ -879,12 +879,30 @@ static uint32_t es_find(struct edge_set *es, uint32_t src, uint32_t dest)
 	return e != UINT32_MAX ? e : es_add(es, src, dest);
 }
 
+/*
+ * head[loc] is the node of a location with one frame (NO_INDEX when it is
+ * dropped) and MULTI for the others, whose nodes are in frame: one lookup
+ * instead of two for most frames, in a table that stays in cache.
+ */
+#define MULTI 0x80000000u
+
+static uint32_t *frame_heads(const struct graph *g, const uint32_t *frame)
+{
+	size_t n = g->p->n_location;
+	uint32_t *head = xmalloc((n + 1) * sizeof *head);
+	for (size_t i = 0; i < n; i++) {
+		size_t f = g->loc_frame[i];
+		head[i] = g->loc_frame[i + 1] - f == 1 ? frame[f] : MULTI;
+	}
+	return head;
+}
+
 /* One builder's share: the samples [first, last). */
 struct build_job {
 	const struct graph *g;
-	const uint32_t *frame;
+	const uint32_t *frame, *head;
 	size_t first, last;
-	bool sums, edges;
+	bool sums;
 	struct acc *acc;
 	struct edge_set es;
 	/*
@@ -995,9 +1013,17 @@ static inline uint32_t job_edge(struct build_job *j, uint32_t from, uint32_t to)
 	return *slot;
 }
 
+/* weights gives a sample's value and div value: false when both are 0 (it adds nothing). */
+static inline bool weights(const struct graph *g, const struct sample *sm, int64_t *w, int64_t *dw)
+{
+	*w = sm->value[g->o.value_index];
+	*dw = g->o.mean_index >= 0 ? sm->value[g->o.mean_index] : 0;
+	return *w != 0 || *dw != 0;
+}
+
 /*
- * accumulate adds the samples into the nodes (and the edges, if edges) as
- * pprof's newGraph does: cum once per node per sample, flat to the leaf
+ * accumulate adds the samples into the edges (and the nodes' values, if
+ * sums) as pprof's newGraph does: cum once per node per sample, flat to the leaf
  * unless the leaf was dropped, and an edge per distinct pair of kept nodes
  * adjacent in a sample, residual when dropped nodes lay between them.
  */
@@ -1006,15 +1032,14 @@ static void *accumulate(void *arg)
 	struct build_job *j = arg;
 	const struct graph *g = j->g;
 	const struct profile *p = g->p;
-	const uint32_t *frame = j->frame;
+	const uint32_t *frame = j->frame, *head = j->head;
 	const size_t *loc_frame = g->loc_frame;
 	struct acc *acc = j->acc;
-	int vi = g->o.value_index, mi = g->o.mean_index;
 	uint32_t stamp = 0;
 	for (size_t s = j->first; s < j->last; s++) {
 		const struct sample *sm = &p->sample[s];
-		int64_t w = sm->value[vi], dw = mi >= 0 ? sm->value[mi] : 0;
-		if (w == 0 && dw == 0)
+		int64_t w, dw;
+		if (!weights(g, sm, &w, &dw))
 			continue;
 		stamp++;
 		uint32_t parent = NO_INDEX;
@@ -1022,8 +1047,12 @@ static void *accumulate(void *arg)
 		struct sample_tags tags = sample_tags(j, s);
 		for (uint32_t i = sm->n_loc; i-- > 0;) {
 			uint32_t loc = sm->loc[i];
-			const uint32_t *fn = frame + loc_frame[loc];
-			uint32_t nf = (uint32_t)(loc_frame[loc + 1] - loc_frame[loc]);
+			const uint32_t *fn = &head[loc];
+			uint32_t nf = 1;
+			if (*fn == MULTI) {
+				fn = frame + loc_frame[loc];
+				nf = (uint32_t)(loc_frame[loc + 1] - loc_frame[loc]);
+			}
 			for (uint32_t ni = nf; ni-- > 0;) {
 				uint32_t n = fn[ni];
 				if (n == NO_INDEX) {
@@ -1035,7 +1064,7 @@ static void *accumulate(void *arg)
 					acc[n].cum += w;
 					acc[n].cum_div += dw;
 				}
-				if (j->edges && parent != NO_INDEX && n != parent) {
+				if (parent != NO_INDEX && n != parent) {
 					uint32_t e = job_edge(j, parent, n);
 					if (j->es.seen[e] != stamp) {
 						j->es.seen[e] = stamp;
@@ -1069,6 +1098,101 @@ static void *accumulate(void *arg)
 }
 
 /*
+ * One summing walker's share: the walk that finds every node's values
+ * (graph_build_values) and nothing else. Its tables stay in the core's
+ * cache: heads, and a node's cum and stamp in sixteen bytes, its flat and
+ * div values apart (a sample adds to one flat; most have no div). With
+ * the 40-byte acc of accumulate it took 0.19 s on the 46 MB bench
+ * profile, 0.14 s like this.
+ */
+struct sum_job {
+	const struct graph *g;
+	const uint32_t *head;
+	size_t first, last;
+	struct cum_seen { int64_t cum; uint32_t seen; } *cs;
+	int64_t *cum_div, *flat, *flat_div;
+};
+
+static inline void sum_node(struct sum_job *j, uint32_t n, uint32_t stamp, int64_t w, int64_t dw)
+{
+	struct cum_seen *c = &j->cs[n];
+	if (c->seen != stamp) {
+		c->seen = stamp;
+		c->cum += w;
+		if (dw)
+			j->cum_div[n] += dw;
+	}
+}
+
+static void *sum_samples(void *arg)
+{
+	struct sum_job *j = arg;
+	const struct graph *g = j->g;
+	const struct profile *p = g->p;
+	const uint32_t *head = j->head, *frame = g->frame_node;
+	const size_t *loc_frame = g->loc_frame;
+	uint32_t stamp = 0;
+	for (size_t s = j->first; s < j->last; s++) {
+		const struct sample *sm = &p->sample[s];
+		int64_t w, dw;
+		if (!weights(g, sm, &w, &dw) || sm->n_loc == 0)
+			continue;
+		stamp++;
+		for (uint32_t i = sm->n_loc; i-- > 0;) {
+			uint32_t loc = sm->loc[i], h = head[loc];
+			if (h != MULTI) {
+				sum_node(j, h, stamp, w, dw);
+				continue;
+			}
+			for (size_t f = loc_frame[loc + 1]; f-- > loc_frame[loc];)
+				sum_node(j, frame[f], stamp, w, dw);
+		}
+		uint32_t leaf = frame[loc_frame[sm->loc[0]]];
+		j->flat[leaf] += w;
+		j->flat_div[leaf] += dw;
+	}
+	return NULL;
+}
+
+/* sum_all sets every node's values: those accumulate finds, keeping every node. */
+static void sum_all(struct graph *g, size_t njobs)
+{
+	const struct profile *p = g->p;
+	size_t nn = g->n_node + 1;
+	uint32_t *head = frame_heads(g, g->frame_node);
+	struct sum_job jobs[2];
+	for (size_t k = 0; k < njobs; k++) {
+		struct sum_job *j = &jobs[k];
+		j->g = g;
+		j->head = head;
+		j->first = p->n_sample * k / njobs;
+		j->last = p->n_sample * (k + 1) / njobs;
+		j->cs = xcalloc(nn, sizeof *j->cs);
+		j->cum_div = xcalloc(nn, sizeof *j->cum_div);
+		j->flat = xcalloc(nn, sizeof *j->flat);
+		j->flat_div = xcalloc(nn, sizeof *j->flat_div);
+	}
+	run_pair(sum_samples, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
+	for (size_t i = 0; i < g->n_node; i++) {
+		struct gnode *n = &g->node[i];
+		n->cum = n->cum_div = n->flat = n->flat_div = 0;
+		for (size_t k = 0; k < njobs; k++) {
+			n->cum += jobs[k].cs[i].cum;
+			n->cum_div += jobs[k].cum_div[i];
+			n->flat += jobs[k].flat[i];
+			n->flat_div += jobs[k].flat_div[i];
+		}
+	}
+	for (size_t k = 0; k < njobs; k++) {
+		free(jobs[k].cs);
+		free(jobs[k].cum_div);
+		free(jobs[k].flat);
+		free(jobs[k].flat_div);
+	}
+	free(head);
+}
+
+/*
  * fold adds the second builder's edges to the first's. Appending the
  * edges the first did not see, in the second's order, gives exactly the
  * order one builder going through all samples would have found them in.
@@ -1085,13 +1209,31 @@ static void fold_edges(struct edge_set *into, const struct edge_set *from)
 	}
 }
 
+/* list_nodes lists the nodes kept that have values, in node order. */
+static void list_nodes(struct graph *g, const bool *kept)
+{
+	free(g->list);
+	g->list = xmalloc((g->n_node + 1) * sizeof *g->list);
+	g->n = 0;
+	for (size_t i = 0; i < g->n_node; i++) {
+		const struct gnode *n = &g->node[i];
+		if (kept && !kept[i])
+			continue;
+		if (n->cum == 0 && n->flat == 0)
+			continue;
+		if (g->o.drop_negative && is_negative(n))
+			continue;
+		g->list[g->n++] = (uint32_t)i;
+	}
+}
+
 /*
  * build runs the samples through accumulate, on two threads for large
  * profiles (each with its own sums and edges, folded afterwards); the
  * result does not depend on the split. -top on the 46 MB bench profile:
  * the graph stage takes half the wall time it took on one thread.
  */
-static void build(struct graph *g, const bool *kept, bool edges)
+static void build(struct graph *g, const bool *kept)
 {
 	const struct profile *p = g->p;
 	free_adjacency(g);
@@ -1108,7 +1250,7 @@ static void build(struct graph *g, const bool *kept, bool edges)
 	if (kept) {
 		for (size_t i = 0; i < g->n_node; i++)
 			n_dense += kept[i];
-		bool dense = !sums && edges && n_dense <= DENSE_NODES;
+		bool dense = !sums && n_dense <= DENSE_NODES;
 		uint32_t *id = NULL;
 		if (dense) {
 			node_of = xmalloc((n_dense + 1) * sizeof *node_of);
@@ -1135,16 +1277,17 @@ static void build(struct graph *g, const bool *kept, bool edges)
 	if (gather && !g->sample_set)
 		prepare_tags(g);
 	size_t njobs = p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
+	uint32_t *head = frame_heads(g, frame);
 	struct build_job jobs[2];
 	for (size_t k = 0; k < njobs; k++) {
 		struct build_job *j = &jobs[k];
 		memset(j, 0, sizeof *j);
 		j->g = g;
 		j->frame = frame;
+		j->head = head;
 		j->first = p->n_sample * k / njobs;
 		j->last = p->n_sample * (k + 1) / njobs;
 		j->sums = sums;
-		j->edges = edges;
 		j->acc = sums ? xcalloc(g->n_node + 1, sizeof *j->acc) : NULL;
 		es_init(&j->es);
 		j->node_of = node_of;
@@ -1210,31 +1353,28 @@ static void build(struct graph *g, const bool *kept, bool edges)
 	if (njobs == 2)
 		es_free(&jobs[1].es);
 	free(masked);
+	free(head);
 	link_edges(g);
-
-	free(g->list);
-	g->list = xmalloc((g->n_node + 1) * sizeof *g->list);
-	g->n = 0;
-	for (size_t i = 0; i < g->n_node; i++) {
-		const struct gnode *n = &g->node[i];
-		if (kept && !kept[i])
-			continue;
-		if (n->cum == 0 && n->flat == 0)
-			continue;
-		if (g->o.drop_negative && is_negative(n))
-			continue;
-		g->list[g->n++] = (uint32_t)i;
-	}
+	list_nodes(g, kept);
 }
+
 
 void graph_build(struct graph *g, const bool *kept)
 {
-	build(g, kept, true);
+	build(g, kept);
 }
 
 void graph_build_values(struct graph *g)
 {
-	build(g, NULL, false);
+	free_adjacency(g);
+	free(g->edge);
+	g->edge = NULL;
+	g->n_edge = g->cap_edge = 0;
+	et_free(g->edges);
+	et_init(g->edges, 16);
+	sum_all(g, g->p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1);
+	g->valued = true;
+	list_nodes(g, NULL);
 }
 
 /* ---- names and ordering ---- */

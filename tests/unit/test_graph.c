@@ -205,10 +205,89 @@ static void test_tags(void)
 	profile_free(p);
 }
 
+/*
+ * A random profile of 20 functions over 40 locations (every fourth
+ * inlining two or three functions, so a function can occur twice in one
+ * location), with stacks that recurse, values of either sign, some zero,
+ * a mean column, and some samples with no locations.
+ */
+static struct profile *random_profile(size_t n_sample, uint64_t seed)
+{
+	enum { NF = 20, NL = 40 };
+	struct profile *p = profile_new();
+	struct arena *a = p->arena;
+	static const char *const names[NF] = { "f0",  "f1",  "f2",  "f3",  "f4",  "f5",  "f6",
+					       "f7",  "f8",  "f9",  "f10", "f11", "f12", "f13",
+					       "f14", "f15", "f16", "f17", "f18", "f19" };
+	p->n_sample_type = 2;
+	p->sample_type = arena_array(a, 2, sizeof *p->sample_type);
+	p->sample_type[0] = (struct value_type){ "delay", "nanoseconds" };
+	p->sample_type[1] = (struct value_type){ "contentions", "count" };
+	p->n_function = NF;
+	p->function = arena_array(a, NF, sizeof *p->function);
+	for (uint32_t i = 0; i < NF; i++)
+		p->function[i] = (struct function){ i + 1, names[i], "", "", 0 };
+	uint64_t r = seed;
+#define NEXT() (r = r * 6364136223846793005u + 1442695040888963407u, (uint32_t)(r >> 33))
+	p->n_location = NL;
+	p->location = arena_array(a, NL, sizeof *p->location);
+	for (uint32_t i = 0; i < NL; i++) {
+		uint32_t nl = i % 4 == 3 ? 2 + NEXT() % 2 : 1;
+		struct line *ln = arena_array(a, nl, sizeof *ln);
+		for (uint32_t k = 0; k < nl; k++)
+			ln[k] = (struct line){ NEXT() % NF, 0, 0 };
+		p->location[i] = (struct location){ i + 1, 0x1000 * (i + 1), NO_INDEX, nl, ln, false };
+	}
+	p->n_sample = n_sample;
+	p->sample = arena_array(a, n_sample, sizeof *p->sample);
+	for (size_t s = 0; s < n_sample; s++) {
+		uint32_t depth = NEXT() % 9; /* 0: no locations */
+		uint32_t *loc = arena_array(a, depth + 1, sizeof *loc);
+		for (uint32_t k = 0; k < depth; k++)
+			loc[k] = k > 0 && NEXT() % 5 == 0 ? loc[k - 1] : NEXT() % NL;
+		int64_t *v = arena_array(a, 2, sizeof *v);
+		v[0] = NEXT() % 7 == 0 ? 0 : (int64_t)(NEXT() % 1000) - 100;
+		v[1] = NEXT() % 3;
+		p->sample[s] = (struct sample){ loc, v, NULL, depth, 0 };
+	}
+#undef NEXT
+	return p;
+}
+
+/*
+ * graph_build_values (its own walk, for the values alone) gives every
+ * node the values a full build gives, on one thread and on two.
+ */
+static void test_values(void)
+{
+	static const size_t sizes[] = { 1000, 150000 };
+	for (size_t k = 0; k < 2; k++) {
+		struct profile *p = random_profile(sizes[k], 42 + k);
+		for (int mean = 0; mean < 2; mean++) {
+			struct graph_options o = { .value_index = 0, .mean_index = mean ? 1 : -1 };
+			struct graph *full = graph_new(p, &o), *vals = graph_nodes(p, &o);
+			graph_build_values(vals);
+			CHECK(full->n_node == vals->n_node && full->n == vals->n && vals->n > 10);
+			size_t differ = 0;
+			for (size_t i = 0; i < full->n_node && i < vals->n_node; i++) {
+				const struct gnode *x = &full->node[i], *y = &vals->node[i];
+				differ += x->cum != y->cum || x->flat != y->flat || x->cum_div != y->cum_div ||
+					  x->flat_div != y->flat_div;
+			}
+			CHECK(differ == 0);
+			CHECK(vals->n_edge == 0);
+			graph_free(full);
+			graph_free(vals);
+		}
+		profile_free(p);
+	}
+}
+
 int main(void)
 {
 	test_shorten();
 	test_trim_tree();
 	test_tags();
+	test_values();
 	return check_done("graph");
 }
