@@ -673,8 +673,12 @@ static void *flow_read_job(void *arg)
 	return NULL;
 }
 
-/* One finisher's share: ids to indices in place, labels converted into its own vector. */
+/*
+ * One finisher's share: its samples pointed into the parts' vectors, ids
+ * made indices in place, labels converted into its own vector.
+ */
 struct finish_job {
+	const struct flow *fl;
 	struct conv c;
 	char err[256];
 	const struct idmap *locations;
@@ -688,10 +692,39 @@ struct finish_job {
 	int rc;
 };
 
+/* point_samples points samples [first, last) at their locations and values in the parts. */
+static void point_samples(const struct flow *fl, struct sample *sample, size_t first, size_t last)
+{
+	const struct flow_count *count = fl->counts.items;
+	size_t nst = fl->nst;
+	for (int k = 0; k < 2; k++) {
+		const struct flow_part *part = &fl->part[k];
+		size_t from = first > part->first ? first : part->first, to = last < part->last ? last : part->last;
+		if (from >= to)
+			continue;
+		/* (offsets only when nonzero: the vectors are NULL when empty) */
+		size_t at = 0;
+		for (size_t i = part->first; i < from; i++)
+			at += count[i].n_loc;
+		uint32_t *loc = at ? (uint32_t *)part->locs.items + at : part->locs.items;
+		int64_t *value = nst ? (int64_t *)part->values.items + (from - part->first) * nst : NULL;
+		for (size_t i = from; i < to; i++) {
+			sample[i].loc = loc;
+			sample[i].n_loc = count[i].n_loc;
+			sample[i].value = value;
+			if (count[i].n_loc)
+				loc += count[i].n_loc;
+			if (nst)
+				value += nst;
+		}
+	}
+}
+
 static void *flow_finish(void *arg)
 {
 	struct finish_job *j = arg;
 	struct profile *p = j->c.p;
+	point_samples(j->fl, p->sample, j->first, j->last);
 	for (size_t i = j->first; i < j->last && j->rc == 0; i++) {
 		struct sample *sm = &p->sample[i];
 		uint32_t *l = (uint32_t *)sm->loc;
@@ -776,24 +809,11 @@ static int flow_take_rest(struct flow *fl)
 static int flow_samples(struct flow *fl, struct conv *c, const struct idmap *locations)
 {
 	struct profile *p = c->p;
-	size_t n = fl->spans.n, nst = fl->nst;
+	size_t n = fl->spans.n; /* one per two bytes at most: n * sizeof (struct sample) cannot overflow */
 	const struct flow_count *count = fl->counts.items;
 	p->n_sample = n;
-	p->sample = arena_array(p->arena, n, sizeof *p->sample);
-	for (int k = 0; k < 2; k++) {
-		struct flow_part *part = &fl->part[k];
-		uint32_t *loc = part->locs.items;
-		int64_t *value = part->values.items;
-		for (size_t i = part->first; i < part->last; i++) {
-			p->sample[i].loc = loc;
-			p->sample[i].n_loc = count[i].n_loc;
-			p->sample[i].value = value;
-			if (count[i].n_loc)
-				loc += count[i].n_loc;
-			if (nst)
-				value += nst;
-		}
-	}
+	/* every field is set by the finishers, which touch the pages first */
+	p->sample = arena_alloc(p->arena, n * sizeof *p->sample);
 	/* Go lists the locations with ids 1, 2, 3, ...: then the ids read are already indices */
 	bool remap = fl->part[0].top >= p->n_location || fl->part[1].top >= p->n_location;
 	for (size_t i = 0; i < p->n_location && !remap; i++)
@@ -803,6 +823,7 @@ static int flow_samples(struct flow *fl, struct conv *c, const struct idmap *loc
 	for (size_t k = 0; k < njobs; k++) {
 		struct finish_job *j = &jobs[k];
 		memset(j, 0, sizeof *j);
+		j->fl = fl;
 		conv_for_thread(&j->c, c, j->err, sizeof j->err);
 		j->locations = locations;
 		j->remap = remap;

@@ -338,6 +338,100 @@ static void flows_alike(const uint8_t *data, size_t len, const char *what)
 	profile_free(b);
 }
 
+/* gzip_bytes compresses data as one gzip member with a plain header, as Go writes profiles. */
+static uint8_t *gzip_bytes(const uint8_t *data, size_t len, size_t *out_len)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 1, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	size_t cap = deflateBound(&z, (uLong)len);
+	uint8_t *out = malloc(cap);
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	*out_len = cap - z.avail_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/*
+ * A profile of 150 000 samples (enough for two finishers, which split the
+ * samples wherever the readers' parts end): stacks of 0 to 2 locations
+ * in no short period, values counting up, and every third sample labelled, every seventh
+ * with a numeric label too. Decoded while it inflates, it is what the
+ * ordinary decoding gives.
+ */
+static void test_flow_large(void)
+{
+	enum { N = 150000 };
+	struct fixture x;
+	fixture_init(&x);
+	static char *strs[] = { "", "cpu", "nanoseconds", "main", "work", "main.go", "/bin/app", "handler", "/a", "bytes" };
+	x.p.n_string_table = sizeof strs / sizeof *strs;
+	x.p.string_table = strs;
+	static uint64_t stacks[4][2] = { { 2, 1 }, { 1, 2 }, { 1, 0 }, { 0, 0 } };
+	Sample *smp = calloc(N, sizeof *smp);
+	Sample **sp = calloc(N, sizeof *sp);
+	int64_t *vals = calloc(N, sizeof *vals);
+	Perftools__Profiles__Label lab[2], *labp[2] = { &lab[0], &lab[1] };
+	perftools__profiles__label__init(&lab[0]);
+	lab[0].key = 7;
+	lab[0].str = 8;
+	perftools__profiles__label__init(&lab[1]);
+	lab[1].key = 9;
+	lab[1].num = 512;
+	for (size_t i = 0; i < N; i++) {
+		perftools__profiles__sample__init(&smp[i]);
+		size_t k = i * i / 7 % 4; /* no period a pointer off by some samples would hide in */
+		smp[i].n_location_id = k < 2 ? 2 : 3 - k;
+		smp[i].location_id = stacks[k];
+		vals[i] = (int64_t)i;
+		smp[i].n_value = 1;
+		smp[i].value = &vals[i];
+		if (i % 3 == 0) {
+			smp[i].n_label = i % 7 == 0 ? 2 : 1;
+			smp[i].label = labp;
+		}
+		sp[i] = &smp[i];
+	}
+	x.p.n_sample = N;
+	x.p.sample = sp;
+	size_t n = perftools__profiles__profile__get_packed_size(&x.p), gzlen = 0;
+	uint8_t *raw = malloc(n);
+	perftools__profiles__profile__pack(&x.p, raw);
+	uint8_t *gz = gzip_bytes(raw, n, &gzlen);
+	CHECK(gz != NULL);
+	if (gz)
+		flows_alike(gz, gzlen, "150 000 samples");
+	char err[256];
+	struct decode_options flow = { DECODE_DEFAULT_MAX_INFLATED, 0 };
+	struct profile *p = gz ? decode_bytes(gz, gzlen, &flow, err, sizeof err) : NULL;
+	CHECK(p && p->n_sample == N);
+	if (p && p->n_sample == N) {
+		for (size_t i = N - 4; i < N; i++) {
+			const struct sample *sm = &p->sample[i];
+			size_t k = i * i / 7 % 4;
+			CHECK(sm->n_loc == (k < 2 ? 2 : 3 - k) && sm->value[0] == (int64_t)i);
+			CHECK(sm->n_label == (i % 3 ? 0 : i % 7 ? 1 : 2));
+			if (k < 3 && sm->n_loc)
+				CHECK(sm->loc[0] == stacks[k][0] - 1);
+		}
+	}
+	profile_free(p);
+	free(gz);
+	free(raw);
+	free(vals);
+	free(sp);
+	free(smp);
+}
+
 /* Every gzip profile of the conformance corpus, and copies in two members or with a wrong size. */
 static void test_flow(void)
 {
@@ -393,5 +487,6 @@ int main(void)
 	test_errors();
 	test_garbage();
 	test_flow();
+	test_flow_large();
 	return check_done("decode");
 }
