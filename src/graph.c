@@ -231,6 +231,8 @@ static void intern_nodes(struct graph *g)
 	}
 	g->loc_frame[p->n_location] = nframes;
 	g->frame_node = arena_array(g->arena, nframes, sizeof *g->frame_node);
+	uint32_t *function_node = xmalloc((p->n_function + 1) * sizeof *function_node);
+	memset(function_node, 0xff, (p->n_function + 1) * sizeof *function_node);
 	for (size_t i = 0; i < p->n_location; i++) {
 		const struct location *l = &p->location[i];
 		const char *objfile = l->mapping != NO_INDEX ? p->mapping[l->mapping].file : "";
@@ -245,14 +247,24 @@ static void intern_nodes(struct graph *g)
 			const struct function *f = &p->function[ln->function];
 			struct node_info info = { f->name, "", files[ln->function], "", l->address, 0, ln->line,
 						  ln->column };
-			if (g->o.obj_names || !f->name[0]) {
+			bool own = g->o.obj_names || !f->name[0];
+			if (own) {
 				info.objfile = objfile;
 				info.start_line = f->start_line;
 			}
+			/* a node of the function alone (no address, line or object) is found once per function */
+			bool by_function = !own && l->address == 0 && ln->line == 0 && ln->column == 0;
+			if (by_function && function_node[ln->function] != NO_INDEX) {
+				fn[j] = function_node[ln->function];
+				continue;
+			}
 			fn[j] = intern(&in, &info);
+			if (by_function)
+				function_node[ln->function] = fn[j];
 		}
 	}
 	htab_free(&in.ht);
+	free(function_node);
 }
 
 
