@@ -334,6 +334,16 @@ static void tag_table_put(struct tag_table *t, struct tag_slot s)
 	t->n++;
 }
 
+static void rehash_tags(struct tag_table *t, size_t cap)
+{
+	struct tag_table old = *t;
+	tag_table_init(t, cap);
+	for (size_t k = 0; k < old.cap; k++)
+		if (old.slot[k].id != UINT32_MAX)
+			tag_table_put(t, old.slot[k]);
+	free(old.slot);
+}
+
 /* Tags being gathered: in the order first met, with their index. */
 struct tag_store {
 	struct gtag *tag;
@@ -347,6 +357,18 @@ static void tag_store_init(struct tag_store *ts)
 	tag_table_init(&ts->index, 64);
 }
 
+/* tag_store_reserve makes room for n tags in all, so that adding them does not grow the index again and again. */
+static void tag_store_reserve(struct tag_store *ts, size_t n)
+{
+	struct tag_table *t = &ts->index;
+	size_t cap = t->cap;
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	if (cap != t->cap)
+		rehash_tags(t, cap);
+	GROW(ts->tag, ts->cap, n + 1);
+}
+
 static struct gtag *find_tag(struct tag_store *ts, uint32_t node, uint32_t set, uint32_t name, int64_t value)
 {
 	struct tag_table *t = &ts->index;
@@ -358,14 +380,8 @@ static struct gtag *find_tag(struct tag_store *ts, uint32_t node, uint32_t set, 
 		if (sl->node == node && sl->set == set && sl->name == name)
 			return &ts->tag[sl->id];
 	}
-	if ((t->n + 1) * 2 > t->cap) {
-		struct tag_table old = *t;
-		tag_table_init(t, old.cap * 2);
-		for (size_t k = 0; k < old.cap; k++)
-			if (old.slot[k].id != UINT32_MAX)
-				tag_table_put(t, old.slot[k]);
-		free(old.slot);
-	}
+	if ((t->n + 1) * 2 > t->cap)
+		rehash_tags(t, t->cap * 2);
 	GROW(ts->tag, ts->cap, ts->n + 1);
 	uint32_t id = (uint32_t)ts->n++;
 	ts->tag[id] = (struct gtag){ node, set, name, value, 0, 0, 0, 0 };
@@ -1000,7 +1016,10 @@ static void store_set_tags(struct build_job *j)
 {
 	if (!j->set_cum)
 		return;
-	size_t n = j->g->label_set.n * j->n_dense;
+	size_t n = j->g->label_set.n * j->n_dense, seen = 0;
+	for (size_t at = 0; at < n; at++)
+		seen += j->set_seen[at];
+	tag_store_reserve(&j->tags, j->tags.n + seen);
 	for (size_t at = 0; at < n; at++) {
 		if (!j->set_seen[at])
 			continue;
@@ -1106,6 +1125,8 @@ static void *accumulate(void *arg)
 				job_add_tags(j, &tags, parent, s, w, dw, true);
 		}
 	}
+	if (j->gather)
+		store_set_tags(j);
 	return NULL;
 }
 
@@ -1349,8 +1370,6 @@ static void build(struct graph *g, const bool *kept)
 	jobs[0].es.edge = NULL;
 	free(jobs[0].es.seen);
 	if (gather) {
-		for (size_t k = 0; k < njobs; k++)
-			store_set_tags(&jobs[k]);
 		adopt_tags(g, &jobs[0].tags, njobs == 2 ? &jobs[1].tags : NULL, kept);
 	}
 	for (size_t k = 0; k < njobs; k++) {

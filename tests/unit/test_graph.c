@@ -206,6 +206,47 @@ static void test_tags(void)
 }
 
 /*
+ * A trimming rebuild gathers its nodes' tags in its own walk, in dense
+ * tables on two threads: they are the tags a separate gathering finds.
+ */
+static void test_dense_tags(void)
+{
+	struct profile *p = tagged_profile();
+	struct graph_options o = { .value_index = 0, .mean_index = -1, .tags = true };
+	struct graph *one = graph_new(p, &o), *dense = graph_nodes(p, &o);
+	graph_ensure_tags(one);
+	graph_build_values(dense);
+	bool *kept = xcalloc(dense->n_node + 1, sizeof *kept);
+	uint32_t b = node_named(dense, "B");
+	CHECK(b != NO_INDEX);
+	if (b != NO_INDEX)
+		kept[b] = true;
+	graph_build(dense, kept);
+	graph_ensure_tags(dense);
+	uint32_t b1 = node_named(one, "B");
+	CHECK(b1 == b && dense->n_tag == 4);
+	if (b1 == b && b != NO_INDEX && dense->n_tag == 4) {
+		size_t n = one->node_tag_off[b + 1] - one->node_tag_off[b];
+		CHECK(dense->node_tag_off[b + 1] - dense->node_tag_off[b] == n);
+		size_t matched = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct gtag *x = &one->tag[one->node_tags[one->node_tag_off[b] + i]];
+			for (size_t k = 0; k < n; k++) {
+				const struct gtag *y = &dense->tag[dense->node_tags[dense->node_tag_off[b] + k]];
+				matched += !strcmp(tag_name(one, x), tag_name(dense, y)) && x->value == y->value &&
+					   x->flat == y->flat && x->cum == y->cum &&
+					   !strcmp(one->label_set.s[x->set], dense->label_set.s[y->set]);
+			}
+		}
+		CHECK(n == 4 && matched == n);
+	}
+	free(kept);
+	graph_free(one);
+	graph_free(dense);
+	profile_free(p);
+}
+
+/*
  * A random profile of 20 functions over 40 locations (every fourth
  * inlining two or three functions, so a function can occur twice in one
  * location), with stacks that recurse, values of either sign, some zero,
@@ -289,5 +330,6 @@ int main(void)
 	test_trim_tree();
 	test_tags();
 	test_values();
+	test_dense_tags();
 	return check_done("graph");
 }
