@@ -194,21 +194,51 @@ static int report_options(struct report *r, const struct profile *p, char *err, 
 	return 0;
 }
 
-/* pprof's computeTotal: the sum of |value|, of the diff base's samples only if it has any. */
-static int64_t compute_total(const struct report *r, const struct profile *p)
+/* One half of the samples for compute_total. */
+struct total_job {
+	const struct report *r;
+	const struct profile *p;
+	size_t first, last;
+	int64_t total, div, diff_total, diff_div;
+};
+
+static void *sum_total(void *arg)
 {
-	int64_t div = 0, total = 0, diff_div = 0, diff_total = 0;
-	for (size_t s = 0; s < p->n_sample; s++) {
-		const struct sample *sm = &p->sample[s];
-		int64_t v = sm->value[r->value_index], d = r->mean_index >= 0 ? sm->value[r->mean_index] : 0;
+	struct total_job *j = arg;
+	int vi = j->r->value_index, mi = j->r->mean_index;
+	for (size_t s = j->first; s < j->last; s++) {
+		const struct sample *sm = &j->p->sample[s];
+		int64_t v = sm->value[vi], d = mi >= 0 ? sm->value[mi] : 0;
 		if (v < 0)
 			v = -v;
-		total += v;
-		div += d;
-		if (sample_has_label(sm, "pprof::base", "true")) {
-			diff_total += v;
-			diff_div += d;
+		j->total += v;
+		j->div += d;
+		if (sm->n_label && sample_has_label(sm, "pprof::base", "true")) {
+			j->diff_total += v;
+			j->diff_div += d;
 		}
+	}
+	return NULL;
+}
+
+/*
+ * pprof's computeTotal: the sum of |value|, of the diff base's samples
+ * only if it has any; over two threads for large profiles (the 2 M
+ * samples of the 46 MB bench profile took 0.022 s on one).
+ */
+static int64_t compute_total(const struct report *r, const struct profile *p)
+{
+	struct total_job jobs[2];
+	size_t njobs = p->n_sample >= 200000 ? 2 : 1;
+	for (size_t k = 0; k < njobs; k++)
+		jobs[k] = (struct total_job){ r, p, p->n_sample * k / njobs, p->n_sample * (k + 1) / njobs, 0, 0, 0, 0 };
+	run_pair(sum_total, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
+	int64_t div = 0, total = 0, diff_div = 0, diff_total = 0;
+	for (size_t k = 0; k < njobs; k++) {
+		total += jobs[k].total;
+		div += jobs[k].div;
+		diff_total += jobs[k].diff_total;
+		diff_div += jobs[k].diff_div;
 	}
 	if (diff_total > 0) {
 		total = diff_total;
