@@ -25,42 +25,107 @@ static struct numlabel_unit *find_unit(struct report *r, const char *key)
 	return NULL;
 }
 
-static void identify_units(struct report *r, const struct profile *p, struct strbuf *warn)
+/* add_once adds unit to a comma-separated list unless it is there already. */
+static void add_once(struct strbuf *list, const char *unit)
 {
-	/* ignored[k]: extra units seen for key k, reported sorted as pprof does */
-	struct strbuf *ignored = NULL;
-	for (size_t s = 0; s < p->n_sample; s++) {
-		const struct sample *sm = &p->sample[s];
+	const char *c = sb_cstr(list);
+	size_t ul = strlen(unit);
+	while (*c) {
+		size_t n = strcspn(c, ",");
+		if (n == ul && !strncmp(c, unit, n))
+			return;
+		c += n + (c[n] == ',');
+	}
+	sb_addf(list, "%s%s", list->len ? "," : "", unit);
+}
+
+/*
+ * The numeric label keys of some samples, in the order first met, each
+ * with the first unit met and every distinct unit met (comma-separated).
+ */
+struct unit_scan {
+	const struct profile *p;
+	size_t first, last;
+	const char **key, **unit;
+	struct strbuf *all;
+	size_t n;
+};
+
+static void *scan_units(void *arg)
+{
+	struct unit_scan *us = arg;
+	for (size_t s = us->first; s < us->last; s++) {
+		const struct sample *sm = &us->p->sample[s];
 		for (uint32_t i = 0; i < sm->n_label; i++) {
 			const struct label *l = &sm->label[i];
 			if (l->str)
 				continue;
-			struct numlabel_unit *u = find_unit(r, l->key);
+			size_t k = 0;
+			while (k < us->n && strcmp(us->key[k], l->key) != 0)
+				k++;
+			if (k == us->n) {
+				us->key = xreallocarray(us->key, k + 1, sizeof *us->key);
+				us->unit = xreallocarray(us->unit, k + 1, sizeof *us->unit);
+				us->all = xreallocarray(us->all, k + 1, sizeof *us->all);
+				us->key[k] = l->key;
+				us->unit[k] = "";
+				us->all[k] = (struct strbuf)STRBUF_INIT;
+				us->n++;
+			}
+			if (!l->unit || !l->unit[0])
+				continue;
+			if (!us->unit[k][0])
+				us->unit[k] = l->unit;
+			if (strcmp(us->unit[k], l->unit) != 0 || us->all[k].len == 0)
+				add_once(&us->all[k], l->unit);
+		}
+	}
+	return NULL;
+}
+
+static void identify_units(struct report *r, const struct profile *p, struct strbuf *warn)
+{
+	/*
+	 * Each half of a large profile's samples is scanned on its own thread
+	 * (the 2 M samples of the 46 MB bench profile took 0.02 s on one);
+	 * taken in order, the halves give what one pass would: a key's unit
+	 * is the first met, and every other unit met is reported.
+	 */
+	struct unit_scan scans[2];
+	size_t njobs = p->n_sample >= 200000 ? 2 : 1;
+	for (size_t k = 0; k < njobs; k++)
+		scans[k] = (struct unit_scan){ p, p->n_sample * k / njobs, p->n_sample * (k + 1) / njobs, NULL, NULL,
+					       NULL, 0 };
+	run_pair(scan_units, &scans[0], njobs == 2 ? &scans[1] : NULL);
+	/* ignored[k]: extra units seen for key k, reported sorted as pprof does */
+	struct strbuf *ignored = NULL;
+	for (size_t k = 0; k < njobs; k++) {
+		struct unit_scan *us = &scans[k];
+		for (size_t i = 0; i < us->n; i++) {
+			struct numlabel_unit *u = find_unit(r, us->key[i]);
 			if (!u) {
-				add_unit(r, l->key, "");
+				add_unit(r, us->key[i], "");
 				ignored = xreallocarray(ignored, r->n_units, sizeof *ignored);
 				ignored[r->n_units - 1] = (struct strbuf)STRBUF_INIT;
 				u = &r->units[r->n_units - 1];
 			}
-			if (!l->unit || !l->unit[0])
-				continue;
-			if (!u->unit[0]) {
-				u->unit = l->unit;
-			} else if (strcmp(u->unit, l->unit) != 0) {
-				struct strbuf *ig = &ignored[u - r->units];
-				/* keep a sorted, duplicate-free, comma-separated list */
-				bool seen = false;
-				const char *c = sb_cstr(ig);
-				size_t ul = strlen(l->unit);
-				while (*c && !seen) {
-					size_t n = strcspn(c, ",");
-					seen = n == ul && !strncmp(c, l->unit, n);
-					c += n + (c[n] == ',');
+			if (!u->unit[0])
+				u->unit = us->unit[i];
+			const char *c = sb_cstr(&us->all[i]);
+			while (*c) {
+				size_t n = strcspn(c, ",");
+				if (strlen(u->unit) != n || strncmp(c, u->unit, n) != 0) {
+					char *one = xstrndup(c, n);
+					add_once(&ignored[u - r->units], one);
+					free(one);
 				}
-				if (!seen)
-					sb_addf(ig, "%s%s", ig->len ? "," : "", l->unit);
+				c += n + (c[n] == ',');
 			}
+			sb_free(&us->all[i]);
 		}
+		free(us->key);
+		free(us->unit);
+		free(us->all);
 	}
 	for (size_t i = 0; i < r->n_units; i++) {
 		if (ignored[i].len) {

@@ -1,7 +1,8 @@
 /*
- * A report's total (pprof's computeTotal), summed on two threads for
- * large profiles: the sum of |value| over every sample, or over the diff
- * base's samples (labelled pprof::base=true) when there are any.
+ * What a report works out over every sample, on two threads for large
+ * profiles: its total (pprof's computeTotal: the sum of |value| over
+ * every sample, or over the diff base's samples, labelled
+ * pprof::base=true, when there are any), and its numeric labels' units.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,48 @@ static long long shown_total(const struct profile *p)
 	return total;
 }
 
+/* the warnings a top report of p gives */
+static char *warnings(const struct profile *p)
+{
+	FILE *out = fopen("/dev/null", "w");
+	struct options o;
+	options_init(&o);
+	struct report_request req = { command_find("top"), NULL, false, NULL };
+	struct strbuf warn = STRBUF_INIT;
+	char err[512];
+	CHECK(report_run(p, &o, &req, out, &warn, err, sizeof err) == 0);
+	fclose(out);
+	options_free(&o);
+	return xstrdup(sb_cstr(&warn));
+}
+
+/*
+ * Units met in either half: "size" first in bytes (first half), then in
+ * kilobytes and megabytes (second half); "late" without a unit in the
+ * first half, then in seconds and ms. A key's unit is the first met.
+ */
+static void test_units(void)
+{
+	struct profile *p = total_profile(false);
+	static const struct label size_b[] = { { "size", NULL, 1, "bytes" } }, size_kb[] = { { "size", NULL, 1, "kilobytes" } },
+				  size_mb[] = { { "size", NULL, 1, "megabytes" } }, late_none[] = { { "late", NULL, 1, "" } },
+				  late_s[] = { { "late", NULL, 1, "seconds" } }, late_ms[] = { { "late", NULL, 1, "ms" } };
+	for (size_t s = 0; s < NSAMPLES; s++) {
+		bool second = s >= NSAMPLES / 2;
+		const struct label *l = s % 2 ? (!second ? late_none : s % 3 ? late_s : late_ms)
+					      : (!second ? size_b : s % 3 ? size_kb : size_mb);
+		if (second && s < NSAMPLES / 2 + 10)
+			l = s % 2 ? late_s : size_kb; /* the first met in the second half */
+		p->sample[s].label = l;
+		p->sample[s].n_label = 1;
+	}
+	char *w = warnings(p);
+	CHECK_STR(w, "For tag size used unit bytes, also encountered unit(s) kilobytes, megabytes\n"
+		     "For tag late used unit seconds, also encountered unit(s) ms\n");
+	free(w);
+	profile_free(p);
+}
+
 int main(void)
 {
 	for (int base = 0; base < 2; base++) {
@@ -79,5 +122,6 @@ int main(void)
 			fprintf(stderr, "base %d: total %lld, want %lld\n", base, got, want);
 		profile_free(p);
 	}
+	test_units();
 	return check_done("total");
 }
