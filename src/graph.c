@@ -1058,6 +1058,49 @@ static inline bool weights(const struct graph *g, const struct sample *sm, int64
  * unless the leaf was dropped, and an edge per distinct pair of kept nodes
  * adjacent in a sample, residual when dropped nodes lay between them.
  */
+/* One sample's walk through accumulate. */
+struct walk {
+	size_t s;
+	int64_t w, dw;
+	uint32_t stamp, parent;
+	bool residual;
+	struct sample_tags tags;
+};
+
+/* visit adds frame node n (NO_INDEX: dropped) to the walk; outer: n is its location's outermost frame. */
+static inline __attribute__((always_inline)) void visit(struct build_job *j, struct walk *k, uint32_t n, bool outer)
+{
+	if (n == NO_INDEX) {
+		k->residual = true;
+		return;
+	}
+	struct acc *acc = j->acc;
+	if (j->sums && acc[n].seen != k->stamp) {
+		acc[n].seen = k->stamp;
+		acc[n].cum += k->w;
+		acc[n].cum_div += k->dw;
+	}
+	if (k->parent != NO_INDEX && n != k->parent) {
+		uint32_t e = job_edge(j, k->parent, n);
+		if (j->es.seen[e] != k->stamp) {
+			j->es.seen[e] = k->stamp;
+			struct gedge *ed = &j->es.edge[e];
+			ed->weight += k->w;
+			ed->weight_div += k->dw;
+			if (k->residual)
+				ed->residual = true;
+			if (outer)
+				ed->inline_ = false;
+		}
+	}
+	if (k->tags.labelled && j->tag_seen[n] != k->stamp) {
+		j->tag_seen[n] = k->stamp;
+		job_add_tags(j, &k->tags, n, k->s, k->w, k->dw, false);
+	}
+	k->parent = n;
+	k->residual = false;
+}
+
 static void *accumulate(void *arg)
 {
 	struct build_job *j = arg;
@@ -1066,63 +1109,34 @@ static void *accumulate(void *arg)
 	const uint32_t *frame = j->frame, *head = j->head;
 	const size_t *loc_frame = g->loc_frame;
 	struct acc *acc = j->acc;
-	uint32_t stamp = 0;
+	struct walk k = { 0, 0, 0, 0, NO_INDEX, false, { false, NULL, NULL, NULL, false } };
 	for (size_t s = j->first; s < j->last; s++) {
 		const struct sample *sm = &p->sample[s];
-		int64_t w, dw;
-		if (!weights(g, sm, &w, &dw))
+		if (!weights(g, sm, &k.w, &k.dw))
 			continue;
-		stamp++;
-		uint32_t parent = NO_INDEX;
-		bool residual = false;
-		struct sample_tags tags = sample_tags(j, s);
+		k.s = s;
+		k.stamp++;
+		k.parent = NO_INDEX;
+		k.residual = false;
+		k.tags = sample_tags(j, s);
 		for (uint32_t i = sm->n_loc; i-- > 0;) {
-			uint32_t loc = sm->loc[i];
-			const uint32_t *fn = &head[loc];
-			uint32_t nf = 1;
-			if (*fn == MULTI) {
-				fn = frame + loc_frame[loc];
-				nf = (uint32_t)(loc_frame[loc + 1] - loc_frame[loc]);
+			uint32_t loc = sm->loc[i], h = head[loc];
+			if (h != MULTI) {
+				visit(j, &k, h, true);
+				continue;
 			}
-			for (uint32_t ni = nf; ni-- > 0;) {
-				uint32_t n = fn[ni];
-				if (n == NO_INDEX) {
-					residual = true;
-					continue;
-				}
-				if (j->sums && acc[n].seen != stamp) {
-					acc[n].seen = stamp;
-					acc[n].cum += w;
-					acc[n].cum_div += dw;
-				}
-				if (parent != NO_INDEX && n != parent) {
-					uint32_t e = job_edge(j, parent, n);
-					if (j->es.seen[e] != stamp) {
-						j->es.seen[e] = stamp;
-						struct gedge *ed = &j->es.edge[e];
-						ed->weight += w;
-						ed->weight_div += dw;
-						if (residual)
-							ed->residual = true;
-						if (ni == nf - 1)
-							ed->inline_ = false;
-					}
-				}
-				if (tags.labelled && j->tag_seen[n] != stamp) {
-					j->tag_seen[n] = stamp;
-					job_add_tags(j, &tags, n, s, w, dw, false);
-				}
-				parent = n;
-				residual = false;
-			}
+			/* outermost last: the edges between a location's frames are inline */
+			for (size_t f = loc_frame[loc + 1]; f-- > loc_frame[loc];)
+				visit(j, &k, frame[f], f == loc_frame[loc + 1] - 1);
 		}
-		if (parent != NO_INDEX && !residual) {
+		uint32_t parent = k.parent;
+		if (parent != NO_INDEX && !k.residual) {
 			if (j->sums) {
-				acc[parent].flat += w;
-				acc[parent].flat_div += dw;
+				acc[parent].flat += k.w;
+				acc[parent].flat_div += k.dw;
 			}
-			if (tags.labelled)
-				job_add_tags(j, &tags, parent, s, w, dw, true);
+			if (k.tags.labelled)
+				job_add_tags(j, &k.tags, parent, s, k.w, k.dw, true);
 		}
 	}
 	if (j->gather)
