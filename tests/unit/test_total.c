@@ -76,7 +76,9 @@ static char *warnings(const struct profile *p)
 	CHECK(report_run(p, &o, &req, out, &warn, err, sizeof err) == 0);
 	fclose(out);
 	options_free(&o);
-	return xstrdup(sb_cstr(&warn));
+	char *text = xstrdup(sb_cstr(&warn));
+	sb_free(&warn);
+	return text;
 }
 
 /*
