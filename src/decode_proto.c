@@ -312,6 +312,56 @@ static void *vec_room(struct vec *v, size_t more, size_t size)
 	return v->items ? (char *)v->items + v->n * size : NULL; /* NULL only when more is 0 */
 }
 
+/*
+ * take_field takes apart the top-level Profile field at at (avail bytes
+ * there): a Sample's bytes become a span, any other field is copied to
+ * rest unchanged, and *len is the field's whole length. 1 when the field
+ * runs past avail; -1 when it is malformed, or a field 2 of another wire
+ * type (protobuf-c's unpack of the whole message then fails as it should).
+ */
+static int take_field(const uint8_t *at, size_t avail, struct vec *spans, struct vec *rest, uint32_t *field,
+		      size_t *len)
+{
+	unsigned wire;
+	size_t head;
+	if (field_extent(at, avail, field, &wire, &head, len) != 0)
+		return -1;
+	if (*len > avail)
+		return 1;
+	if (*field == 2 && wire == 2) {
+		struct byte_span *sp = vec_room(spans, 1, sizeof *sp);
+		*sp = (struct byte_span){ at + head, *len - head };
+		spans->n++;
+	} else if (*field == 2) {
+		return -1;
+	} else {
+		mem_copy(vec_room(rest, *len, 1), at, *len);
+		rest->n += *len;
+	}
+	return 0;
+}
+
+/*
+ * split_samples finds the samples of a Profile message: their bytes go to
+ * spans (into data), every other field to rest. -1 when the message is
+ * malformed (nothing is left allocated).
+ */
+static int split_samples(const uint8_t *data, size_t len, struct vec *spans, struct vec *rest)
+{
+	for (size_t pos = 0; pos < len;) {
+		uint32_t field;
+		size_t flen;
+		if (take_field(data + pos, len - pos, spans, rest, &field, &flen) != 0) {
+			free(spans->items);
+			free(rest->items);
+			*spans = *rest = (struct vec){ NULL, 0, 0 };
+			return -1;
+		}
+		pos += flen;
+	}
+	return 0;
+}
+
 /* conv_labels converts a sample's labels into out, and returns how many it keeps. */
 static uint32_t conv_labels(struct conv *c, const struct raw_label *raw, size_t n_raw, struct label *out)
 {
@@ -509,21 +559,21 @@ struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, c
 	 * copying them cost 0.15 s on the 46 MB bench profile. A message
 	 * split_samples cannot take apart goes to protobuf-c whole.
 	 */
-	struct byte_span *spans;
-	size_t n_spans, rest_len;
-	uint8_t *rest;
-	bool split = split_samples(data, len, &spans, &n_spans, &rest, &rest_len) == 0;
-	PbProfile *pb = perftools__profiles__skeleton__profile__unpack(&alloc, split ? rest_len : len,
-								      split ? rest : data);
+	struct vec spans = { NULL, 0, 0 }, rest = { NULL, 0, 0 };
+	bool split = split_samples(data, len, &spans, &rest) == 0;
+	static const uint8_t none[1];
+	PbProfile *pb = perftools__profiles__skeleton__profile__unpack(
+		&alloc, split ? rest.n : len, split ? (rest.items ? rest.items : none) : data);
 	if (split) {
-		free(rest);
+		free(rest.items);
 		if (pb) {
-			pb->n_sample = n_spans;
-			pb->sample = arena_array(scratch, n_spans, sizeof *pb->sample);
-			for (size_t i = 0; i < n_spans; i++)
-				pb->sample[i] = (ProtobufCBinaryData){ spans[i].len, (uint8_t *)spans[i].data };
+			const struct byte_span *span = spans.items;
+			pb->n_sample = spans.n;
+			pb->sample = arena_array(scratch, spans.n, sizeof *pb->sample);
+			for (size_t i = 0; i < spans.n; i++)
+				pb->sample[i] = (ProtobufCBinaryData){ span[i].len, (uint8_t *)span[i].data };
 		}
-		free(spans);
+		free(spans.items);
 	}
 	if (!pb) {
 		snprintf(err, errsize, "not a valid profile.proto message");
@@ -635,25 +685,12 @@ static int flow_scan(struct flow *fl)
 		if (have < 16 && !fl->stopped)
 			return 1;
 		uint32_t field;
-		unsigned wire;
-		size_t head, len;
-		if (field_extent(fl->buf + fl->pos, have, &field, &wire, &head, &len) != 0)
-			return -1;
-		if (len > have)
-			return fl->stopped ? -1 : 1;
-		const uint8_t *at = fl->buf + fl->pos;
-		if (field == 2 && wire == 2) {
-			struct byte_span *sp = vec_room(&fl->spans, 1, sizeof *sp);
-			*sp = (struct byte_span){ at + head, len - head };
-			fl->spans.n++;
-		} else {
-			if (field == 2)
-				return -1;
-			if (field == 1 && fl->spans.n == 0)
-				fl->nst++;
-			mem_copy(vec_room(&fl->rest, len, 1), at, len);
-			fl->rest.n += len;
-		}
+		size_t len;
+		int rc = take_field(fl->buf + fl->pos, have, &fl->spans, &fl->rest, &field, &len);
+		if (rc != 0)
+			return rc < 0 || fl->stopped ? -1 : 1;
+		if (field == 1 && fl->spans.n == 0)
+			fl->nst++;
 		fl->pos += len;
 	}
 }

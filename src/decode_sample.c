@@ -87,30 +87,40 @@ static bool read_bytes(struct cursor *c, struct cursor *inner)
 	return true;
 }
 
-/* skip steps over a field cprof does not read. */
-static bool skip(struct cursor *c, unsigned wire)
+/*
+ * value_extent reads what stands in front of a field's value of this
+ * wire type (a varint is read whole, a length read) and gives how many
+ * bytes are left of it in *n; false when the wire type is unknown or
+ * the varint or length is malformed.
+ */
+static bool value_extent(struct cursor *c, unsigned wire, uint32_t *n)
 {
 	uint64_t v;
-	struct cursor inner;
-	size_t left = (size_t)(c->end - c->at);
+	*n = 0;
 	switch (wire) {
 	case WIRE_VARINT:
 		return read_varint(c, &v);
 	case WIRE_64BIT:
-		if (left < 8)
-			return false;
-		c->at += 8;
+		*n = 8;
 		return true;
 	case WIRE_BYTES:
-		return read_bytes(c, &inner);
+		return read_length(c, n);
 	case WIRE_32BIT:
-		if (left < 4)
-			return false;
-		c->at += 4;
+		*n = 4;
 		return true;
 	default:
 		return false;
 	}
+}
+
+/* skip steps over a field cprof does not read. */
+static bool skip(struct cursor *c, unsigned wire)
+{
+	uint32_t n;
+	if (!value_extent(c, wire, &n) || n > (size_t)(c->end - c->at))
+		return false;
+	c->at += n;
+	return true;
 }
 
 size_t varint_ends(const uint8_t *at, const uint8_t *end)
@@ -241,66 +251,12 @@ size_t read_labels(const uint8_t *data, size_t len, struct raw_label *out, size_
 int field_extent(const uint8_t *at, size_t avail, uint32_t *field, unsigned *wire, size_t *head, size_t *len)
 {
 	struct cursor c = { at, at + avail };
-	uint64_t v;
-	uint32_t n = 0;
-	if (avail == 0 || !read_key(&c, field, wire))
+	uint32_t n;
+	if (avail == 0 || !read_key(&c, field, wire) || !value_extent(&c, *wire, &n))
 		return -1;
-	switch (*wire) {
-	case WIRE_VARINT:
-		if (!read_varint(&c, &v))
-			return -1;
-		break;
-	case WIRE_64BIT:
-		n = 8;
-		break;
-	case WIRE_32BIT:
-		n = 4;
-		break;
-	case WIRE_BYTES:
-		if (!read_length(&c, &n))
-			return -1;
-		break;
-	default:
-		return -1;
-	}
 	*head = (size_t)(c.at - at);
 	*len = *head + n;
 	return 0;
-}
-
-int split_samples(const uint8_t *data, size_t len, struct byte_span **samples, size_t *n, uint8_t **rest,
-		  size_t *rest_len)
-{
-	struct byte_span *span = NULL;
-	uint8_t *out = NULL;
-	size_t n_span = 0, cap_span = 0, n_out = 0, cap_out = 0;
-	for (size_t pos = 0; pos < len;) {
-		uint32_t field;
-		unsigned wire;
-		size_t head, flen;
-		if (field_extent(data + pos, len - pos, &field, &wire, &head, &flen) != 0 || flen > len - pos)
-			goto malformed;
-		if (field == 2 && wire == WIRE_BYTES) {
-			GROW(span, cap_span, n_span + 1);
-			span[n_span++] = (struct byte_span){ data + pos + head, flen - head };
-		} else if (field == 2) {
-			goto malformed;
-		} else {
-			GROW(out, cap_out, n_out + flen);
-			memcpy(out + n_out, data + pos, flen);
-			n_out += flen;
-		}
-		pos += flen;
-	}
-	*samples = span;
-	*n = n_span;
-	*rest = out;
-	*rest_len = n_out;
-	return 0;
-malformed:
-	free(span);
-	free(out);
-	return -1;
 }
 
 void sample_reader_free(struct sample_reader *r)

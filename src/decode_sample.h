@@ -36,21 +36,11 @@ void sample_reader_free(struct sample_reader *r);
  */
 size_t read_labels(const uint8_t *data, size_t len, struct raw_label *out, size_t max);
 
-/*
- * split_samples finds the samples of a Profile message (field 2, each a
- * length-delimited Sample): their bytes go to *samples (n of them, into
- * data), and every other field, unchanged and in order, is copied to
- * *rest (rest_len bytes), which protobuf-c then unpacks without copying
- * the samples. -1 (nothing allocated) when the message is malformed, or
- * holds a field 2 of another wire type: protobuf-c's unpack of the whole
- * message then fails as it should.
- */
+/* A run of bytes inside a buffer: a Sample message's. */
 struct byte_span {
 	const uint8_t *data;
 	size_t len;
 };
-int split_samples(const uint8_t *data, size_t len, struct byte_span **samples, size_t *n, uint8_t **rest,
-		  size_t *rest_len);
 
 /*
  * field_extent reads the key of the field at at and works out its length

@@ -461,6 +461,12 @@ static uint32_t rep_of(struct set_cache *c, const struct sample *sm)
 /* Graphs of at least twice this many samples are built on two threads. */
 enum { SAMPLES_PER_THREAD = 50000 };
 
+/* walkers: how many threads go through p's samples. */
+static size_t walkers(const struct profile *p)
+{
+	return p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
+}
+
 /*
  * Builds keeping at most this many nodes index their edges by a table of
  * node pairs (4 MB), and sum their label set tags in a table of node and
@@ -515,7 +521,7 @@ static void prepare_tags(struct graph *g)
 	strset_add(&g->label_set, "", g->arena);
 	g->sample_set = arena_array(g->arena, p->n_sample + 1, sizeof *g->sample_set);
 	g->sample_num_off = arena_array(g->arena, p->n_sample + 1, sizeof *g->sample_num_off);
-	size_t njobs = p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
+	size_t njobs = walkers(p);
 	struct set_job jobs[2];
 	for (size_t k = 0; k < njobs; k++) {
 		memset(&jobs[k], 0, sizeof jobs[k]);
@@ -689,7 +695,7 @@ static void collect_tags(struct graph *g, const bool *want)
 	const struct profile *p = g->p;
 	if (!g->sample_set)
 		prepare_tags(g);
-	size_t njobs = p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
+	size_t njobs = walkers(p);
 	struct tag_job jobs[2];
 	for (size_t k = 0; k < njobs; k++) {
 		jobs[k] = (struct tag_job){ g, want, p->n_sample * k / njobs, p->n_sample * (k + 1) / njobs, { 0 } };
@@ -1052,12 +1058,6 @@ static inline bool weights(const struct graph *g, const struct sample *sm, int64
 	return *w != 0 || *dw != 0;
 }
 
-/*
- * accumulate adds the samples into the edges (and the nodes' values, if
- * sums) as pprof's newGraph does: cum once per node per sample, flat to the leaf
- * unless the leaf was dropped, and an edge per distinct pair of kept nodes
- * adjacent in a sample, residual when dropped nodes lay between them.
- */
 /* One sample's walk through accumulate. */
 struct walk {
 	size_t s;
@@ -1101,6 +1101,12 @@ static inline __attribute__((always_inline)) void visit(struct build_job *j, str
 	k->residual = false;
 }
 
+/*
+ * accumulate adds the samples into the edges (and the nodes' values, if
+ * sums) as pprof's newGraph does: cum once per node per sample, flat to the leaf
+ * unless the leaf was dropped, and an edge per distinct pair of kept nodes
+ * adjacent in a sample, residual when dropped nodes lay between them.
+ */
 static void *accumulate(void *arg)
 {
 	struct build_job *j = arg;
@@ -1202,9 +1208,10 @@ static void *sum_samples(void *arg)
 }
 
 /* sum_all sets every node's values: those accumulate finds, keeping every node. */
-static void sum_all(struct graph *g, size_t njobs)
+static void sum_all(struct graph *g)
 {
 	const struct profile *p = g->p;
+	size_t njobs = walkers(p);
 	size_t nn = g->n_node + 1;
 	uint32_t *head = frame_heads(g, g->frame_node);
 	struct sum_job jobs[2];
@@ -1275,12 +1282,12 @@ static void list_nodes(struct graph *g, const bool *kept)
 }
 
 /*
- * build runs the samples through accumulate, on two threads for large
+ * graph_build runs the samples through accumulate, on two threads for large
  * profiles (each with its own sums and edges, folded afterwards); the
  * result does not depend on the split. -top on the 46 MB bench profile:
  * the graph stage takes half the wall time it took on one thread.
  */
-static void build(struct graph *g, const bool *kept)
+void graph_build(struct graph *g, const bool *kept)
 {
 	const struct profile *p = g->p;
 	free_adjacency(g);
@@ -1323,7 +1330,7 @@ static void build(struct graph *g, const bool *kept)
 	bool gather = node_of && g->o.tags && !tags_cover(g, kept);
 	if (gather && !g->sample_set)
 		prepare_tags(g);
-	size_t njobs = p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
+	size_t njobs = walkers(p);
 	uint32_t *head = frame_heads(g, frame);
 	struct build_job jobs[2];
 	for (size_t k = 0; k < njobs; k++) {
@@ -1383,9 +1390,8 @@ static void build(struct graph *g, const bool *kept)
 	*g->edges = jobs[0].es.table;
 	jobs[0].es.edge = NULL;
 	free(jobs[0].es.seen);
-	if (gather) {
+	if (gather)
 		adopt_tags(g, &jobs[0].tags, njobs == 2 ? &jobs[1].tags : NULL, kept);
-	}
 	for (size_t k = 0; k < njobs; k++) {
 		free(jobs[k].acc);
 		free(jobs[k].pair);
@@ -1403,12 +1409,6 @@ static void build(struct graph *g, const bool *kept)
 	list_nodes(g, kept);
 }
 
-
-void graph_build(struct graph *g, const bool *kept)
-{
-	build(g, kept);
-}
-
 void graph_build_values(struct graph *g)
 {
 	free_adjacency(g);
@@ -1417,7 +1417,7 @@ void graph_build_values(struct graph *g)
 	g->n_edge = g->cap_edge = 0;
 	et_free(g->edges);
 	et_init(g->edges, 16);
-	sum_all(g, g->p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1);
+	sum_all(g);
 	g->valued = true;
 	list_nodes(g, NULL);
 }
