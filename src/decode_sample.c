@@ -1,5 +1,6 @@
 #include "decode_sample.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,11 +66,15 @@ static bool read_varint(struct cursor *c, uint64_t *out)
 	return read_base128(c, 10, out);
 }
 
-/* read_length reads the length in front of length-delimited bytes: five bytes, kept to 32 bits. */
+/*
+ * read_length reads the length in front of length-delimited bytes: at
+ * most five bytes, and, as protobuf-c has it, no more than INT_MAX (five
+ * bytes can say 2^35 - 1, which 32 bits would cut to a wrong length).
+ */
 static bool read_length(struct cursor *c, uint32_t *len)
 {
 	uint64_t v;
-	if (!read_base128(c, 5, &v))
+	if (!read_base128(c, 5, &v) || v > INT_MAX)
 		return false;
 	*len = (uint32_t)v;
 	return true;

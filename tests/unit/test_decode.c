@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "decode.h"
+#include "decode_sample.h"
 #include "profile.pb-c.h"
 
 typedef Perftools__Profiles__Profile Profile;
@@ -479,6 +480,31 @@ static void test_flow(void)
 	CHECK(files >= 30);
 }
 
+/*
+ * A length prefix past INT_MAX is refused, as protobuf-c refuses it: cut
+ * to 32 bits, 2^34 read as an empty packed run and the message passed.
+ */
+static void test_long_length(void)
+{
+	static const uint8_t cut[] = { 0x12, 0x80, 0x80, 0x80, 0x80, 0x40, 0x38, 0x38 }, /* 2^34 */
+		past[] = { 0x12, 0x80, 0x80, 0x80, 0x80, 0x08 },                         /* 2^31 */
+		fits[] = { 0x12, 0x00, 0x38, 0x38 };                                      /* 0, then field 7 */
+	const struct {
+		const uint8_t *b;
+		size_t n;
+		bool valid;
+	} cases[] = { { cut, sizeof cut, false }, { past, sizeof past, false }, { fits, sizeof fits, true } };
+	struct sample_reader r = { 0 };
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		Perftools__Profiles__Sample *s = perftools__profiles__sample__unpack(NULL, cases[i].n, cases[i].b);
+		CHECK((s != NULL) == cases[i].valid);
+		CHECK((read_sample(&r, cases[i].b, cases[i].n) == 0) == cases[i].valid);
+		if (s)
+			perftools__profiles__sample__free_unpacked(s, NULL);
+	}
+	sample_reader_free(&r);
+}
+
 int main(void)
 {
 	test_valid();
@@ -488,5 +514,6 @@ int main(void)
 	test_garbage();
 	test_flow();
 	test_flow_large();
+	test_long_length();
 	return check_done("decode");
 }
