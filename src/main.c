@@ -4,10 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "flags.h"
-#include "report.h"
 #include "shell.h"
-#include "source.h"
 #include "symbolize.h"
 
 static void print_warnings(struct strbuf *warn)
@@ -39,7 +38,7 @@ static int run_command(struct cli *cli, const struct profile *p, struct strbuf *
 	}
 	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools };
 	char err[1024];
-	int rc = report_run(p, &cli->opt, &req, out, warn, err, sizeof err);
+	int rc = driver_report(p, &cli->opt, &req, out, warn, err, sizeof err);
 	print_warnings(warn);
 	if (out != stdout && fclose(out) != 0 && rc == 0) {
 		fprintf(stderr, "cprof: %s: %s\n", cli->opt.output, strerror(errno));
@@ -75,7 +74,7 @@ int main(int argc, char **argv)
 	sb_free(&msg);
 	print_warnings(&cli.warnings);
 
-	struct source_options so = {
+	struct load_options so = {
 		.sources = cli.sources,
 		.n_sources = cli.n_sources,
 		.base = cli.base,
@@ -96,7 +95,7 @@ int main(int argc, char **argv)
 	}
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
-	struct profile *p = source_load(&so, &warn, err, sizeof err);
+	struct profile *p = driver_load(&so, &warn, err, sizeof err);
 	print_warnings(&warn);
 	int rc;
 	if (!p) {

@@ -1,15 +1,14 @@
 /*
- * report: one report from a loaded profile and the current options, as
- * pprof's generateReport makes it: command overrides, label frames,
- * filters, sample selection, aggregation, then the output format.
+ * report: the output formats, one report_*.c file each, and the helpers
+ * they share (report.c). A struct report holds what pprof's report.Report
+ * holds: the profile after every transform, the options after command
+ * overrides, the selected value and its unit, the total. The driver fills
+ * it in; the formats only read it and the profile it points to.
  *
- * report_run writes the report to out (it never prints anywhere else);
- * warnings that pprof prints on standard error go to warn. It returns 0,
- * or -1 with a message in err and nothing written: each report checks
- * what can fail before its first byte. The loaded profile is not modified.
- *
- * The report_* functions of the report_*.c files take a struct report,
- * which holds what pprof's report.Report holds.
+ * Every format is a report_format_fn: it writes to out and returns 0, or
+ * -1 with a message in err and nothing written (each checks what can fail
+ * before its first byte). report_generate looks the format up in one
+ * table (report_table.c): adding a format is one file and one row.
  */
 #ifndef CPROF_REPORT_H
 #define CPROF_REPORT_H
@@ -24,24 +23,6 @@
 #include "profile.h"
 #include "re.h"
 #include "util.h"
-
-struct report_request {
-	const struct command *cmd;
-	const char *arg;  /* the regexp of list/peek/disasm, or NULL */
-	bool interactive; /* from the shell: binary outputs always go to a file, viewers run in the background */
-	const char *tools; /* where -disasm finds nm and objdump: pprof's -tools ($PPROF_TOOLS) */
-};
-
-int report_run(const struct profile *loaded, const struct options *opt, const struct report_request *req, FILE *out,
-	       struct strbuf *warn, char *err, size_t errsize);
-
-/*
- * report_header writes the profile's header lines (File, Type, Time, ...)
- * as the shell's greeting shows them, and whether the selected sample
- * type totals zero. Returns -1 when the options select no sample type.
- */
-int report_header(const struct profile *p, const struct options *opt, const struct report_request *req,
-		  struct strbuf *out, bool *zero_total, struct strbuf *warn);
 
 struct numlabel_unit {
 	const char *key, *unit;
@@ -65,6 +46,8 @@ struct report {
 	struct numlabel_unit *units;
 	size_t n_units;
 	const char *tools; /* the request's */
+	const char *command; /* the command's name, as errors name it */
+	bool interactive;    /* from the shell, where commands have no leading '-' */
 };
 
 /* The unit of a numeric label key, as pprof infers it. */
@@ -94,29 +77,12 @@ struct graph_options report_graph_options(const struct report *r);
 /* pprof's newTrimmedGraph then selectOutputUnit. */
 int report_trimmed_graph(struct report *r, struct trimmed *t);
 
+typedef int report_format_fn(struct report *r, FILE *out, char *err, size_t errsize);
+
 /* report_generate writes the report of r's format to out. */
 int report_generate(struct report *r, FILE *out, char *err, size_t errsize);
-/*
- * report_deliver generates the report and sends it where req's command
- * wants it (report_output.c): rendered to an image, into a file named as
- * pprof names it rather than to a terminal (with the file's name in warn),
- * or to a viewer program through a temporary file. Without -output,
- * viewers are used; with it, out is the output file.
- */
-int report_deliver(struct report *r, const struct report_request *req, FILE *out, struct strbuf *warn, char *err,
-		   size_t errsize);
 
-int report_text(struct report *r, FILE *out);
-int report_traces(struct report *r, FILE *out);
-int report_tags(struct report *r, FILE *out);
-int report_comments(struct report *r, FILE *out);
-int report_raw(struct report *r, FILE *out);
-int report_tree(struct report *r, FILE *out, char *err, size_t errsize);
-int report_list(struct report *r, FILE *out, char *err, size_t errsize);
-int report_disasm(struct report *r, FILE *out, char *err, size_t errsize);
-int report_dot(struct report *r, FILE *out);
-int report_callgrind(struct report *r, FILE *out);
-int report_proto(struct report *r, FILE *out, char *err, size_t errsize);
-int report_topproto(struct report *r, FILE *out, char *err, size_t errsize);
+report_format_fn report_text, report_traces, report_tags, report_comments, report_raw, report_tree, report_list,
+	report_disasm, report_dot, report_callgrind, report_proto, report_topproto;
 
 #endif

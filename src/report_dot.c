@@ -465,8 +465,9 @@ static void add_edge(struct dot *d, const struct gedge *e, bool has_nodelets)
 	sb_free(&tip);
 }
 
-int report_dot(struct report *r, FILE *out)
+int report_dot(struct report *r, FILE *out, char *err, size_t errsize)
 {
+	(void)err, (void)errsize; /* cannot fail */
 	struct trimmed t;
 	report_trimmed_graph(r, &t);
 	struct graph *g = t.g;

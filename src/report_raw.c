@@ -96,8 +96,9 @@ static void print_hex(FILE *out, uint64_t v)
 		fprintf(out, "%#" PRIx64, v);
 }
 
-int report_raw(struct report *r, FILE *out)
+int report_raw(struct report *r, FILE *out, char *err, size_t errsize)
 {
+	(void)err, (void)errsize; /* cannot fail */
 	const struct profile *p = r->p;
 	for (size_t i = 0; i < p->n_comment; i++)
 		fprintf(out, "Comment: %s\n", p->comment[i]);

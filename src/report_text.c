@@ -7,8 +7,9 @@
 #include "report.h"
 #include "units.h"
 
-int report_text(struct report *r, FILE *out)
+int report_text(struct report *r, FILE *out, char *err, size_t errsize)
 {
+	(void)err, (void)errsize; /* cannot fail */
 	struct trimmed t;
 	report_trimmed_graph(r, &t);
 	struct graph *g = t.g;
@@ -84,8 +85,9 @@ static void label_lines(struct report *r, const struct sample *s, bool numeric, 
 	free(lines);
 }
 
-int report_traces(struct report *r, FILE *out)
+int report_traces(struct report *r, FILE *out, char *err, size_t errsize)
 {
+	(void)err, (void)errsize; /* cannot fail */
 	struct strbuf b = STRBUF_INIT;
 	report_profile_labels(r, &b);
 	fprintf(out, "%s\n", sb_cstr(&b));
@@ -183,8 +185,9 @@ static void tag_add(struct tag_key **keys, size_t *nkeys, size_t *cap, const cha
 	k->vals[k->n++].flat = v;
 }
 
-int report_tags(struct report *r, FILE *out)
+int report_tags(struct report *r, FILE *out, char *err, size_t errsize)
 {
+	(void)err, (void)errsize; /* cannot fail */
 	const struct profile *p = r->p;
 	struct tag_key *keys = NULL;
 	size_t nkeys = 0, cap = 0;
@@ -237,8 +240,9 @@ int report_tags(struct report *r, FILE *out)
 	return 0;
 }
 
-int report_comments(struct report *r, FILE *out)
+int report_comments(struct report *r, FILE *out, char *err, size_t errsize)
 {
+	(void)err, (void)errsize; /* cannot fail */
 	for (size_t i = 0; i < r->p->n_comment; i++)
 		fprintf(out, "%s\n", r->p->comment[i]);
 	return 0;

@@ -12,8 +12,8 @@
 #include <readline/readline.h>
 
 #include "commands.h"
+#include "driver.h"
 #include "flags.h"
-#include "report.h"
 #include "util.h"
 
 #define PROMPT "(cprof) "
@@ -468,7 +468,7 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 	struct report_request req = { c, arg, true, sh->tools };
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
-	int rc = report_run(sh->p, &cfg, &req, out, &warn, err, sizeof err);
+	int rc = driver_report(sh->p, &cfg, &req, out, &warn, err, sizeof err);
 	if (warn.len)
 		fputs(sb_cstr(&warn), stderr);
 	sb_free(&warn);
@@ -519,7 +519,7 @@ static void greetings(struct shell *sh)
 	struct report_request req = { command_find("top"), NULL, true, NULL };
 	struct strbuf labels = STRBUF_INIT, warn = STRBUF_INIT;
 	bool zero_total;
-	if (report_header(sh->p, &sh->cfg, &req, &labels, &zero_total, &warn) == 0) {
+	if (driver_header(sh->p, &sh->cfg, &req, &labels, &zero_total, &warn) == 0) {
 		say("%s", sb_cstr(&labels));
 		if (zero_total && sh->p->n_sample_type > 1) {
 			say("No samples were found with the default sample value type.");

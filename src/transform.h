@@ -13,7 +13,9 @@
 
 #include <stdbool.h>
 
+#include "options.h"
 #include "profile.h"
+#include "util.h"
 
 /*
  * transform_aggregate is pprof's Profile.Aggregate: it forgets what the
@@ -69,3 +71,24 @@ void tag_filter_free(struct tag_filter *f);
  * order. NULL filters are skipped.
  */
 struct profile *transform_filter(const struct profile *p, const struct filters *f, struct filter_matches *m);
+
+/*
+ * transform_filters is pprof's applyFocus from the options' settings
+ * (focus, ignore, hide, show, show_from, tagfocus, tagignore, prune_from,
+ * tagshow, taghide): it compiles them, filters, and appends pprof's
+ * warnings ("Focus expression matched no samples", "Interpreted ... as
+ * range, not regexp") to warn. Returns NULL with a message in err on a bad
+ * expression. unit(ctx, key) gives a numeric label key's unit.
+ */
+struct profile *transform_filters(const struct profile *p, const struct options *o, label_unit_fn unit,
+				  const void *ctx, struct strbuf *warn, char *err, size_t errsize);
+
+/*
+ * transform_filter_legend lists the options' active filters as pprof's
+ * legend shows them ("focus=main", ...), in its order; the caller frees
+ * each string and the array.
+ */
+size_t transform_filter_legend(const struct options *o, char ***list);
+
+/* The warning pprof gives when an expression that is set matched nothing. */
+void transform_warn_no_match(struct strbuf *warn, bool set, bool matched, const char *what);

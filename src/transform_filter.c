@@ -3,6 +3,7 @@
  * dropped and their stacks cut by pointer arithmetic where pprof slices;
  * only hiding whole locations (hide/show) needs new stack arrays.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -363,4 +364,119 @@ struct profile *transform_filter(const struct profile *p, const struct filters *
 	if (f->prune_from)
 		prune_from(d, f->prune_from);
 	return d;
+}
+
+/* ---- from the options ---- */
+
+static int compile_re(const char *name, const char *value, struct regex **out, char *err, size_t errsize)
+{
+	*out = NULL;
+	if (!value[0])
+		return 0;
+	char e[512];
+	*out = re_compile(value, e, sizeof e);
+	if (!*out) {
+		snprintf(err, errsize, "parsing %s regexp: %s", name, e);
+		return -1;
+	}
+	return 0;
+}
+
+static int compile_tag(const char *name, const char *value, label_unit_fn unit, const void *ctx,
+		       struct tag_filter **out, struct strbuf *warn, char *err, size_t errsize)
+{
+	*out = NULL;
+	if (!value[0])
+		return 0;
+	char e[512];
+	bool range;
+	*out = tag_filter_compile(value, unit, ctx, &range, e, sizeof e);
+	if (!*out) {
+		snprintf(err, errsize, "parsing %s regexp: %s", name, e);
+		return -1;
+	}
+	if (range) {
+		const char *eq = strchr(value, '=');
+		sb_addf(warn, "%s:Interpreted '%s' as range, not regexp\n", name, eq ? eq + 1 : value);
+	}
+	return 0;
+}
+
+static void free_filters(struct filters *f)
+{
+	re_free(f->focus);
+	re_free(f->ignore);
+	re_free(f->hide);
+	re_free(f->show);
+	re_free(f->show_from);
+	re_free(f->prune_from);
+	re_free(f->tagshow);
+	re_free(f->taghide);
+	tag_filter_free(f->tagfocus);
+	tag_filter_free(f->tagignore);
+}
+
+void transform_warn_no_match(struct strbuf *warn, bool set, bool matched, const char *what)
+{
+	if (set && !matched)
+		sb_addf(warn, "%s expression matched no samples\n", what);
+}
+
+struct profile *transform_filters(const struct profile *p, const struct options *o, label_unit_fn unit,
+				  const void *ctx, struct strbuf *warn, char *err, size_t errsize)
+{
+	struct filters f;
+	memset(&f, 0, sizeof f);
+	struct profile *d = NULL;
+	if (compile_re("focus", o->focus, &f.focus, err, errsize) < 0 ||
+	    compile_re("ignore", o->ignore, &f.ignore, err, errsize) < 0 ||
+	    compile_re("hide", o->hide, &f.hide, err, errsize) < 0 ||
+	    compile_re("show", o->show, &f.show, err, errsize) < 0 ||
+	    compile_re("show_from", o->show_from, &f.show_from, err, errsize) < 0 ||
+	    compile_tag("tagfocus", o->tagfocus, unit, ctx, &f.tagfocus, warn, err, errsize) < 0 ||
+	    compile_tag("tagignore", o->tagignore, unit, ctx, &f.tagignore, warn, err, errsize) < 0 ||
+	    compile_re("prune_from", o->prune_from, &f.prune_from, err, errsize) < 0 ||
+	    compile_re("tagshow", o->tagshow, &f.tagshow, err, errsize) < 0 ||
+	    compile_re("taghide", o->taghide, &f.taghide, err, errsize) < 0)
+		goto out;
+	struct filter_matches m;
+	d = transform_filter(p, &f, &m);
+	transform_warn_no_match(warn, f.focus, m.focus, "Focus");
+	transform_warn_no_match(warn, f.ignore, m.ignore, "Ignore");
+	transform_warn_no_match(warn, f.hide, m.hide, "Hide");
+	transform_warn_no_match(warn, f.show, m.show, "Show");
+	transform_warn_no_match(warn, f.show_from, m.show_from, "ShowFrom");
+	transform_warn_no_match(warn, f.tagfocus, m.tagfocus, "TagFocus");
+	transform_warn_no_match(warn, f.tagignore, m.tagignore, "TagIgnore");
+	transform_warn_no_match(warn, f.tagshow, m.tagshow, "TagShow");
+	transform_warn_no_match(warn, f.taghide, m.taghide, "TagHide");
+out:
+	free_filters(&f);
+	return d;
+}
+
+static void add_legend(char ***list, size_t *n, const char *key, const char *value)
+{
+	if (!value[0])
+		return;
+	struct strbuf b = STRBUF_INIT;
+	sb_addf(&b, "%s=%s", key, value);
+	*list = xreallocarray(*list, *n + 1, sizeof **list);
+	(*list)[(*n)++] = b.s;
+}
+
+size_t transform_filter_legend(const struct options *o, char ***list)
+{
+	size_t n = 0;
+	*list = NULL;
+	add_legend(list, &n, "focus", o->focus);
+	add_legend(list, &n, "ignore", o->ignore);
+	add_legend(list, &n, "hide", o->hide);
+	add_legend(list, &n, "show", o->show);
+	add_legend(list, &n, "show_from", o->show_from);
+	add_legend(list, &n, "tagfocus", o->tagfocus);
+	add_legend(list, &n, "tagignore", o->tagignore);
+	add_legend(list, &n, "tagshow", o->tagshow);
+	add_legend(list, &n, "taghide", o->taghide);
+	return n;
 }

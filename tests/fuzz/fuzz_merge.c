@@ -13,7 +13,7 @@
 #include "decode.h"
 #include "merge.h"
 #include "options.h"
-#include "report.h"
+#include "driver.h"
 
 static FILE *devnull;
 
@@ -24,7 +24,7 @@ static void top(const struct profile *p)
 	struct report_request req = { command_find("top"), NULL, false, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	char err[512];
-	report_run(p, &o, &req, devnull, &warn, err, sizeof err);
+	driver_report(p, &o, &req, devnull, &warn, err, sizeof err);
 	sb_free(&warn);
 	options_free(&o);
 }

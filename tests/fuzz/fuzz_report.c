@@ -10,7 +10,7 @@
 #include "commands.h"
 #include "decode.h"
 #include "options.h"
-#include "report.h"
+#include "driver.h"
 
 static FILE *devnull;
 
@@ -23,7 +23,7 @@ static void run(const struct profile *p, const char *cmd, const char *name, cons
 		options_set(&o, name, value, err, sizeof err);
 	struct report_request req = { command_find(cmd), !strcmp(cmd, "list") ? "." : NULL, false, NULL };
 	struct strbuf warn = STRBUF_INIT;
-	report_run(p, &o, &req, devnull, &warn, err, sizeof err);
+	driver_report(p, &o, &req, devnull, &warn, err, sizeof err);
 	sb_free(&warn);
 	options_free(&o);
 }

@@ -9,7 +9,7 @@
 #include "commands.h"
 #include "merge.h"
 #include "options.h"
-#include "report.h"
+#include "driver.h"
 
 enum { DEPTH = 100000, NSAMPLES = 50 };
 
@@ -53,7 +53,7 @@ static int run(const struct profile *p, const char *cmd, const char *arg)
 	struct report_request req = { command_find(cmd), arg, false, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	char err[512];
-	int rc = report_run(p, &o, &req, devnull, &warn, err, sizeof err);
+	int rc = driver_report(p, &o, &req, devnull, &warn, err, sizeof err);
 	if (rc != 0)
 		fprintf(stderr, "%s: %s\n", cmd, err);
 	sb_free(&warn);

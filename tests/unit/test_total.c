@@ -11,7 +11,7 @@
 #include "check.h"
 #include "commands.h"
 #include "options.h"
-#include "report.h"
+#include "driver.h"
 
 enum { NSAMPLES = 250000 };
 
@@ -52,7 +52,7 @@ static long long shown_total(const struct profile *p)
 	struct report_request req = { command_find("top"), NULL, false, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	char err[512];
-	int rc = report_run(p, &o, &req, out, &warn, err, sizeof err);
+	int rc = driver_report(p, &o, &req, out, &warn, err, sizeof err);
 	fclose(out);
 	long long total = -1;
 	const char *at = rc == 0 && text ? strstr(text, "% of ") : NULL;
@@ -73,7 +73,7 @@ static char *warnings(const struct profile *p)
 	struct report_request req = { command_find("top"), NULL, false, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	char err[512];
-	CHECK(report_run(p, &o, &req, out, &warn, err, sizeof err) == 0);
+	CHECK(driver_report(p, &o, &req, out, &warn, err, sizeof err) == 0);
 	fclose(out);
 	options_free(&o);
 	char *text = xstrdup(sb_cstr(&warn));

@@ -1,4 +1,10 @@
-#include "source.h"
+/*
+ * driver_load: the profile a report is made from, as pprof's fetch stage
+ * builds it: every source fetched and decoded (in parallel), merged,
+ * symbolized, base profiles subtracted (or, with diff_base, marked and
+ * negated), frames dropped per the profile's drop_frames, a comment added.
+ */
+#include "driver.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -29,7 +35,7 @@ static void add_fake_mapping(struct profile *p)
 		p->location[i].mapping = 0;
 }
 
-static struct profile *grab(const char *path, const struct source_options *so, bool *remote, struct strbuf *warn,
+static struct profile *grab(const char *path, const struct load_options *so, bool *remote, struct strbuf *warn,
 			    char *err, size_t errsize)
 {
 	struct fetch_options fo = { so->seconds, so->timeout, so->max_inflated };
@@ -71,7 +77,7 @@ static struct profile *combine(struct profile **ps, size_t n, char *err, size_t 
 }
 
 /* grab_all decodes every path and combines the ones that could be read. */
-static struct profile *grab_all(char **paths, int n, const struct source_options *so, const char *what,
+static struct profile *grab_all(char **paths, int n, const struct load_options *so, const char *what,
 				bool *remote, struct strbuf *warn, char *err, size_t errsize)
 {
 	struct profile **ps = xcalloc((size_t)n + 1, sizeof *ps);
@@ -124,7 +130,7 @@ static void unsource_mappings(struct profile *p)
 struct grab_job {
 	char **paths;
 	int n;
-	const struct source_options *so;
+	const struct load_options *so;
 	bool remote; /* something came over the network */
 	const char *what;
 	struct strbuf warn;
@@ -185,65 +191,6 @@ static void save_fetched(const struct profile *p, struct strbuf *warn)
 	sb_free(&dir);
 	sb_free(&prefix);
 	sb_free(&path);
-}
-
-struct profile *source_load(const struct source_options *so, struct strbuf *warn, char *err, size_t errsize)
-{
-	char *bases[1] = { (char *)so->base };
-	struct grab_job src = { so->sources, so->n_sources, so, false, "source", STRBUF_INIT, "", NULL };
-	struct grab_job base = { bases, 1, so, false, "base", STRBUF_INIT, "", NULL };
-	pthread_t thread;
-	bool threaded = so->base && pthread_create(&thread, NULL, grab_job_run, &base) == 0;
-	grab_job_run(&src);
-	if (threaded)
-		pthread_join(thread, NULL);
-	else if (so->base)
-		grab_job_run(&base);
-	sb_adds(warn, sb_cstr(&src.warn));
-	sb_adds(warn, sb_cstr(&base.warn));
-	sb_free(&src.warn);
-	sb_free(&base.warn);
-	struct profile *p = src.p, *b = base.p;
-	if (!p || (so->base && !b)) {
-		snprintf(err, errsize, "%s", p ? base.err : src.err);
-		profile_free(p);
-		profile_free(b);
-		return NULL;
-	}
-	if (so->base) {
-		if (so->diff_base)
-			merge_set_label(b, "pprof::base", "true");
-		if (so->normalize && merge_normalize(p, b, err, errsize) < 0) {
-			profile_free(p);
-			profile_free(b);
-			return NULL;
-		}
-		double *minus = xcalloc(b->n_sample_type + 1, sizeof *minus);
-		for (size_t i = 0; i < b->n_sample_type; i++)
-			minus[i] = -1;
-		merge_scale(b, minus);
-		free(minus);
-		struct profile *pair[2] = { p, b };
-		p = combine(pair, 2, err, errsize);
-		if (!p)
-			return NULL;
-	}
-	if (so->all_frames) {
-		p->drop_frames = "";
-		p->keep_frames = "";
-	}
-	symbolize_profile(p, so->symbolize ? so->symbolize : "", warn);
-	source_prune_uninteresting(p);
-	unsource_mappings(p);
-	if (so->comment && so->comment[0]) {
-		const char **c = arena_array(p->arena, p->n_comment + 1, sizeof *c);
-		mem_copy(c, p->comment, p->n_comment * sizeof *c);
-		c[p->n_comment++] = arena_strdup(p->arena, so->comment);
-		p->comment = c;
-	}
-	if (src.remote || base.remote)
-		save_fetched(p, warn);
-	return p;
 }
 
 /* Prune state per function: 0 unknown, 1 prune, 2 keep. */
@@ -318,7 +265,8 @@ static void prune(struct profile *p, const struct regex *drop, const struct rege
 	free(mark);
 }
 
-void source_prune_uninteresting(struct profile *p)
+/* prune_uninteresting applies the profile's drop_frames/keep_frames (pprof's RemoveUninteresting). */
+static void prune_uninteresting(struct profile *p)
 {
 	if (!p->drop_frames[0])
 		return;
@@ -341,4 +289,63 @@ void source_prune_uninteresting(struct profile *p)
 		prune(p, drop, keep);
 	re_free(drop);
 	re_free(keep);
+}
+
+struct profile *driver_load(const struct load_options *so, struct strbuf *warn, char *err, size_t errsize)
+{
+	char *bases[1] = { (char *)so->base };
+	struct grab_job src = { so->sources, so->n_sources, so, false, "source", STRBUF_INIT, "", NULL };
+	struct grab_job base = { bases, 1, so, false, "base", STRBUF_INIT, "", NULL };
+	pthread_t thread;
+	bool threaded = so->base && pthread_create(&thread, NULL, grab_job_run, &base) == 0;
+	grab_job_run(&src);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else if (so->base)
+		grab_job_run(&base);
+	sb_adds(warn, sb_cstr(&src.warn));
+	sb_adds(warn, sb_cstr(&base.warn));
+	sb_free(&src.warn);
+	sb_free(&base.warn);
+	struct profile *p = src.p, *b = base.p;
+	if (!p || (so->base && !b)) {
+		snprintf(err, errsize, "%s", p ? base.err : src.err);
+		profile_free(p);
+		profile_free(b);
+		return NULL;
+	}
+	if (so->base) {
+		if (so->diff_base)
+			merge_set_label(b, "pprof::base", "true");
+		if (so->normalize && merge_normalize(p, b, err, errsize) < 0) {
+			profile_free(p);
+			profile_free(b);
+			return NULL;
+		}
+		double *minus = xcalloc(b->n_sample_type + 1, sizeof *minus);
+		for (size_t i = 0; i < b->n_sample_type; i++)
+			minus[i] = -1;
+		merge_scale(b, minus);
+		free(minus);
+		struct profile *pair[2] = { p, b };
+		p = combine(pair, 2, err, errsize);
+		if (!p)
+			return NULL;
+	}
+	if (so->all_frames) {
+		p->drop_frames = "";
+		p->keep_frames = "";
+	}
+	symbolize_profile(p, so->symbolize ? so->symbolize : "", warn);
+	prune_uninteresting(p);
+	unsource_mappings(p);
+	if (so->comment && so->comment[0]) {
+		const char **c = arena_array(p->arena, p->n_comment + 1, sizeof *c);
+		mem_copy(c, p->comment, p->n_comment * sizeof *c);
+		c[p->n_comment++] = arena_strdup(p->arena, so->comment);
+		p->comment = c;
+	}
+	if (src.remote || base.remote)
+		save_fetched(p, warn);
+	return p;
 }

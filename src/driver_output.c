@@ -1,5 +1,5 @@
 /*
- * report_output: what happens to a report's bytes once generated, as
+ * driver_output: what happens to a report's bytes once generated, as
  * pprof's generateReport and its post-processors do it: graph images are
  * laid out and drawn (render_gvc), binary outputs bound for a terminal go
  * to a file instead, and the viewer commands (-web, -evince, ...) open a
@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "driver_int.h"
 #include "render_gvc.h"
-#include "report.h"
 
 extern char **environ;
 
@@ -166,7 +166,7 @@ static int view(const struct command *cmd, bool interactive, const char *data, s
 
 /* ---- delivery ---- */
 
-int report_deliver(struct report *r, const struct report_request *req, FILE *out, struct strbuf *warn, char *err,
+int driver_deliver(struct report *r, const struct report_request *req, FILE *out, struct strbuf *warn, char *err,
 		   size_t errsize)
 {
 	const struct command *cmd = req->cmd;

@@ -1,0 +1,79 @@
+/*
+ * driver: what the front ends (the command line, the shell) call, as
+ * pprof's internal/driver does it: load the profile once from its sources
+ * (driver_load.c), then make one report of it per command
+ * (driver_report.c), delivered where the command wants it
+ * (driver_output.c). The driver is the only layer that knows every
+ * stage; no stage calls back into it.
+ *
+ * driver_load returns a profile owned by the caller (profile_free), or
+ * NULL with a message in err. Messages about individual sources that could
+ * not be read (when others could) are appended to warn, one per line.
+ *
+ * driver_report writes the report to out (it never prints anywhere else);
+ * warnings that pprof prints on standard error go to warn. It returns 0,
+ * or -1 with a message in err and nothing written: each report checks
+ * what can fail before its first byte. The loaded profile is not modified.
+ */
+#ifndef CPROF_DRIVER_H
+#define CPROF_DRIVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "commands.h"
+#include "options.h"
+#include "profile.h"
+#include "util.h"
+
+/* ---- loading: pprof's fetch stage ---- */
+
+/*
+ * Every source decoded and merged, base profiles subtracted (or, with
+ * diff_base, marked and negated), frames dropped per the profile's
+ * drop_frames, a comment added.
+ */
+struct load_options {
+	char **sources;
+	int n_sources;
+	const char *base;     /* NULL: none */
+	bool diff_base;
+	bool normalize;
+	bool all_frames;
+	const char *exec_name; /* overrides the main mapping's file; NULL: none */
+	const char *build_id;  /* fills in a missing main build id; "" none */
+	const char *comment;   /* appended to the profile's comments; "" none */
+	const char *symbolize; /* -symbolize mode */
+	uint64_t max_inflated;
+	int seconds; /* -seconds, for profiles fetched over HTTP */
+	int timeout; /* -timeout */
+};
+
+struct profile *driver_load(const struct load_options *lo, struct strbuf *warn, char *err, size_t errsize);
+
+/* ---- reports: pprof's generateReport ---- */
+
+struct report_request {
+	const struct command *cmd;
+	const char *arg;  /* the regexp of list/peek/disasm, or NULL */
+	bool interactive; /* from the shell: binary outputs always go to a file, viewers run in the background */
+	const char *tools; /* where -disasm finds nm and objdump: pprof's -tools ($PPROF_TOOLS) */
+};
+
+/*
+ * One report: command overrides, label frames, filters, sample
+ * selection, aggregation, then the output format.
+ */
+int driver_report(const struct profile *loaded, const struct options *opt, const struct report_request *req,
+		  FILE *out, struct strbuf *warn, char *err, size_t errsize);
+
+/*
+ * driver_header writes the profile's header lines (File, Type, Time, ...)
+ * as the shell's greeting shows them, and whether the selected sample
+ * type totals zero. Returns -1 when the options select no sample type.
+ */
+int driver_header(const struct profile *p, const struct options *opt, const struct report_request *req,
+		  struct strbuf *out, bool *zero_total, struct strbuf *warn);
+
+#endif
