@@ -75,6 +75,16 @@ $(BUILD)/graph.o $(BUILD)/decode_sample.o $(BUILD)/decode_proto.o: CFLAGS += -O3
 
 # ---- set-up ----
 
+# What the build and the tests run, probed before make demo and make check:
+# only when something is missing do they call deps (apt-get, as root).
+PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump
+PROBE_FILES = /usr/bin/time $(shell clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a
+
+setup:
+	@pkg-config --exists $(PKGS) 2>/dev/null && \
+	(for t in $(PROBE_TOOLS); do command -v $$t >/dev/null || exit 1; done) && \
+	(for f in $(PROBE_FILES); do [ -e $$f ] || exit 1; done) || $(MAKE) deps
+
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -86,26 +96,20 @@ deps:
 
 # ---- demo ----
 
-demo: deps
+demo: setup
 	$(MAKE) all
 	./cprof -top testdata/conformance/profiles/go/go-heap-bad.pb.gz
 
 # ---- tests ----
 
-UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c)) \
-	$(BUILD)/tests/test_demangle $(BUILD)/tests/test_legacy
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+# A test program is one C file linked with every module but main.c.
+LINK_TEST = $(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_OBJS) | $(BUILD)/tests
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
-
-$(BUILD)/tests/test_demangle: tests/demangle/test_demangle.c $(LIB_OBJS) | $(BUILD)/tests
-	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
-
-$(BUILD)/tests/test_legacy: tests/legacy/test_legacy.c $(LIB_OBJS) | $(BUILD)/tests
-	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+	$(Q)$(LINK_TEST)
 
 $(BUILD)/tests:
 	mkdir -p $@
@@ -140,7 +144,7 @@ graphs: all
 # The whole suite and a few cases under valgrind, then the suite again
 # under AddressSanitizer and UBSan, failure injection, and a short run of
 # every fuzzer.
-check: deps
+check: setup
 	$(MAKE) test valgrind-test
 	$(MAKE) SANITIZE=1 test
 	$(MAKE) inject-test
@@ -152,7 +156,7 @@ test: all unit conformance shell-test graphs http-test broken-test disasm-test
 # byte of the corpus binaries' code; see tests/sym/README.
 $(BUILD)/symdump: tests/sym/symdump.c $(LIB_OBJS) | $(BUILD)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+	$(Q)$(LINK_TEST)
 
 sym-compare: $(BUILD)/symdump
 	@for b in testdata/conformance/src/native/calc testdata/conformance/src/native/calc-pie \
@@ -201,7 +205,7 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 fuzz-build: $(FUZZ_HARNESSES)
 
 # make fuzz FUZZ_SECONDS=600 runs every harness that long.
-fuzz: deps
+fuzz: setup
 	$(MAKE) fuzz-build
 	tests/fuzz.sh $(FUZZ_SECONDS)
 
@@ -242,4 +246,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all deps demo check test unit conformance shell-test valgrind-test graphs http-test broken-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test unit conformance shell-test valgrind-test graphs http-test broken-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

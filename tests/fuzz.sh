@@ -87,7 +87,7 @@ seed() {
 		done
 		;;
 	demangle)
-		grep -v '^#' "$root/tests/demangle/cases.tsv" | cut -f1 | head -500 | while IFS= read -r n; do
+		grep -v '^#' "$root/tests/unit/demangle.tsv" | cut -f1 | head -500 | while IFS= read -r n; do
 			i=$((i + 1))
 			printf '%s' "$n" >"$dir/d$i"
 		done

@@ -385,6 +385,6 @@ int main(void)
 	test_thread();
 	test_heap_and_contention();
 	test_garbage();
-	printf("%d checks, %d failed\n", checks, failures);
+	printf("legacy: %d checks, %d failed\n", checks, failures);
 	return failures != 0;
 }

@@ -1,9 +1,9 @@
 /*
  * test_demangle: demangle_filter against the outputs of pprof's Go
- * demangler recorded in cases.tsv (see its header for how they were made),
+ * demangler recorded in demangle.tsv (see its header for how they were made),
  * plus hostile inputs that must fail cleanly and quickly.
  *
- * usage: test_demangle [cases.tsv]   (default: next to this source file)
+ * usage: test_demangle [demangle.tsv]   (default: next to this source file)
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -169,9 +169,9 @@ int main(int argc, char **argv)
 		const char *file = __FILE__;
 		const char *slash = strrchr(file, '/');
 		size_t dir = slash ? (size_t)(slash - file) + 1 : 0;
-		derived = xmalloc(dir + sizeof "cases.tsv");
+		derived = xmalloc(dir + sizeof "demangle.tsv");
 		memcpy(derived, file, dir);
-		strcpy(derived + dir, "cases.tsv");
+		strcpy(derived + dir, "demangle.tsv");
 		path = derived;
 	}
 	int n = run_cases(path);
