@@ -211,14 +211,4 @@ size_t graph_all_edges(struct graph *g, uint32_t **out);
 /* Sorts edge indices as pprof's EdgeMap.Sort does. */
 void graph_sort_edge_list(struct graph *g, uint32_t *edges, size_t n);
 
-/*
- * pprof's ShortenFunctionName: drops package paths, Java packages and
- * argument lists, and C++ namespaces from a function name. A shortener
- * holds the compiled patterns; the caller frees it.
- */
-struct shortener;
-struct shortener *shortener_new(void);
-void shortener_free(struct shortener *s);
-void shorten_name(struct shortener *s, const char *name, struct strbuf *out);
-
 #endif

@@ -69,3 +69,87 @@ void re_free(struct regex *re)
 	free(re->pattern);
 	free(re);
 }
+
+/* ---- shortened names ---- */
+
+struct shortener {
+	pcre2_code *version;
+	pcre2_code *lang[3]; /* Go, Java, C++ */
+	pcre2_match_data *md;
+};
+
+static pcre2_code *compile_pattern(const char *pattern)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	uint32_t flags = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, flags, &errcode, &erroff, NULL);
+	if (!c)
+		die_oom(); /* the patterns are constant: only memory can fail */
+	pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+	return c;
+}
+
+struct shortener *shortener_new(void)
+{
+	struct shortener *s = xcalloc(1, sizeof *s);
+	s->version = compile_pattern("^(.*?)/v(?:[2-9]|[1-9][0-9]+)([./].*)$");
+	s->lang[0] = compile_pattern("^(?:[\\w\\-\\.]+\\/)+([^.]+\\..+)");
+	s->lang[1] = compile_pattern("^(?:[a-z]\\w*\\.)*([A-Z][\\w\\$]*\\.(?:<init>|[a-z][\\w\\$]*(?:\\$\\d+)?))(?:(?:\\()|$)");
+	s->lang[2] = compile_pattern("^(?:[_a-zA-Z]\\w*::)+(_*[A-Z]\\w*::~?[_a-zA-Z]\\w*(?:<.*>)?)");
+	s->md = pcre2_match_data_create(4, NULL);
+	if (!s->md)
+		die_oom();
+	return s;
+}
+
+void shortener_free(struct shortener *s)
+{
+	if (!s)
+		return;
+	pcre2_code_free(s->version);
+	for (int i = 0; i < 3; i++)
+		pcre2_code_free(s->lang[i]);
+	pcre2_match_data_free(s->md);
+	free(s);
+}
+
+/* match runs re on str; the ovector of s->md then holds its groups. */
+static PCRE2_SIZE *match(struct shortener *s, pcre2_code *re, const char *str, size_t len)
+{
+	if (pcre2_match(re, (PCRE2_SPTR)str, len, 0, 0, s->md, NULL) < 0)
+		return NULL;
+	return pcre2_get_ovector_pointer(s->md);
+}
+
+static void add_group(struct strbuf *out, const char *str, const PCRE2_SIZE *ov, int g)
+{
+	if (ov[2 * g] != PCRE2_UNSET)
+		sb_addn(out, str + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+}
+
+void shorten_name(struct shortener *s, const char *name, struct strbuf *out)
+{
+	static const char anon[] = "(anonymous namespace)::";
+	if (str_has_prefix(name, anon))
+		name += sizeof anon - 1;
+	struct strbuf f = STRBUF_INIT;
+	size_t len = strlen(name);
+	const PCRE2_SIZE *ov = match(s, s->version, name, len);
+	if (ov) {
+		add_group(&f, name, ov, 1);
+		add_group(&f, name, ov, 2);
+	} else {
+		sb_addn(&f, name, len);
+	}
+	const char *fs = sb_cstr(&f);
+	sb_reset(out);
+	for (int i = 0; i < 3; i++)
+		if ((ov = match(s, s->lang[i], fs, f.len))) {
+			add_group(out, fs, ov, 1);
+			sb_free(&f);
+			return;
+		}
+	sb_adds(out, fs);
+	sb_free(&f);
+}

@@ -4,6 +4,10 @@
  * re_match is Go's MatchString: true if the pattern matches anywhere in s.
  * '$' matches only at the very end, as in Go. A compiled regex is owned by
  * the caller and released with re_free.
+ *
+ * The function name shortener of dot labels is here too: its patterns
+ * are PCRE2's like the rest, and re.c is the one file that includes
+ * pcre2.h.
  */
 #ifndef CPROF_RE_H
 #define CPROF_RE_H
@@ -12,6 +16,7 @@
 #include <stddef.h>
 
 struct regex;
+struct strbuf;
 
 /* re_compile returns NULL with a message ("missing closing ): `(`") in err. */
 struct regex *re_compile(const char *pattern, char *err, size_t errsize);
@@ -20,5 +25,15 @@ bool re_match(const struct regex *re, const char *s);
 bool re_find(const struct regex *re, const char *s, size_t len, size_t *start, size_t *end);
 const char *re_pattern(const struct regex *re);
 void re_free(struct regex *re);
+
+/*
+ * pprof's ShortenFunctionName: drops package paths, Java packages and
+ * argument lists, and C++ namespaces from a function name. A shortener
+ * holds the compiled patterns; the caller frees it.
+ */
+struct shortener;
+struct shortener *shortener_new(void);
+void shortener_free(struct shortener *s);
+void shorten_name(struct shortener *s, const char *name, struct strbuf *out);
 
 #endif

@@ -1,12 +1,15 @@
 /*
  * Regular expressions in pprof's (Go RE2) syntax, matched with PCRE2 as
  * Go's MatchString matches: unanchored, UTF-8 aware, '$' only at the very
- * end. The expectations are what Go's regexp package answers.
+ * end. The expectations are what Go's regexp package answers. And
+ * pprof's function name shortening (the cases of google/pprof's
+ * TestShortenFunctionName).
  */
 #include <stdlib.h>
 
 #include "check.h"
 #include "re.h"
+#include "util.h"
 
 static int m(const char *pattern, const char *s)
 {
@@ -73,10 +76,57 @@ static void test_find(void)
 	re_free(re);
 }
 
+static void test_shorten(void)
+{
+	static const char *const cases[][2] = {
+		{ "root", "root" },
+		{ "syscall.Syscall", "syscall.Syscall" },
+		{ "net/http.(*conn).serve", "http.(*conn).serve" },
+		{ "github.com/blahBlah/foo.Foo", "foo.Foo" },
+		{ "github.com/BlahBlah/foo.Foo", "foo.Foo" },
+		{ "github.com/BlahBlah/foo.Foo[...]", "foo.Foo[...]" },
+		{ "github.com/blah-blah/foo_bar.(*FooBar).Foo", "foo_bar.(*FooBar).Foo" },
+		{ "encoding/json.(*structEncoder).(encoding/json.encode)-fm",
+		  "json.(*structEncoder).(encoding/json.encode)-fm" },
+		{ "github.com/blah/blah/vendor/gopkg.in/redis.v3.(*baseClient).(github.com/blah/blah/vendor/gopkg.in/"
+		  "redis.v3.process)-fm",
+		  "redis.v3.(*baseClient).(github.com/blah/blah/vendor/gopkg.in/redis.v3.process)-fm" },
+		{ "github.com/foo/bar/v4.(*Foo).Bar", "bar.(*Foo).Bar" },
+		{ "github.com/foo/bar/v4/baz.Foo.Bar", "baz.Foo.Bar" },
+		{ "github.com/foo/bar/v123.(*Foo).Bar", "bar.(*Foo).Bar" },
+		{ "github.com/foobar/v0.(*Foo).Bar", "v0.(*Foo).Bar" },
+		{ "github.com/foobar/v1.(*Foo).Bar", "v1.(*Foo).Bar" },
+		{ "example.org/v2xyz.Foo", "v2xyz.Foo" },
+		{ "github.com/foo/bar/v4/v4.(*Foo).Bar", "v4.(*Foo).Bar" },
+		{ "github.com/foo/bar/v4/foo/bar/v4.(*Foo).Bar", "v4.(*Foo).Bar" },
+		{ "java.util.concurrent.ThreadPoolExecutor$Worker.run", "ThreadPoolExecutor$Worker.run" },
+		{ "java.bar.foo.FooBar.run(java.lang.Runnable)", "FooBar.run" },
+		{ "(anonymous namespace)::Bar::Foo", "Bar::Foo" },
+		{ "(anonymous namespace)::foo", "foo" },
+		{ "cpp::namespace::Class::method()::$_100::operator()", "Class::method" },
+		{ "foo_bar::Foo::bar", "Foo::bar" },
+		{ "cpp::namespace::Class::method<float, long, int>()", "Class::method<float, long, int>" },
+		{ "foo", "foo" },
+		{ "foo/xyz", "foo/xyz" },
+		{ "com.google.perftools.gwp.benchmark.FloatBench.lambda$run$0", "FloatBench.lambda$run$0" },
+		{ "java.bar.foo.FooBar.run$0", "FooBar.run$0" },
+		{ "", "" },
+	};
+	struct shortener *s = shortener_new();
+	struct strbuf out = STRBUF_INIT;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		shorten_name(s, cases[i][0], &out);
+		CHECK_STR(sb_cstr(&out), cases[i][1]);
+	}
+	sb_free(&out);
+	shortener_free(s);
+}
+
 int main(void)
 {
 	test_syntax();
 	test_errors();
 	test_find();
+	test_shorten();
 	return check_done("re");
 }

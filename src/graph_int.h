@@ -1,0 +1,154 @@
+/*
+ * graph_int: what the graph stage's files share and nothing else sees;
+ * only graph.c and graph_*.c include it. The edge table and node edge
+ * lists the builds of graph.c and graph_tree.c fill, the tag store of
+ * graph_tags.c they gather tags into, and how many threads walk the
+ * samples. The files call each other one way only: graph_tree.c uses
+ * graph.c, graph_tags.c and graph_trim.c; graph.c uses graph_tags.c.
+ */
+#ifndef CPROF_GRAPH_INT_H
+#define CPROF_GRAPH_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph.h"
+#include "util.h"
+
+/* edge_table: (src, dest) → edge index, open addressing on the packed pair. */
+struct edge_table {
+	uint64_t *key;
+	uint32_t *val;
+	size_t cap, n;
+};
+
+static inline void et_init(struct edge_table *t, size_t cap)
+{
+	t->cap = cap;
+	t->n = 0;
+	t->key = xmalloc(cap * sizeof *t->key);
+	t->val = xmalloc(cap * sizeof *t->val);
+	memset(t->val, 0xff, cap * sizeof *t->val);
+}
+
+static inline size_t et_slot(uint64_t key, size_t mask)
+{
+	uint64_t h = key * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) & mask;
+}
+
+static inline void et_put(struct edge_table *t, uint64_t key, uint32_t val)
+{
+	size_t mask = t->cap - 1, i = et_slot(key, mask);
+	while (t->val[i] != UINT32_MAX)
+		i = (i + 1) & mask;
+	t->key[i] = key;
+	t->val[i] = val;
+	t->n++;
+}
+
+static inline void et_grow(struct edge_table *t)
+{
+	struct edge_table old = *t;
+	et_init(t, old.cap * 2);
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.val[i] != UINT32_MAX)
+			et_put(t, old.key[i], old.val[i]);
+	free(old.key);
+	free(old.val);
+}
+
+static inline uint32_t et_get(const struct edge_table *t, uint64_t key)
+{
+	size_t mask = t->cap - 1;
+	for (size_t i = et_slot(key, mask);; i = (i + 1) & mask) {
+		if (t->val[i] == UINT32_MAX)
+			return UINT32_MAX;
+		if (t->key[i] == key)
+			return t->val[i];
+	}
+}
+
+static inline void et_free(struct edge_table *t)
+{
+	free(t->key);
+	free(t->val);
+}
+
+/* graph.c: graph_link_edges fills each node's in and out lists from the edges. */
+void graph_link_edges(struct graph *g);
+
+/* push appends v to an edge list of a node. */
+static inline void push(uint32_t **arr, uint32_t *n, uint32_t *cap, uint32_t v)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 4;
+		*arr = xreallocarray(*arr, *cap, sizeof **arr);
+	}
+	(*arr)[(*n)++] = v;
+}
+
+/* is_negative: the node is one that drop_negative leaves out. */
+static inline bool is_negative(const struct gnode *n)
+{
+	return n->flat < 0 || (n->flat == 0 && n->cum < 0);
+}
+
+/*
+ * tag_table: (node, label set, name) → tag, with the keys in the slots so
+ * that a lookup touches one cache line; it runs for every frame of every
+ * labelled sample.
+ */
+struct tag_slot {
+	uint32_t node, set, name, id; /* id UINT32_MAX: empty */
+};
+
+struct tag_table {
+	struct tag_slot *slot;
+	size_t cap, n;
+};
+
+/* Tags being gathered: in the order first met, with their index. */
+struct tag_store {
+	struct gtag *tag;
+	size_t n, cap;
+	struct tag_table index;
+};
+
+/* graph_tags.c: the tag store, and each build's tags */
+void tag_store_init(struct tag_store *ts);
+void tag_store_reserve(struct tag_store *ts, size_t n);
+struct gtag *tag_store_find(struct tag_store *ts, uint32_t node, uint32_t set, uint32_t name, int64_t value);
+void graph_install_tags(struct graph *g, struct tag_store *ts);
+void graph_prepare_tags(struct graph *g);
+void graph_add_tags(const struct graph *g, struct tag_store *ts, uint32_t node, size_t s, int64_t w, int64_t dw,
+		    bool flat);
+void graph_index_tags(struct graph *g);
+void graph_adopt_tags(struct graph *g, struct tag_store *first, struct tag_store *second, const bool *want);
+bool graph_tags_cover(const struct graph *g, const bool *kept);
+
+/* bump adds a weight to a tag's flat or to its cum. */
+static inline void bump(struct gtag *t, int64_t w, int64_t dw, bool flat)
+{
+	if (flat) {
+		t->flat += w;
+		t->flat_div += dw;
+	} else {
+		t->cum += w;
+		t->cum_div += dw;
+	}
+}
+
+/* Graphs of at least twice this many samples are built on two threads. */
+enum { SAMPLES_PER_THREAD = 50000 };
+
+/* walkers: how many threads go through p's samples. */
+static inline size_t walkers(const struct profile *p)
+{
+	return p->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
+}
+
+#endif
