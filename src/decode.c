@@ -1,7 +1,6 @@
 #include "decode.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,19 +9,6 @@
 
 #include "decode_int.h"
 #include "util.h"
-
-/*
- * A profile cannot start with a megabyte of one repeated byte (a protobuf
- * message starts with a field tag, a legacy profile with its header), but
- * a decompression bomb usually does: refuse it there, before it fills
- * memory up to the inflate ceiling.
- */
-enum { SNIFF_SIZE = 1 << 20 };
-
-static bool one_repeated_byte(const uint8_t *p, size_t n)
-{
-	return n > 0 && memcmp(p, p + 1, n - 1) == 0;
-}
 
 /*
  * inflate_all inflates every gzip member of in (Go's gzip reader reads
@@ -110,179 +96,6 @@ fail:
 	inflateEnd(&z);
 	free(buf);
 	return -1;
-}
-
-/* ---- inflating on a thread of its own ---- */
-
-/* The inflater lets the reader know of its progress every FLOW_STEP bytes. */
-enum { FLOW_STEP = 1 << 20 };
-
-/*
- * The inflater reads the deflate stream between a plain ten-byte gzip
- * header and the trailer itself, and checks the trailer's CRC after it
- * has published the last byte, while the reader finishes: zlib's own
- * gzip reading sums the CRC as it goes, on the critical path (0.08 of
- * the 0.52 s the bench profile takes to inflate).
- */
-struct inflow {
-	const uint8_t *in;
-	size_t inlen;
-	uint8_t *buf;
-	size_t cap;   /* the size the gzip trailer gives */
-	uint32_t crc; /* the CRC it gives */
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t moved;
-	size_t out;    /* bytes inflated (under lock) */
-	bool stopped;  /* the inflater has ended (under lock) */
-	bool ok;       /* it ended at the end of the one member, with out == cap */
-	bool stop;     /* the reader asks it to end (under lock) */
-	bool checked;  /* the CRC is checked (under lock) */
-	bool crc_ok;
-};
-
-static void flow_publish(struct inflow *f, size_t out, bool stopped, bool ok)
-{
-	pthread_mutex_lock(&f->lock);
-	f->out = out;
-	f->stopped = stopped;
-	f->ok = ok;
-	pthread_cond_broadcast(&f->moved);
-	pthread_mutex_unlock(&f->lock);
-}
-
-static void *flow_run(void *arg)
-{
-	struct inflow *f = arg;
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	bool ok = false;
-	size_t out = 0;
-	if (inflateInit2(&z, -MAX_WBITS) != Z_OK) {
-		flow_publish(f, 0, true, false);
-		return NULL;
-	}
-	z.next_in = (Bytef *)f->in + 10;
-	z.avail_in = (uInt)(f->inlen - 10);
-	for (;;) {
-		pthread_mutex_lock(&f->lock);
-		bool stop = f->stop;
-		pthread_mutex_unlock(&f->lock);
-		size_t room = f->cap - out;
-		if (stop || room == 0)
-			break;
-		z.next_out = f->buf + out;
-		z.avail_out = (uInt)(room < FLOW_STEP ? room : FLOW_STEP);
-		uInt before = z.avail_out;
-		int ret = inflate(&z, Z_NO_FLUSH);
-		out += before - z.avail_out;
-		if (out >= SNIFF_SIZE && out - (before - z.avail_out) < SNIFF_SIZE && one_repeated_byte(f->buf, SNIFF_SIZE))
-			break;
-		if (ret == Z_STREAM_END) {
-			ok = out == f->cap && z.avail_in == 8; /* the trailer, and nothing after it */
-			break;
-		}
-		if (ret != Z_OK)
-			break;
-		flow_publish(f, out, false, false);
-	}
-	inflateEnd(&z);
-	flow_publish(f, out, true, ok);
-	bool crc_ok = ok && crc32_z(crc32_z(0, NULL, 0), f->buf, out) == f->crc;
-	pthread_mutex_lock(&f->lock);
-	f->checked = true;
-	f->crc_ok = crc_ok;
-	pthread_cond_broadcast(&f->moved);
-	pthread_mutex_unlock(&f->lock);
-	return NULL;
-}
-
-static size_t le32(const uint8_t *b)
-{
-	return (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)b[3] << 24;
-}
-
-struct inflow *inflow_start(const uint8_t *gz, size_t len, uint64_t min, uint64_t max_inflated)
-{
-	/*
-	 * one member with a plain header (deflate, no flags: as Go writes it),
-	 * and a trailer whose size (modulo 4 GiB) the input can give
-	 */
-	if (len < 18 || len > UINT32_MAX || gz[2] != 8 || gz[3] != 0)
-		return NULL;
-	size_t size = le32(gz + len - 4);
-	if (size == 0 || size < min || size > max_inflated || size / 1032 > len)
-		return NULL;
-	struct inflow *f = xcalloc(1, sizeof *f);
-	f->in = gz;
-	f->inlen = len;
-	f->cap = size;
-	f->crc = (uint32_t)le32(gz + len - 8);
-	f->buf = malloc(size); /* a trailer can lie: no memory is no reason to fail */
-	if (!f->buf) {
-		free(f);
-		return NULL;
-	}
-	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->moved, NULL);
-	if (pthread_create(&f->thread, NULL, flow_run, f) != 0) {
-		pthread_mutex_destroy(&f->lock);
-		pthread_cond_destroy(&f->moved);
-		free(f->buf);
-		free(f);
-		return NULL;
-	}
-	return f;
-}
-
-const uint8_t *inflow_bytes(const struct inflow *f)
-{
-	return f->buf;
-}
-
-size_t inflow_size(const struct inflow *f)
-{
-	return f->cap;
-}
-
-size_t inflow_wait(struct inflow *f, size_t need, bool *stopped)
-{
-	pthread_mutex_lock(&f->lock);
-	while (f->out < need && !f->stopped)
-		pthread_cond_wait(&f->moved, &f->lock);
-	size_t out = f->out;
-	*stopped = f->stopped;
-	pthread_mutex_unlock(&f->lock);
-	return out;
-}
-
-int inflow_checked(struct inflow *f)
-{
-	pthread_mutex_lock(&f->lock);
-	while (!f->checked)
-		pthread_cond_wait(&f->moved, &f->lock);
-	bool ok = f->crc_ok;
-	pthread_mutex_unlock(&f->lock);
-	return ok ? 0 : -1;
-}
-
-int inflow_done(struct inflow *f)
-{
-	bool stopped;
-	inflow_wait(f, SIZE_MAX, &stopped);
-	return f->ok ? 0 : -1;
-}
-
-void inflow_free(struct inflow *f)
-{
-	pthread_mutex_lock(&f->lock);
-	f->stop = true;
-	pthread_mutex_unlock(&f->lock);
-	pthread_join(f->thread, NULL);
-	pthread_mutex_destroy(&f->lock);
-	pthread_cond_destroy(&f->moved);
-	free(f->buf);
-	free(f);
 }
 
 /* decode_flowing decodes gzip bytes as they inflate, when it can; else NULL (and the ordinary path says why). */

@@ -1,5 +1,8 @@
 /*
- * decode_int: what decode.c and decode_proto.c share.
+ * decode_int: what the decode stage's files share. decode.c, the top of
+ * the stage, starts an inflow (decode_inflow.c) and hands it to
+ * decode_proto.c, which reads the profile from it. Both inflaters,
+ * decode.c's and the inflow, refuse a decompression bomb the same way.
  *
  * An inflow is a gzip stream inflating on a thread of its own while the
  * caller reads the bytes already out: decoding a large profile overlaps
@@ -13,8 +16,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "profile.h"
+
+/*
+ * A profile cannot start with a megabyte of one repeated byte (a protobuf
+ * message starts with a field tag, a legacy profile with its header), but
+ * a decompression bomb usually does: refuse it there, before it fills
+ * memory up to the inflate ceiling.
+ */
+enum { SNIFF_SIZE = 1 << 20 };
+
+static inline bool one_repeated_byte(const uint8_t *p, size_t n)
+{
+	return n > 0 && memcmp(p, p + 1, n - 1) == 0;
+}
+
+/* ---- decode_inflow.c ---- */
 
 struct inflow;
 
@@ -34,6 +53,8 @@ int inflow_done(struct inflow *f);
 int inflow_checked(struct inflow *f);
 /* inflow_free stops the thread, if still running, and frees the bytes. */
 void inflow_free(struct inflow *f);
+
+/* ---- decode_proto.c ---- */
 
 /* decode_proto_flow decodes a profile.proto message as it inflates; NULL when it cannot. */
 struct profile *decode_proto_flow(struct inflow *f);

@@ -54,21 +54,6 @@ struct binary {
 	struct nm_listing *nm; /* NULL once loaded: llvm-nm failed */
 };
 
-struct sym_frame *frames_push(struct sym_frames *fs)
-{
-	GROW(fs->f, fs->cap, fs->n + 1);
-	struct sym_frame *f = &fs->f[fs->n++];
-	*f = (struct sym_frame){ NULL, NULL, 0, 0, 0 };
-	return f;
-}
-
-void frames_free(struct sym_frames *fs)
-{
-	free(fs->f);
-	fs->f = NULL;
-	fs->n = fs->cap = 0;
-}
-
 /* go_errno is strerror as Go words it: lower case. */
 static void go_errno(char *buf, size_t size, const char *op, const char *path, int e)
 {

@@ -17,8 +17,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <gelf.h>
+
+#include "util.h"
 
 /*
  * One frame as llvm-symbolizer reports it. func and file are NULL where it
@@ -37,8 +40,25 @@ struct sym_frames {
 	size_t n, cap;
 };
 
-struct sym_frame *frames_push(struct sym_frames *fs);
-void frames_free(struct sym_frames *fs);
+/*
+ * frames_push appends an empty frame and returns it. It lives here, with
+ * frames_free, so that the files below symbolize_elf.c can fill a list
+ * without calling up into it.
+ */
+static inline struct sym_frame *frames_push(struct sym_frames *fs)
+{
+	GROW(fs->f, fs->cap, fs->n + 1);
+	struct sym_frame *f = &fs->f[fs->n++];
+	*f = (struct sym_frame){ NULL, NULL, 0, 0, 0 };
+	return f;
+}
+
+static inline void frames_free(struct sym_frames *fs)
+{
+	free(fs->f);
+	fs->f = NULL;
+	fs->n = fs->cap = 0;
+}
 
 struct strbuf;
 /*

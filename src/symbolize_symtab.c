@@ -107,6 +107,48 @@ static size_t symbol_section(const struct symtab *t, size_t i, const GElf_Sym *s
 	return idx;
 }
 
+/*
+ * A walk over a symbol table's entries after the null one, as both tools
+ * read them: an entry that gelf cannot read is skipped, a name that cannot
+ * be read ends the walk with unreadable set (the tools give up on the file).
+ */
+struct sym_walk {
+	const struct symtab *t;
+	Elf *elf;
+	size_t n_sections;
+	size_t i; /* the entry's index */
+	GElf_Sym s;
+	const char *name;
+	size_t sec; /* symbol_section's answer */
+	bool bad_sec;
+	bool unreadable;
+};
+
+static void sym_walk_start(struct sym_walk *w, Elf *elf, const struct symtab *t)
+{
+	memset(w, 0, sizeof *w);
+	w->t = t;
+	w->elf = elf;
+	elf_getshdrnum(elf, &w->n_sections);
+}
+
+/* sym_walk_next moves to the next entry: false at the end, or when its name cannot be read. */
+static bool sym_walk_next(struct sym_walk *w)
+{
+	while (++w->i < w->t->n) {
+		if (!gelf_getsym(w->t->data, (int)w->i, &w->s))
+			continue;
+		w->name = elf_strptr(w->elf, w->t->strndx, w->s.st_name);
+		if (!w->name) {
+			w->unreadable = true;
+			return false;
+		}
+		w->sec = symbol_section(w->t, w->i, &w->s, &w->bad_sec, w->n_sections);
+		return true;
+	}
+	return false;
+}
+
 static uint64_t untag(uint64_t a)
 {
 	/* llvm-symbolizer untags by default: bits 56-63 from bit 55 */
@@ -161,37 +203,31 @@ struct llvm_symbols *llvm_symbols_read(Elf *elf, const GElf_Ehdr *eh)
 	if (!get_symtab(elf, SHT_SYMTAB, &t) || t.n <= 1)
 		if (!get_symtab(elf, SHT_DYNSYM, &t))
 			return b;
-	size_t n_sections = 0;
-	elf_getshdrnum(elf, &n_sections);
+	struct sym_walk w;
+	sym_walk_start(&w, elf, &t);
 	struct sym_desc *all = xcalloc(t.n + 1, sizeof *all);
 	size_t n = 0;
-	for (size_t i = 1; i < t.n; i++) {
-		GElf_Sym s;
-		if (!gelf_getsym(t.data, (int)i, &s))
-			continue;
-		const char *name = elf_strptr(elf, t.strndx, s.st_name);
-		if (!name) {
-			free(all);
-			llvm_symbols_free(b);
-			return NULL;
-		}
-		bool bad;
-		size_t sec = symbol_section(&t, i, &s, &bad, n_sections);
-		unsigned type = GELF_ST_TYPE(s.st_info);
-		if (sec == 0) {
+	while (sym_walk_next(&w)) {
+		unsigned type = GELF_ST_TYPE(w.s.st_info);
+		if (w.sec == 0) {
 			if (type == STT_FILE) {
 				GROW(b->files, b->cap_files, b->n_files + 1);
-				b->files[b->n_files++] = (struct file_sym){ (uint32_t)i, name };
+				b->files[b->n_files++] = (struct file_sym){ (uint32_t)w.i, w.name };
 			}
 			continue;
 		}
 		if (type != STT_NOTYPE && type != STT_FUNC && type != STT_OBJECT && type != STT_GNU_IFUNC)
 			continue;
-		if (machine_special_name(eh, name))
+		if (machine_special_name(eh, w.name))
 			continue;
-		bool local = GELF_ST_BIND(s.st_info) == STB_LOCAL;
-		all[n++] = (struct sym_desc){ untag(symbol_address(eh, elf, &s, sec)), s.st_size, name,
-					      local ? (uint32_t)i : 0 };
+		bool local = GELF_ST_BIND(w.s.st_info) == STB_LOCAL;
+		all[n++] = (struct sym_desc){ untag(symbol_address(eh, elf, &w.s, w.sec)), w.s.st_size, w.name,
+					      local ? (uint32_t)w.i : 0 };
+	}
+	if (w.unreadable) {
+		free(all);
+		llvm_symbols_free(b);
+		return NULL;
 	}
 	uint32_t *order = xcalloc(n + 1, sizeof *order);
 	for (size_t i = 0; i < n; i++)
@@ -359,33 +395,27 @@ struct nm_listing *nm_listing_read(Elf *elf, const GElf_Ehdr *eh, uint64_t base)
 	struct symtab t;
 	if (!get_symtab(elf, SHT_SYMTAB, &t))
 		return l; /* "no symbols" */
-	size_t n_sections = 0;
-	elf_getshdrnum(elf, &n_sections);
+	struct sym_walk w;
+	sym_walk_start(&w, elf, &t);
 	struct nm_sym *all = xcalloc(t.n + 1, sizeof *all);
 	size_t n = 0;
-	for (size_t i = 1; i < t.n; i++) {
-		GElf_Sym s;
-		if (!gelf_getsym(t.data, (int)i, &s))
-			continue;
-		const char *name = elf_strptr(elf, t.strndx, s.st_name);
-		if (!name) {
-			free(all);
-			nm_listing_free(l);
-			return NULL; /* llvm-nm fails, and pprof with it */
-		}
-		unsigned type = GELF_ST_TYPE(s.st_info);
+	while (sym_walk_next(&w)) {
+		unsigned type = GELF_ST_TYPE(w.s.st_info);
 		bool arm = eh->e_machine == EM_ARM || eh->e_machine == EM_AARCH64;
-		if (!arm && (type == STT_FILE || type == STT_SECTION || (eh->e_machine == EM_RISCV && !name[0])))
+		if (!arm && (type == STT_FILE || type == STT_SECTION || (eh->e_machine == EM_RISCV && !w.name[0])))
 			continue;
-		if (arm && machine_special_name(eh, name))
+		if (arm && machine_special_name(eh, w.name))
 			continue;
-		const char *shown = nm_name(name);
+		const char *shown = nm_name(w.name);
 		if (!shown)
 			continue;
-		bool bad;
-		size_t sec = symbol_section(&t, i, &s, &bad, n_sections);
-		all[n++] = (struct nm_sym){ symbol_address(eh, elf, &s, sec), s.st_size, shown,
-					    nm_type_char(elf, &s, sec, bad), s.st_shndx != SHN_UNDEF };
+		all[n++] = (struct nm_sym){ symbol_address(eh, elf, &w.s, w.sec), w.s.st_size, shown,
+					    nm_type_char(elf, &w.s, w.sec, w.bad_sec), w.s.st_shndx != SHN_UNDEF };
+	}
+	if (w.unreadable) {
+		free(all);
+		nm_listing_free(l);
+		return NULL; /* llvm-nm fails, and pprof with it */
 	}
 	uint32_t *order = xcalloc(n + 1, sizeof *order);
 	for (size_t i = 0; i < n; i++)
