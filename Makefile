@@ -132,6 +132,10 @@ valgrind-test: all
 http-test: all
 	tests/http.sh $(BUILD)/cprof
 
+# The pipeline's stages call and include one way only (tests/layers.py).
+layers: all
+	tests/layers.py $(BUILD)
+
 broken-test: all
 	tests/broken.sh $(BUILD)/cprof
 
@@ -152,7 +156,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all unit conformance shell-test graphs http-test broken-test disasm-test
+test: all layers unit conformance shell-test graphs http-test broken-test disasm-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -248,4 +252,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test unit conformance shell-test valgrind-test graphs http-test broken-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance shell-test valgrind-test graphs http-test broken-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
