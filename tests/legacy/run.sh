@@ -6,7 +6,7 @@ out=${1:-build/tests-legacy}
 mkdir -p "$out"
 CC=${CC:-cc}
 FLAGS="-std=c11 -D_DEFAULT_SOURCE -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=undefined -Isrc"
-SRCS="src/decode_legacy*.c src/util.c src/profile.c src/hashtab.c"
+SRCS="src/decode_legacy*.c src/gofmt.c src/util.c src/profile.c src/hashtab.c"
 $CC $FLAGS -o "$out/test_legacy" tests/unit/test_legacy.c $SRCS -lm
 $CC $FLAGS -o "$out/legacy_dump" tests/legacy/dump.c $SRCS -lm
 "$out/test_legacy"

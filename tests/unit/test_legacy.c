@@ -10,19 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "decode.h"
 #include "decode_legacy_int.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		checks++;                                                            \
-		if (!(cond)) {                                                       \
-			failures++;                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                    \
-	} while (0)
 
 static struct slice S(const char *s)
 {
@@ -385,6 +375,5 @@ int main(void)
 	test_thread();
 	test_heap_and_contention();
 	test_garbage();
-	printf("legacy: %d checks, %d failed\n", checks, failures);
-	return failures != 0;
+	return check_done("legacy");
 }
