@@ -4,7 +4,8 @@ hold: the SVG is well-formed XML, pans and zooms, and shows every node label
 of the -dot output for the same arguments; PNG, PDF, PS and GIF start with
 their magic and are not trivially small; binary outputs bound for a terminal
 go to a file; -proto reads back through cprof's own decoder as the profile
-it came from; -web hands a temporary SVG to $BROWSER.
+it came from; -web hands a temporary SVG to $BROWSER; -http and -weblist
+say that the web interface is not there yet.
 
     tests/graphs.py CPROF
 """
@@ -221,6 +222,16 @@ def test_web():
         check(r.returncode != 0 and b"set $BROWSER" in r.stderr and not r.stdout, "-web without a browser: %r" % r.stderr)
 
 
+def test_no_web_interface():
+    """Until the web interface exists, -http and -weblist say so instead of doing something else."""
+    for args, msg in ((["-http=:8080"], b"cprof: -http: the web interface is not available yet; use the shell or -svg\n"),
+                      (["-http=localhost:0", "-no_browser"], b"cprof: -http: the web interface is not available yet; use the shell or -svg\n"),
+                      (["-weblist=main"], b"cprof: -weblist: the web interface is not available yet; use -list\n")):
+        r = run(args + [profile("go-heap-bad.pb.gz")], stdin=subprocess.DEVNULL)
+        check(r.returncode != 0 and r.stderr == msg and not r.stdout,
+              "%s: exit %d, stdout %r, stderr %r" % (" ".join(args), r.returncode, r.stdout[:80], r.stderr))
+
+
 def test_no_subprocess():
     if not shutil.which("strace"):
         return
@@ -239,6 +250,7 @@ if __name__ == "__main__":
     test_away_from_terminal()
     test_proto_round_trip()
     test_web()
+    test_no_web_interface()
     test_no_subprocess()
     print("graphs: %d checks, %d failed" % (checks, failures))
     sys.exit(1 if failures else 0)
