@@ -8,6 +8,13 @@
 #   make install    install cprof, its manual and shell completions under PREFIX
 #   make SANITIZE=1 build with -fsanitize=address,undefined (into build-asan/)
 
+# cprof's release, and the state of google/pprof whose output it follows
+# (the expected files of testdata/conformance; see VERSIONS.md there).
+# cprof -version prints both.
+VERSION = 0.13.0
+PPROF_FOLLOWED = google/pprof as of 2026-07-09, commit b9395ee17fa0
+VERSION_DEFS = -DCPROF_VERSION='"$(VERSION)"' -DCPROF_PPROF_FOLLOWED='"$(PPROF_FOLLOWED)"'
+
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
 	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils
@@ -48,6 +55,10 @@ cprof: $(BUILD)/cprof
 $(BUILD)/cprof: $(OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+# Only flags.c prints the version; it is rebuilt when the Makefile changes.
+$(BUILD)/flags.o: CPPFLAGS += $(VERSION_DEFS)
+$(BUILD)/flags.o: Makefile
 
 $(BUILD)/%.pb-c.c $(BUILD)/%.pb-c.h: proto/%.proto | $(BUILD)
 	@echo "  PROTOC  $<"
@@ -192,7 +203,7 @@ build-fuzz/%.pb-c.o: build-fuzz/%.pb-c.c build-fuzz/profile.pb-c.h
 
 build-fuzz/%.o: src/%.c build-fuzz/profile.pb-c.h build-fuzz/profile_skeleton.pb-c.h
 	@echo "  FUZZCC  $<"
-	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -Ibuild-fuzz $(PKG_CFLAGS) $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
+	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE $(VERSION_DEFS) -Isrc -Ibuild-fuzz $(PKG_CFLAGS) $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
 
 # The legacy parsers' regexp engine runs on every line with fixed patterns:
 # coverage feedback from it only slows the fuzzers down (tenfold), so it is
