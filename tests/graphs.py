@@ -217,9 +217,28 @@ def test_web():
         check(len(lines) == 2 and lines[0] == "<?xml" and lines[1].endswith(".svg"), "-web: browser saw %r" % lines)
         if len(lines) == 2:
             check(not os.path.exists(lines[1]), "-web: temporary file left behind")
-        env = {"PATH": d, "TMPDIR": d}  # no browser anywhere
-        r = run(["-web", profile("go-heap-bad.pb.gz")], env=env)
-        check(r.returncode != 0 and b"set $BROWSER" in r.stderr and not r.stdout, "-web without a browser: %r" % r.stderr)
+        failing = os.path.join(d, "failing")
+        with open(failing, "w") as f:
+            f.write("#!/bin/sh\nexit 3\n")
+        os.chmod(failing, 0o755)
+        # No browser anywhere (PATH holds none, no $BROWSER, no $DISPLAY), or one
+        # that starts and fails: the SVG stays, where the message says.
+        cases = (("-web without a browser", ["-web"], {"PATH": d, "TMPDIR": d}),
+                 ("-web with a failing browser", ["-web"], {"PATH": d, "TMPDIR": d, "BROWSER": failing}),
+                 ("web in the shell without a browser", [], {"PATH": d, "TMPDIR": d}))
+        for what, flags, env in cases:
+            r = run(flags + [profile("go-heap-bad.pb.gz")], env=env, input=b"web\n")
+            last = (r.stderr.decode().splitlines() or [""])[-1]
+            m = re.search(r"open (\S+\.svg) yourself$", last)
+            path = m.group(1) if m else ""
+            check(os.path.dirname(path) == d, "%s: no file named in %r" % (what, last))
+            check(os.path.isfile(path) and open(path, "rb").read(5) == b"<?xml", "%s: %r not kept" % (what, path))
+            if "BROWSER" not in env:
+                check("set $BROWSER" in last, "%s: $BROWSER not mentioned: %r" % (what, last))
+            if flags:
+                check(r.returncode != 0 and not r.stdout, "%s: exit %d, stdout %r" % (what, r.returncode, r.stdout[:80]))
+            if os.path.isfile(path):
+                os.unlink(path)
 
 
 def test_no_web_interface():
