@@ -8,9 +8,16 @@
 #   make install    install cprof, its manual and shell completions under PREFIX
 #   make SANITIZE=1 build with -fsanitize=address,undefined (into build-asan/)
 
+# cprof's release, and the state of google/pprof whose output it follows
+# (the expected files of testdata/conformance; see VERSIONS.md there).
+# cprof -version prints both.
+VERSION = 0.13.0
+PPROF_FOLLOWED = google/pprof as of 2026-07-09, commit b9395ee17fa0
+VERSION_DEFS = -DCPROF_VERSION='"$(VERSION)"' -DCPROF_PPROF_FOLLOWED='"$(PPROF_FOLLOWED)"'
+
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
-	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils
+	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils mandoc bash-completion zsh fish
 PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
 
 CC ?= gcc
@@ -49,6 +56,10 @@ $(BUILD)/cprof: $(OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
+# Only flags.c prints the version; it is rebuilt when the Makefile changes.
+$(BUILD)/flags.o: CPPFLAGS += $(VERSION_DEFS)
+$(BUILD)/flags.o: Makefile
+
 $(BUILD)/%.pb-c.c $(BUILD)/%.pb-c.h: proto/%.proto | $(BUILD)
 	@echo "  PROTOC  $<"
 	$(Q)protoc-c --c_out=$(BUILD) -Iproto $<
@@ -79,8 +90,9 @@ $(BUILD)/graph.o $(BUILD)/graph_tags.o $(BUILD)/graph_trim.o $(BUILD)/graph_tree
 
 # What the build and the tests run, probed before make demo and make check:
 # only when something is missing do they call deps (apt-get, as root).
-PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump
-PROBE_FILES = /usr/bin/time $(shell clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a
+PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump mandoc zsh fish
+PROBE_FILES = /usr/bin/time $(shell clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a \
+	/usr/share/bash-completion/bash_completion
 
 setup:
 	@pkg-config --exists $(PKGS) 2>/dev/null && \
@@ -147,6 +159,16 @@ disasm-test: all
 graphs: all
 	tests/graphs.py $(BUILD)/cprof
 
+# The manual page, as strict as mandoc is: any message (style included) fails.
+man-lint:
+	mandoc -Tlint -Wstyle man/cprof.1
+
+# make install into a scratch DESTDIR, and what landed where (tests/install.sh).
+install-test: all
+	rm -rf $(BUILD)/install-test
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/install-test PREFIX=/usr >/dev/null
+	tests/install.sh $(BUILD)/install-test /usr
+
 # The whole suite and a few cases under valgrind, then the suite again
 # under AddressSanitizer and UBSan, failure injection, and a short run of
 # every fuzzer.
@@ -156,7 +178,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all layers unit conformance shell-test graphs http-test broken-test disasm-test
+test: all layers unit conformance shell-test graphs http-test broken-test disasm-test man-lint install-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -192,7 +214,7 @@ build-fuzz/%.pb-c.o: build-fuzz/%.pb-c.c build-fuzz/profile.pb-c.h
 
 build-fuzz/%.o: src/%.c build-fuzz/profile.pb-c.h build-fuzz/profile_skeleton.pb-c.h
 	@echo "  FUZZCC  $<"
-	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc -Ibuild-fuzz $(PKG_CFLAGS) $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
+	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE $(VERSION_DEFS) -Isrc -Ibuild-fuzz $(PKG_CFLAGS) $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
 
 # The legacy parsers' regexp engine runs on every line with fixed patterns:
 # coverage feedback from it only slows the fuzzers down (tenfold), so it is
@@ -243,7 +265,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 install: all
-	install -D -m 755 cprof $(DESTDIR)$(PREFIX)/bin/cprof
+	install -D -m 755 $(BUILD)/cprof $(DESTDIR)$(PREFIX)/bin/cprof
 	install -D -m 644 man/cprof.1 $(DESTDIR)$(PREFIX)/share/man/man1/cprof.1
 	install -D -m 644 completions/cprof.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cprof
 	install -D -m 644 completions/_cprof $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_cprof
@@ -252,4 +274,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test layers unit conformance shell-test valgrind-test graphs http-test broken-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance shell-test valgrind-test graphs man-lint install-test http-test broken-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

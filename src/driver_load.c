@@ -328,6 +328,19 @@ struct profile *driver_load(const struct load_options *so, struct strbuf *warn, 
 		merge_scale(b, minus);
 		free(minus);
 		struct profile *pair[2] = { p, b };
+		if (merge_n_common_sample_types(pair, 2) == 0) {
+			/* pprof says only "profiles have empty common sample type list": name them */
+			struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+			merge_sample_types_str(p, &x);
+			merge_sample_types_str(b, &y);
+			snprintf(err, errsize, "base profile: incompatible sample types: %s in the profile, %s in the base",
+				 sb_cstr(&x), sb_cstr(&y));
+			sb_free(&x);
+			sb_free(&y);
+			profile_free(p);
+			profile_free(b);
+			return NULL;
+		}
 		p = combine(pair, 2, err, errsize);
 		if (!p)
 			return NULL;

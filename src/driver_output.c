@@ -94,10 +94,11 @@ static void sleep_until(const struct timespec *t)
 }
 
 /*
- * view writes the report to a temporary file and opens it with the first
- * viewer that starts, as pprof's invokeVisualizer does: it waits for the
- * viewer (unless interactive) and at least a second, so the viewer can
- * read the file, then removes the file.
+ * view writes the report to a temporary file ($TMPDIR/pprofNNN.svg, ...)
+ * and opens it with the first viewer that starts, as pprof's
+ * invokeVisualizer does: it waits for the viewer (unless interactive) and
+ * at least a second, so the viewer can read the file, then removes the
+ * file. When no viewer shows it, the file stays and the error names it.
  */
 static int view(const struct command *cmd, bool interactive, const char *data, size_t n, char *err, size_t errsize)
 {
@@ -138,24 +139,27 @@ static int view(const struct command *cmd, bool interactive, const char *data, s
 			rc = 0;
 		} else {
 			/* pprof stops at the first viewer that starts, and reports how it ended */
-			snprintf(err, errsize, "%s: exit status %d", list[i],
-				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+			snprintf(err, errsize, "%s: exit status %d; open %s yourself", list[i],
+				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), sb_cstr(&path));
 			sb_free(&path);
-			return -1;
+			return -1; /* unlike pprof, the file stays for the user to open */
 		}
 	}
 	if (rc < 0) {
 		struct strbuf tried = STRBUF_INIT;
 		for (size_t i = 0; i < nv; i++)
 			sb_addf(&tried, "%s%s", i ? ", " : "", list[i]);
+		const char *dash = interactive ? "" : "-";
 		if (!strcmp(cmd->viewer, "web"))
-			snprintf(err, errsize, "no web browser to open %s (tried %s%s); set $BROWSER", sb_cstr(&path),
-				 sb_cstr(&tried), getenv("DISPLAY") ? "" : "; xdg-open needs $DISPLAY");
+			snprintf(err, errsize, "%s%s: no web browser to start (tried %s%s); set $BROWSER, or open %s yourself",
+				 dash, cmd->name, sb_cstr(&tried), getenv("DISPLAY") ? "" : "; xdg-open needs $DISPLAY",
+				 sb_cstr(&path));
 		else
-			snprintf(err, errsize, "could not run %s to open %s", sb_cstr(&tried), sb_cstr(&path));
+			snprintf(err, errsize, "%s%s: could not start %s; open %s yourself", dash, cmd->name,
+				 sb_cstr(&tried), sb_cstr(&path));
 		sb_free(&tried);
 		sb_free(&path);
-		return -1; /* the file stays, for the user to open */
+		return -1; /* unlike pprof, the file stays for the user to open */
 	}
 	sleep_until(&deadline);
 	if (!interactive)

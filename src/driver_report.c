@@ -368,6 +368,11 @@ static void report_free(struct report *r)
 int driver_report(const struct profile *loaded, const struct options *opt, const struct report_request *req,
 		  FILE *out, struct strbuf *warn, char *err, size_t errsize)
 {
+	if (req->cmd->format == FMT_WEBLIST) {
+		const char *dash = req->interactive ? "" : "-";
+		snprintf(err, errsize, "%sweblist: the web interface is not available yet; use %slist", dash, dash);
+		return -1;
+	}
 	struct report r;
 	memset(&r, 0, sizeof r);
 	r.format = req->cmd->format;

@@ -193,11 +193,13 @@ static enum flags_result parse_args(struct flagset *fs, int argc, char **argv, i
 		char *fname = eq ? xstrndup(name, (size_t)(eq - name)) : xstrdup(name);
 		struct flag *f = lookup(fs, fname);
 		if (!f) {
-			enum flags_result r = FLAGS_HELP;
-			if (strcmp(fname, "help") != 0 && strcmp(fname, "h") != 0) {
+			enum flags_result r = FLAGS_USAGE;
+			if (!strcmp(fname, "help") || !strcmp(fname, "h"))
+				r = FLAGS_HELP;
+			else if (!strcmp(fname, "version"))
+				r = FLAGS_VERSION;
+			else
 				sb_addf(msg, "flag provided but not defined: -%s\n", fname);
-				r = FLAGS_USAGE;
-			}
 			free(fname);
 			return r;
 		}
@@ -273,6 +275,11 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 	register_flags(&fs, cli, &rf);
 	int first = argc;
 	enum flags_result r = parse_args(&fs, argc, argv, &first, msg);
+	if (r == FLAGS_VERSION) {
+		/* pprof has no releases: say which state of it the output follows. */
+		sb_addf(msg, "cprof %s (pprof-compatible output: %s)\n", CPROF_VERSION, CPROF_PPROF_FOLLOWED);
+		goto out;
+	}
 	if (r == FLAGS_OK && first >= argc) {
 		r = FLAGS_USAGE;
 		sb_adds(msg, "no profile source specified\n");
@@ -322,6 +329,12 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 	}
 	if (cli->no_browser && !cli->http[0]) {
 		sb_adds(msg, "-no_browser only makes sense with -http");
+		r = FLAGS_ERROR;
+		goto out;
+	}
+	if (cli->http[0]) {
+		/* Until the web interface exists, -http must not fall back to the shell unnoticed. */
+		sb_adds(msg, "-http: the web interface is not available yet; use the shell or -svg");
 		r = FLAGS_ERROR;
 		goto out;
 	}
@@ -506,6 +519,7 @@ void flags_usage(struct strbuf *out)
 		     "   -tools             Search path for object tools\n"
 		     "   -all_frames        Ignore drop_frames and keep_frames regexps in the profile\n"
 		     "                      Rarely needed, mainly used for debugging pprof itself\n"
+		     "   -version           Print cprof's version and the pprof its output follows\n"
 		     "\n"
 		     "  Legacy convenience options:\n"
 		     "   -inuse_space           Same as -sample_index=inuse_space\n"

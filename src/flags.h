@@ -43,9 +43,10 @@ struct cli {
 
 enum flags_result {
 	FLAGS_OK,
-	FLAGS_HELP,  /* -h or -help: usage printed, exit 0 */
-	FLAGS_USAGE, /* bad flag: message and usage in msg, exit 2 */
-	FLAGS_ERROR, /* flags parsed but inconsistent: message in msg, exit 2 */
+	FLAGS_HELP,    /* -h or -help: usage printed, exit 0 */
+	FLAGS_VERSION, /* -version: the version line in msg, for standard output, exit 0 */
+	FLAGS_USAGE,   /* bad flag: message and usage in msg, exit 2 */
+	FLAGS_ERROR,   /* flags parsed but inconsistent: message in msg, exit 2 */
 };
 
 /*

@@ -62,6 +62,12 @@ int main(int argc, char **argv)
 	struct cli cli;
 	struct strbuf msg = STRBUF_INIT;
 	enum flags_result fr = flags_parse(argc, argv, &cli, &msg);
+	if (fr == FLAGS_VERSION) {
+		fputs(sb_cstr(&msg), stdout);
+		sb_free(&msg);
+		cli_free(&cli);
+		return close_stdout() < 0 ? 1 : 0;
+	}
 	if (fr != FLAGS_OK) {
 		if (fr == FLAGS_ERROR)
 			fprintf(stderr, "cprof: %s\n", sb_cstr(&msg));

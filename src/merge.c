@@ -14,11 +14,11 @@ static bool same_value_type(const struct value_type *a, const struct value_type 
 	return !strcmp(a->type, b->type) && !strcmp(a->unit, b->unit);
 }
 
-static void sample_types_str(struct strbuf *b, const struct profile *p)
+void merge_sample_types_str(const struct profile *p, struct strbuf *b)
 {
 	sb_addc(b, '[');
 	for (size_t i = 0; i < p->n_sample_type; i++)
-		sb_addf(b, "%s%s/%s", i ? " " : "", p->sample_type[i].type, p->sample_type[i].unit);
+		sb_addf(b, "%s%s/%s", i ? ", " : "", p->sample_type[i].type, p->sample_type[i].unit);
 	sb_addc(b, ']');
 }
 
@@ -34,8 +34,8 @@ int merge_check_compatible(const struct profile *a, const struct profile *b, cha
 		ok = same_value_type(&a->sample_type[i], &b->sample_type[i]);
 	if (!ok) {
 		struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
-		sample_types_str(&x, a);
-		sample_types_str(&y, b);
+		merge_sample_types_str(a, &x);
+		merge_sample_types_str(b, &y);
 		snprintf(err, errsize, "incompatible sample types %s and %s", sb_cstr(&x), sb_cstr(&y));
 		sb_free(&x);
 		sb_free(&y);
@@ -96,12 +96,10 @@ static int compatibilize_one(struct profile *p, const char **types, size_t ntype
 	return 0;
 }
 
-int merge_compatibilize(struct profile **ps, size_t n, char *err, size_t errsize)
+/* common_types stores in types (when not NULL) the sample types every profile has; returns how many. */
+static size_t common_types(struct profile *const *ps, size_t n, const char **types)
 {
-	if (n == 0)
-		return 0;
 	const struct profile *first = ps[0];
-	const char **types = xcalloc(first->n_sample_type + 1, sizeof *types);
 	size_t ntypes = 0;
 	for (size_t i = 0; i < first->n_sample_type; i++) {
 		const char *t = first->sample_type[i].type;
@@ -111,9 +109,26 @@ int merge_compatibilize(struct profile **ps, size_t n, char *err, size_t errsize
 			for (size_t k = 0; k < ps[j]->n_sample_type; k++)
 				if (!strcmp(ps[j]->sample_type[k].type, t))
 					count++;
-		if (count == n)
-			types[ntypes++] = t;
+		if (count != n)
+			continue;
+		if (types)
+			types[ntypes] = t;
+		ntypes++;
 	}
+	return ntypes;
+}
+
+size_t merge_n_common_sample_types(struct profile *const *ps, size_t n)
+{
+	return n ? common_types(ps, n, NULL) : 0;
+}
+
+int merge_compatibilize(struct profile **ps, size_t n, char *err, size_t errsize)
+{
+	if (n == 0)
+		return 0;
+	const char **types = xcalloc(ps[0]->n_sample_type + 1, sizeof *types);
+	size_t ntypes = common_types(ps, n, types);
 	int rc = 0;
 	if (ntypes == 0) {
 		snprintf(err, errsize, "profiles have empty common sample type list");

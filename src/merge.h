@@ -17,6 +17,12 @@
 /* CompatibilizeSampleTypes: keep only the sample types all profiles have, in the first one's order. */
 int merge_compatibilize(struct profile **ps, size_t n, char *err, size_t errsize);
 
+/* How many sample types (by name) all profiles have: what merge_compatibilize would keep. */
+size_t merge_n_common_sample_types(struct profile *const *ps, size_t n);
+
+/* merge_sample_types_str appends p's sample types, "[type/unit, ...]", for messages. */
+void merge_sample_types_str(const struct profile *p, struct strbuf *b);
+
 /* ScaleProfiles: bring period and sample units to the finest common unit. */
 int merge_scale_units(struct profile **ps, size_t n, char *err, size_t errsize);
 

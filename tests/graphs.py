@@ -4,7 +4,8 @@ hold: the SVG is well-formed XML, pans and zooms, and shows every node label
 of the -dot output for the same arguments; PNG, PDF, PS and GIF start with
 their magic and are not trivially small; binary outputs bound for a terminal
 go to a file; -proto reads back through cprof's own decoder as the profile
-it came from; -web hands a temporary SVG to $BROWSER.
+it came from; -web hands a temporary SVG to $BROWSER; -http and -weblist
+say that the web interface is not there yet.
 
     tests/graphs.py CPROF
 """
@@ -216,9 +217,38 @@ def test_web():
         check(len(lines) == 2 and lines[0] == "<?xml" and lines[1].endswith(".svg"), "-web: browser saw %r" % lines)
         if len(lines) == 2:
             check(not os.path.exists(lines[1]), "-web: temporary file left behind")
-        env = {"PATH": d, "TMPDIR": d}  # no browser anywhere
-        r = run(["-web", profile("go-heap-bad.pb.gz")], env=env)
-        check(r.returncode != 0 and b"set $BROWSER" in r.stderr and not r.stdout, "-web without a browser: %r" % r.stderr)
+        failing = os.path.join(d, "failing")
+        with open(failing, "w") as f:
+            f.write("#!/bin/sh\nexit 3\n")
+        os.chmod(failing, 0o755)
+        # No browser anywhere (PATH holds none, no $BROWSER, no $DISPLAY), or one
+        # that starts and fails: the SVG stays, where the message says.
+        cases = (("-web without a browser", ["-web"], {"PATH": d, "TMPDIR": d}),
+                 ("-web with a failing browser", ["-web"], {"PATH": d, "TMPDIR": d, "BROWSER": failing}),
+                 ("web in the shell without a browser", [], {"PATH": d, "TMPDIR": d}))
+        for what, flags, env in cases:
+            r = run(flags + [profile("go-heap-bad.pb.gz")], env=env, input=b"web\n")
+            last = (r.stderr.decode().splitlines() or [""])[-1]
+            m = re.search(r"open (\S+\.svg) yourself$", last)
+            path = m.group(1) if m else ""
+            check(os.path.dirname(path) == d, "%s: no file named in %r" % (what, last))
+            check(os.path.isfile(path) and open(path, "rb").read(5) == b"<?xml", "%s: %r not kept" % (what, path))
+            if "BROWSER" not in env:
+                check("set $BROWSER" in last, "%s: $BROWSER not mentioned: %r" % (what, last))
+            if flags:
+                check(r.returncode != 0 and not r.stdout, "%s: exit %d, stdout %r" % (what, r.returncode, r.stdout[:80]))
+            if os.path.isfile(path):
+                os.unlink(path)
+
+
+def test_no_web_interface():
+    """Until the web interface exists, -http and -weblist say so instead of doing something else."""
+    for args, msg in ((["-http=:8080"], b"cprof: -http: the web interface is not available yet; use the shell or -svg\n"),
+                      (["-http=localhost:0", "-no_browser"], b"cprof: -http: the web interface is not available yet; use the shell or -svg\n"),
+                      (["-weblist=main"], b"cprof: -weblist: the web interface is not available yet; use -list\n")):
+        r = run(args + [profile("go-heap-bad.pb.gz")], stdin=subprocess.DEVNULL)
+        check(r.returncode != 0 and r.stderr == msg and not r.stdout,
+              "%s: exit %d, stdout %r, stderr %r" % (" ".join(args), r.returncode, r.stdout[:80], r.stderr))
 
 
 def test_no_subprocess():
@@ -239,6 +269,7 @@ if __name__ == "__main__":
     test_away_from_terminal()
     test_proto_round_trip()
     test_web()
+    test_no_web_interface()
     test_no_subprocess()
     print("graphs: %d checks, %d failed" % (checks, failures))
     sys.exit(1 if failures else 0)

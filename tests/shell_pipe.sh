@@ -44,6 +44,20 @@ differs() {
 	fi
 }
 
+# says NAME "cmds" LINE: the session printed LINE, a whole line, on standard error.
+says() {
+	local err
+	IFS=';' read -r -a c <<<"$2"
+	err=$(printf '%s\n' "${c[@]}" | "$cprof" "$profile" 2>&1 >/dev/null)
+	if grep -qxF -- "$3" <<<"$err"; then
+		echo "ok   $1"
+	else
+		echo "FAIL $1: standard error was:"
+		sed 's/^/    /' <<<"$err" | head -10
+		failures=$((failures + 1))
+	fi
+}
+
 same "name value sets like name=value" "nodecount 3;top" "nodecount=3;top"
 same "a bare choice selects it" "lines;top 4" "granularity=lines;top 4"
 same "cum alone sorts by cum" "cum;top 4" "sort=cum;top 4"
@@ -52,5 +66,7 @@ same "an error keeps the session" "frobnicate;focus=(;top 2;focus=;top 3" "top 3
 same "command arguments do not persist" "top 2 main;top 3" "top 3"
 differs "settings persist" "sample_index=alloc_space;top 3" "top 3"
 same "sample_index by number names the type" "sample_index=1;top 3" "sample_index=alloc_space;top 3"
+says "weblist names itself and what to use instead" "weblist main" \
+	"weblist: the web interface is not available yet; use list"
 echo "shell_pipe: $failures failed"
 [ $failures = 0 ]

@@ -137,6 +137,10 @@ static void test_errors(void)
 	cli_free(&c);
 	CHECK(PARSE(&c, "--help", "a") == FLAGS_HELP);
 	cli_free(&c);
+	CHECK(PARSE(&c, "-version") == FLAGS_VERSION); /* no source needed */
+	cli_free(&c);
+	CHECK(PARSE(&c, "-nodecount=3", "--version", "a") == FLAGS_VERSION);
+	cli_free(&c);
 	CHECK(PARSE(&c, "-nodecount=abc", "-top", "a") == FLAGS_USAGE);
 	cli_free(&c);
 	CHECK(PARSE(&c, "-top=maybe", "a") == FLAGS_USAGE);

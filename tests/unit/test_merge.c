@@ -132,7 +132,9 @@ static void test_incompatible(void)
 	/* only the common sample types are kept, in the first profile's order */
 	CHECK(merge_compatibilize(pair, 2, err, sizeof err) == 0);
 	CHECK(p->n_sample_type == 1 && p->sample[0].value[0] == 1);
+	CHECK(merge_n_common_sample_types(pair, 2) == 1);
 	b->sample_type[0].type = "cpu";
+	CHECK(merge_n_common_sample_types(pair, 2) == 0);
 	CHECK(merge_compatibilize(pair, 2, err, sizeof err) < 0);
 	CHECK(strstr(err, "empty common sample type list") != NULL);
 	b->sample_type[0].type = "alloc_space";
