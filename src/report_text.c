@@ -61,7 +61,8 @@ static void label_lines(struct report *r, const struct sample *s, bool numeric, 
 		if (!sample_label_first(s, i))
 			continue;
 		struct strbuf b = STRBUF_INIT;
-		sb_addf(&b, "%10s: ", l->key);
+		go_pad_left(&b, l->key, 10);
+		sb_adds(&b, ": ");
 		for (uint32_t j = i; j < s->n_label; j++) {
 			const struct label *m = &s->label[j];
 			if (!m->str != numeric || strcmp(m->key, l->key) != 0)

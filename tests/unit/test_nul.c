@@ -1,11 +1,13 @@
 /*
  * Profile strings with NUL bytes (util.h): the escaping is one to one
  * and undone exactly, also by a stream whose writes split an escape;
- * and escaped strings sort as Go sorts their bytes.
+ * escaped strings sort as Go sorts their bytes; and rune counts and
+ * padding are Go's (utf8.RuneCount, fmt's %10s), an escape one rune.
  */
 #include <stdlib.h>
 
 #include "check.h"
+#include "gofmt.h"
 #include "util.h"
 
 /* esc returns bytes[0, n) escaped, in a buffer the caller frees. */
@@ -99,10 +101,35 @@ static void test_order(void)
 		}
 }
 
+static void test_runes(void)
+{
+	CHECK(utf8_len("t\xc0\x80" "a\xc0\xc0" "g", 7) == 5); /* t, NUL, a, 0xC0, g */
+	CHECK(utf8_len("\xce\xb1", 2) == 1);
+	CHECK(utf8_len("\xe2\x80\xa6", 3) == 1);
+	CHECK(utf8_len("\xf0\x9f\x98\x80", 4) == 1);
+	/* what Go's utf8.RuneCount counts byte by byte: overlong, surrogate, out of range, cut short */
+	CHECK(utf8_len("\xc1\xbf", 2) == 2);
+	CHECK(utf8_len("\xe0\x80\x80", 3) == 3);
+	CHECK(utf8_len("\xed\xa0\x80", 3) == 3);
+	CHECK(utf8_len("\xf4\x90\x80\x80", 4) == 4);
+	CHECK(utf8_len("\xf5", 1) == 1);
+	CHECK(utf8_len("\xe2\x80", 2) == 2);
+	CHECK(utf8_len("\x80\xbf", 2) == 2);
+
+	struct strbuf b = STRBUF_INIT;
+	go_pad_left(&b, "t\xc0\x80" "a\xc0\xc0" "g", 10);
+	CHECK_STR(sb_cstr(&b), "     t\xc0\x80" "a\xc0\xc0" "g");
+	sb_reset(&b);
+	go_pad_left(&b, "longer than ten", 10);
+	CHECK_STR(sb_cstr(&b), "longer than ten");
+	sb_free(&b);
+}
+
 int main(void)
 {
 	test_escape();
 	test_stream();
 	test_order();
+	test_runes();
 	return check_done("nul");
 }
