@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "driver.h"
 #include "flags.h"
+#include "units.h"
 #include "util.h"
 
 #define PROMPT "(cprof) "
@@ -582,10 +583,9 @@ static void complete_option_value(const char *name, const char *prefix)
 		for (const char *const *c = f->choices; *c; c++)
 			OFFER(*c);
 	} else if (!strcmp(name, "unit")) {
-		static const char *const units[] = { "minimum", "auto", "b", "kb", "mb", "gb", "tb", "pb",
-						     "ns", "us", "ms", "s", "hours", NULL };
-		for (const char *const *u = units; *u; u++)
-			OFFER(*u);
+		const char *u, *about;
+		for (size_t i = 0; (u = units_name(i, &about)); i++)
+			OFFER(u);
 	} else if (f && f->type == OPT_BOOL) {
 		OFFER("true");
 		OFFER("false");

@@ -52,6 +52,8 @@ expect "sample_index=al<TAB> offers alloc_objects" 'sample_index=alloc_objects'
 expect "sample_index=al<TAB> offers alloc_space" 'sample_index=alloc_space'
 keys C-u 'list slice' Tab
 expect "list slice<TAB> completes a function name" '^\(cprof\) list main\.sliceGrowthBad'
+keys C-u 'unit=megab' Tab
+expect "unit=megab<TAB> completes a unit" '^\(cprof\) unit=megabyte ?$'
 keys C-u 'top 2' Enter
 expect "top 2 runs" 'Showing top 2 nodes out of'
 keys 'quit' Enter
