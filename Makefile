@@ -10,7 +10,7 @@
 
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
-	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils
+	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils zsh fish
 PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
 
 CC ?= gcc
@@ -79,7 +79,7 @@ $(BUILD)/graph.o $(BUILD)/graph_tags.o $(BUILD)/graph_trim.o $(BUILD)/graph_tree
 
 # What the build and the tests run, probed before make demo and make check:
 # only when something is missing do they call deps (apt-get, as root).
-PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump
+PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump zsh fish
 PROBE_FILES = /usr/bin/time $(shell clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a
 
 setup:
@@ -125,6 +125,7 @@ conformance: all
 shell-test: all
 	tests/shell_pipe.sh $(BUILD)/cprof
 	tests/shell_tmux.sh $(BUILD)/cprof
+	tests/completion_tmux.sh $(BUILD)/cprof
 
 valgrind-test: all
 	tests/valgrind.sh $(BUILD)/cprof

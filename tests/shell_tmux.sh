@@ -13,36 +13,13 @@ home=$(mktemp -d)
 sock=$home/tmux.sock
 failures=0
 trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$home"' EXIT
+. "$root/tests/tmux_lib.sh"
 
 start() {
 	tmux -S "$sock" kill-server 2>/dev/null
 	tmux -S "$sock" new-session -d -x 160 -y 50 "env HOME=$home ASAN_OPTIONS=detect_leaks=0 $cprof $profile"
 	wait_for 'Entering interactive mode|\(cprof\)' || true
 }
-
-screen() { tmux -S "$sock" capture-pane -p; }
-
-# wait_for REGEX: polls the screen for up to 5 seconds.
-wait_for() {
-	for _ in $(seq 50); do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# expect NAME REGEX: the screen must come to show REGEX.
-expect() {
-	if wait_for "$2"; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: screen never showed /$2/:"
-		screen | grep . | sed 's/^/     | /' | tail -15
-		failures=$((failures + 1))
-	fi
-}
-
-keys() { tmux -S "$sock" send-keys "$@"; }
 
 start
 keys 'to' Tab
@@ -59,7 +36,7 @@ expect "top 2 runs" 'Showing top 2 nodes out of'
 keys 'quit' Enter
 sleep 0.3
 grep -qx 'top 2' "$home/.cprof_history" && echo "ok   history file written" ||
-	{ echo "FAIL history file: $(cat "$home/.cprof_history" 2>&1)"; failures=$((failures + 1)); }
+	fail "history file: $(cat "$home/.cprof_history" 2>&1)"
 
 start
 keys Up Up
