@@ -617,6 +617,24 @@ static size_t common_prefix(void)
 	return n;
 }
 
+/* after_redirect tells whether the word at start follows a '>': "svg >out" or "svg > out". */
+static bool after_redirect(const char *line, int start)
+{
+	while (start > 0 && isspace((unsigned char)line[start - 1]))
+		start--;
+	return start > 0 && line[start - 1] == '>';
+}
+
+/* word_breaks splits ">file" after its '>', so that the file name is the word completed. */
+static char *word_breaks(void)
+{
+	static char plain[] = " \t\n", redirect[] = " \t\n>";
+	int i = rl_point;
+	while (i > 0 && !isspace((unsigned char)rl_line_buffer[i - 1]))
+		i--;
+	return rl_line_buffer[i] == '>' ? redirect : plain;
+}
+
 static char **complete(const char *text, int start, int end)
 {
 	(void)end;
@@ -625,6 +643,8 @@ static char **complete(const char *text, int start, int end)
 		free(completions[i]);
 	n_completions = 0;
 	const char *line = rl_line_buffer;
+	if (after_redirect(line, start))
+		return rl_completion_matches(text, rl_filename_completion_function);
 	bool first = true;
 	for (int i = 0; i < start; i++)
 		if (!isspace((unsigned char)line[i]))
@@ -700,6 +720,7 @@ static void setup_readline(struct shell *sh)
 	rl_readline_name = "cprof";
 	rl_attempted_completion_function = complete;
 	rl_completer_word_break_characters = " \t\n";
+	rl_completion_word_break_hook = word_breaks;
 	/* A second Tab lists the choices once nothing more can be completed. */
 	rl_variable_bind("show-all-if-unmodified", "on");
 	completion_profile = sh->p;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The interactive shell in a real terminal (tmux): tab completion of
-# commands, option values and function names, and history kept across
-# sessions in ~/.cprof_history.
+# commands, option values, function names and files after '>', and history
+# kept across sessions in ~/.cprof_history.
 #
 #   tests/shell_tmux.sh CPROF
 set -u
@@ -17,7 +17,7 @@ trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$home"' EXIT
 
 start() {
 	tmux -S "$sock" kill-server 2>/dev/null
-	tmux -S "$sock" new-session -d -x 160 -y 50 "env HOME=$home ASAN_OPTIONS=detect_leaks=0 $cprof $profile"
+	tmux -S "$sock" new-session -d -x 160 -y 50 -c "$home" "env HOME=$home ASAN_OPTIONS=detect_leaks=0 $cprof $profile"
 	wait_for 'Entering interactive mode|\(cprof\)' || true
 }
 
@@ -31,6 +31,11 @@ keys C-u 'list slice' Tab
 expect "list slice<TAB> completes a function name" '^\(cprof\) list main\.sliceGrowthBad'
 keys C-u 'unit=megab' Tab
 expect "unit=megab<TAB> completes a unit" '^\(cprof\) unit=megabyte ?$'
+touch "$home/callgraph-1.svg"
+keys C-u 'svg >callg' Tab
+expect "svg >callg<TAB> completes a file name" '^\(cprof\) svg >callgraph-1\.svg ?$'
+keys C-u 'svg > callg' Tab
+expect "svg > callg<TAB> completes a file name" '^\(cprof\) svg > callgraph-1\.svg ?$'
 keys C-u 'top 2' Enter
 expect "top 2 runs" 'Showing top 2 nodes out of'
 keys 'quit' Enter
