@@ -2,6 +2,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +22,10 @@
 #define PROMPT "(cprof) "
 #define COMMENT_START "//:"
 
-/* The state readline's completion callback needs: its only globals. */
+/* The state readline's callbacks need: its only globals. */
 static const struct profile *completion_profile;
+static volatile sig_atomic_t interrupted; /* Ctrl-C at the prompt */
+static sigjmp_buf abandon_line;           /* where Ctrl-C leaves readline for */
 
 struct shell {
 	const struct profile *p;
@@ -47,11 +51,46 @@ static void say(const char *fmt, ...)
 
 /* ---- input ---- */
 
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/*
+ * after_signal runs when a signal interrupts readline's read, once
+ * readline has dealt with it: for Ctrl-C it has echoed ^C, dropped the
+ * line's state and called on_interrupt. The line is abandoned, readline
+ * left as bash leaves it (restoring the terminal, then jumping out), and
+ * a fresh prompt follows. pprof leaves instead, and the loaded profile
+ * with it: go tool pprof's x/term reads Ctrl-C as the end of input, the
+ * standalone pprof's readline returns an Interrupt error.
+ */
+static int after_signal(void)
+{
+	if (!interrupted)
+		return 0;
+	rl_cleanup_after_signal();
+	siglongjmp(abandon_line, 1);
+}
+
 /* read_line returns the next line (without its newline), or NULL at the end. */
 static char *read_line(struct shell *sh)
 {
 	if (sh->tty) {
-		char *line = readline(PROMPT);
+		/* only at the prompt: Ctrl-C during a report still ends cprof */
+		struct sigaction on_int = { .sa_handler = on_interrupt }, old;
+		sigemptyset(&on_int.sa_mask);
+		interrupted = 0;
+		sigaction(SIGINT, &on_int, &old);
+		char *line;
+		if (sigsetjmp(abandon_line, 1) == 0) {
+			line = readline(PROMPT);
+		} else {
+			fputc('\n', rl_outstream);
+			line = xstrdup("");
+		}
+		sigaction(SIGINT, &old, NULL);
 		if (line && *line) {
 			add_history(line);
 			if (sh->history_path)
@@ -719,6 +758,7 @@ static void setup_readline(struct shell *sh)
 {
 	rl_readline_name = "cprof";
 	rl_attempted_completion_function = complete;
+	rl_signal_event_hook = after_signal;
 	rl_completer_word_break_characters = " \t\n";
 	rl_completion_word_break_hook = word_breaks;
 	/* A second Tab lists the choices once nothing more can be completed. */

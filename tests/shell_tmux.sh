@@ -1,7 +1,8 @@
 #!/bin/bash
 # The interactive shell in a real terminal (tmux): tab completion of
-# commands, option values, function names and files after '>', and history
-# kept across sessions in ~/.cprof_history.
+# commands, option values, function names and files after '>', history
+# kept across sessions in ~/.cprof_history, Ctrl-C abandoning a line and
+# Ctrl-D leaving.
 #
 #   tests/shell_tmux.sh CPROF
 set -u
@@ -36,17 +37,34 @@ keys C-u 'svg >callg' Tab
 expect "svg >callg<TAB> completes a file name" '^\(cprof\) svg >callgraph-1\.svg ?$'
 keys C-u 'svg > callg' Tab
 expect "svg > callg<TAB> completes a file name" '^\(cprof\) svg > callgraph-1\.svg ?$'
-keys C-u 'top 2' Enter
-expect "top 2 runs" 'Showing top 2 nodes out of'
+keys C-u 'top 1'
+wait_for '^\(cprof\) top 1$'
+keys C-c
+expect "Ctrl-C abandons a half-typed line" '^\(cprof\) top 1\^C$'
+expect "Ctrl-C shows a fresh prompt" '^\(cprof\) ?$'
+keys 'top 2' Enter
+expect "top 2 runs after Ctrl-C" 'Showing top 2 nodes out of'
+screen | grep -q 'Showing top 1 nodes' && fail "Ctrl-C: the abandoned top 1 ran"
+keys C-c
+expect "Ctrl-C at an empty prompt shows ^C" '^\(cprof\) \^C$'
+keys 'top 3' Enter
+expect "Ctrl-C at an empty prompt does not leave" 'Showing top 3 nodes out of'
 keys 'quit' Enter
 sleep 0.3
-grep -qx 'top 2' "$home/.cprof_history" && echo "ok   history file written" ||
+grep -qx 'top 2' "$home/.cprof_history" && ! grep -q 'top 1' "$home/.cprof_history" &&
+	echo "ok   history file written, without the abandoned line" ||
 	fail "history file: $(cat "$home/.cprof_history" 2>&1)"
 
 start
 keys Up Up
-expect "the up arrow recalls commands of the last session" '^\(cprof\) top 2$'
-keys C-u 'quit' Enter
+expect "the up arrow recalls commands of the last session" '^\(cprof\) top 3$'
+keys C-u C-d
+for _ in $(seq 100); do
+	tmux -S "$sock" has-session 2>/dev/null || break
+	sleep 0.1
+done
+tmux -S "$sock" has-session 2>/dev/null && fail "Ctrl-D at an empty prompt does not leave" ||
+	echo "ok   Ctrl-D at an empty prompt leaves"
 
 echo "shell_tmux: $failures failed"
 [ $failures = 0 ]
