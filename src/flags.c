@@ -124,6 +124,7 @@ struct raw_flags {
 	bool choice[7]; /* cum flat functions filefunctions files lines addresses */
 	bool cmd_bool[32];
 	char *cmd_param[32];
+	bool version;
 };
 
 static const char *const shortcut_flags[7] = { "total_delay", "mean_delay",    "contentions",  "inuse_space",
@@ -176,6 +177,7 @@ static void register_flags(struct flagset *fs, struct cli *cli, struct raw_flags
 	add_flag(fs, "no_browser", F_BOOL, &cli->no_browser, "Skip opening a browser for the interactive web UI");
 	add_flag(fs, "max_inflated", F_UINT64, &cli->max_inflated, "Largest inflated size of a gzip profile, in bytes");
 	add_flag(fs, "complete", F_STRING, &cli->complete, "List the values of a flag, for shell completion");
+	add_flag(fs, "version", F_BOOL, &rf->version, "Print cprof's version and the pprof its output follows");
 
 	int nchoice = 0;
 	for (size_t i = 0; i < n_option_fields; i++) {
@@ -228,8 +230,6 @@ static enum flags_result parse_args(struct flagset *fs, int argc, char **argv, i
 			enum flags_result r = FLAGS_USAGE;
 			if (!strcmp(fname, "help") || !strcmp(fname, "h"))
 				r = FLAGS_HELP;
-			else if (!strcmp(fname, "version"))
-				r = FLAGS_VERSION;
 			else
 				sb_addf(msg, "flag provided but not defined: -%s\n", fname);
 			free(fname);
@@ -311,6 +311,8 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 	register_flags(&fs, cli, &rf);
 	int first = argc;
 	enum flags_result r = parse_args(&fs, argc, argv, &first, msg);
+	if (r == FLAGS_OK && rf.version)
+		r = FLAGS_VERSION;
 	if (r == FLAGS_VERSION) {
 		/* pprof has no releases: say which state of it the output follows. */
 		sb_addf(msg, "cprof %s (pprof-compatible output: %s)\n", CPROF_VERSION, CPROF_PPROF_FOLLOWED);
