@@ -139,6 +139,10 @@ layers: all
 broken-test: all
 	tests/broken.sh $(BUILD)/cprof
 
+# Decompression bombs of valid data, refused within 512 MB and 5 s (tests/bombs.py writes them).
+bomb-test: all
+	tests/bombs.sh $(BUILD)/cprof
+
 # -disasm with LLVM and GNU binary tools, as pprof runs them.
 disasm-test: all
 	tests/disasm.sh $(BUILD)/cprof
@@ -156,7 +160,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all layers unit conformance shell-test graphs http-test broken-test disasm-test
+test: all layers unit conformance shell-test graphs http-test broken-test bomb-test disasm-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -252,4 +256,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test layers unit conformance shell-test valgrind-test graphs http-test broken-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance shell-test valgrind-test graphs http-test broken-test bomb-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

@@ -261,6 +261,7 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 	cli->timeout = -1;
 	cli->seconds = -1;
 	cli->max_inflated = DECODE_DEFAULT_MAX_INFLATED;
+	cli->max_ratio = DECODE_DEFAULT_MAX_RATIO;
 
 	struct raw_flags rf;
 	memset(&rf, 0, sizeof rf);
@@ -273,6 +274,9 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 	register_flags(&fs, cli, &rf);
 	int first = argc;
 	enum flags_result r = parse_args(&fs, argc, argv, &first, msg);
+	/* a size given is a size meant: a highly compressible profile is read up to it */
+	if (lookup(&fs, "max_inflated")->set)
+		cli->max_ratio = 0;
 	if (r == FLAGS_OK && first >= argc) {
 		r = FLAGS_USAGE;
 		sb_adds(msg, "no profile source specified\n");
@@ -496,7 +500,8 @@ void flags_usage(struct strbuf *out)
 		     "      force                 Force re-symbolization\n"
 		     "    Binary                  Local path or build id of binary for symbolization\n"
 		     "    -max_inflated         Largest inflated size of a gzip profile, in bytes\n"
-		     "                          (default 2147483648)\n"
+		     "                          (default 2147483648, and past 16 MB no more than\n"
+		     "                          100 times the compressed size: given, only this)\n"
 		     "\n\n"
 		     "  Misc options:\n"
 		     "   -http              Provide web interface at host:port.\n"

@@ -37,6 +37,7 @@ struct cli {
 	bool all_frames;
 	bool no_browser;
 	uint64_t max_inflated;
+	unsigned max_ratio; /* the decoder's bound on a gzip's inflate ratio; 0 once -max_inflated is given */
 
 	struct strbuf warnings; /* what pprof prints on standard error while parsing */
 };

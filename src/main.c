@@ -85,6 +85,7 @@ int main(int argc, char **argv)
 		.comment = cli.add_comment,
 		.symbolize = cli.symbolize,
 		.max_inflated = cli.max_inflated,
+		.max_ratio = cli.max_ratio,
 		.seconds = cli.seconds,
 		.timeout = cli.timeout,
 	};
