@@ -32,7 +32,7 @@ CPPFLAGS += -D_DEFAULT_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 SRCS = $(wildcard src/*.c)
-PROTO_OBJS = $(BUILD)/profile.pb-c.o $(BUILD)/profile_skeleton.pb-c.o
+PROTO_OBJS = $(BUILD)/profile.pb-c.o
 OBJS = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(PROTO_OBJS)
 LIB_OBJS = $(filter-out $(BUILD)/main.o,$(OBJS))
 
@@ -57,7 +57,7 @@ $(BUILD)/%.pb-c.o: $(BUILD)/%.pb-c.c $(BUILD)/profile.pb-c.h
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fwrapv -c -o $@ $<
 
-$(BUILD)/%.o: src/%.c $(BUILD)/profile.pb-c.h $(BUILD)/profile_skeleton.pb-c.h | $(BUILD)
+$(BUILD)/%.o: src/%.c $(BUILD)/profile.pb-c.h | $(BUILD)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 

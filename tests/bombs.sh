@@ -2,9 +2,9 @@
 # Decompression bombs of valid profile data (tests/bombs.py writes them):
 # each 256 MiB bomb, of strings, of samples with long location lists, of
 # labels and of locations, must be refused with a "cprof: ..." message
-# naming -max_inflated, within 512 MB and 5 seconds; and a 32 MiB one
-# passes when -max_inflated allows it, within 512 MB (what a decoded
-# element costs stays proportional to its bytes in the file).
+# naming -max_inflated, within 512 MB and 5 seconds; and a 24 MiB one,
+# refused too, passes when -max_inflated allows it, within 512 MB (what
+# a decoded element costs stays proportional to its bytes in the file).
 #
 #   tests/bombs.sh CPROF
 set -u
@@ -41,7 +41,7 @@ within() {
 }
 
 "$root/tests/bombs.py" "$dir/big" $((256 << 20)) || exit 1
-"$root/tests/bombs.py" "$dir/small" $((32 << 20)) || exit 1
+"$root/tests/bombs.py" "$dir/small" $((24 << 20)) || exit 1
 
 for kind in strings samples labels locations; do
 	n=$((n + 1))
@@ -58,12 +58,16 @@ for kind in strings samples labels locations; do
 	within 524288 5 || fail "$kind: refused using $kb kB and $secs s (want < 512 MB, < 5 s)"
 
 	n=$((n + 1))
+	run "$kind-small" -top "$dir/small/$kind.pb.gz"
+	[ "$rc" != 0 ] || fail "$kind: a 24 MiB bomb was read without -max_inflated"
+	n=$((n + 1))
 	run "$kind-small" -max_inflated=100000000 -top "$dir/small/$kind.pb.gz"
 	printf '%-10s with -max_inflated: exit %s, %6d kB, %5.2f s\n' "$kind" "$rc" "$kb" "$secs"
 	if [ "$rc" != 0 ] || ! grep -q '^Showing nodes accounting for' "$dir/$kind-small.out"; then
-		fail "$kind: a 32 MiB bomb was not read with -max_inflated (exit $rc):"
+		fail "$kind: a 24 MiB bomb was not read with -max_inflated (exit $rc):"
 		head -3 "$dir/$kind-small.err" | sed 's/^/    /'
 	fi
+	within 524288 20 || fail "$kind: read a 24 MiB bomb using $kb kB (want < 512 MB)"
 done
 echo "bombs: $n runs, $failures failed"
 [ $failures = 0 ]
