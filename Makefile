@@ -10,7 +10,7 @@
 
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
-	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils
+	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils golang-go
 PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
 
 CC ?= gcc
@@ -79,7 +79,7 @@ $(BUILD)/graph.o $(BUILD)/graph_tags.o $(BUILD)/graph_trim.o $(BUILD)/graph_tree
 
 # What the build and the tests run, probed before make demo and make check:
 # only when something is missing do they call deps (apt-get, as root).
-PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump
+PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump objcopy go
 PROBE_FILES = /usr/bin/time $(shell clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a
 
 setup:
@@ -147,6 +147,10 @@ bomb-test: all
 disasm-test: all
 	tests/disasm.sh $(BUILD)/cprof
 
+# A Go binary symbolized as pprof does it, with and without DWARF (testdata/gosym/).
+gosym-test: all
+	tests/gosym.sh $(BUILD)/cprof
+
 # Graph images, binary outputs, away-from-terminal files, -web (see the script).
 graphs: all
 	tests/graphs.py $(BUILD)/cprof
@@ -160,7 +164,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all layers unit conformance shell-test graphs http-test broken-test bomb-test disasm-test
+test: all layers unit conformance shell-test graphs http-test broken-test bomb-test disasm-test gosym-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -256,4 +260,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test layers unit conformance shell-test valgrind-test graphs http-test broken-test bomb-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance shell-test valgrind-test graphs http-test broken-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
