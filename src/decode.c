@@ -59,12 +59,12 @@ static int inflate_all(const uint8_t *in, size_t inlen, const struct decode_opti
 				 buf[0]);
 			goto fail;
 		}
-		uint64_t read = inlen - left - z.avail_in;
-		if (past_ratio(n, read, o->max_ratio)) {
+		uint64_t consumed = inlen - left - z.avail_in;
+		if (past_ratio(n, consumed, o->max_ratio)) {
 			snprintf(err, errsize,
 				 "decompressing profile: inflated more than %u-fold (to %zu bytes from %llu), "
 				 "as no profile does (give -max_inflated to read it anyway)",
-				 o->max_ratio, n, (unsigned long long)read);
+				 o->max_ratio, n, (unsigned long long)consumed);
 			goto fail;
 		}
 		if (n > max) {
