@@ -91,8 +91,8 @@ $(BUILD)/graph.o $(BUILD)/graph_tags.o $(BUILD)/graph_trim.o $(BUILD)/graph_tree
 
 # What the build and the tests run, probed before make demo and make check:
 # only when something is missing do they call deps (apt-get, as root).
-PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump mandoc zsh fish \
-	go openssl
+PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump objcopy \
+	mandoc zsh fish go openssl
 PROBE_FILES = /usr/bin/time $(shell clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a \
 	/usr/share/bash-completion/bash_completion
 
@@ -162,9 +162,17 @@ broken-test: all
 nul-test: all
 	tests/nul.sh $(BUILD)/cprof
 
+# Decompression bombs of valid data, refused within 512 MB and 5 s (tests/bombs.py writes them).
+bomb-test: all
+	tests/bombs.sh $(BUILD)/cprof
+
 # -disasm with LLVM and GNU binary tools, as pprof runs them.
 disasm-test: all
 	tests/disasm.sh $(BUILD)/cprof
+
+# A Go binary symbolized as pprof does it, with and without DWARF (testdata/gosym/).
+gosym-test: all
+	tests/gosym.sh $(BUILD)/cprof
 
 # Graph images, binary outputs, away-from-terminal files, -web (see the script).
 graphs: all
@@ -189,7 +197,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all layers unit conformance shell-test graphs http-test broken-test nul-test disasm-test man-lint install-test
+test: all layers unit conformance shell-test graphs http-test broken-test nul-test bomb-test disasm-test gosym-test man-lint install-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -285,4 +293,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test layers unit conformance shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

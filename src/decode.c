@@ -10,13 +10,17 @@
 #include "decode_int.h"
 #include "util.h"
 
+/* The inflater checks what it has inflated (the sniffing, the ratio) every INFLATE_STEP bytes. */
+enum { INFLATE_STEP = 1 << 20 };
+
 /*
  * inflate_all inflates every gzip member of in (Go's gzip reader reads
- * concatenated members as one stream) and refuses to go past max bytes.
+ * concatenated members as one stream) and refuses to go past o's limits.
  */
-static int inflate_all(const uint8_t *in, size_t inlen, uint64_t max, uint8_t **out, size_t *outlen, char *err,
-		       size_t errsize)
+static int inflate_all(const uint8_t *in, size_t inlen, const struct decode_options *o, uint8_t **out,
+		       size_t *outlen, char *err, size_t errsize)
 {
+	uint64_t max = o->max_inflated;
 	z_stream z;
 	memset(&z, 0, sizeof z);
 	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
@@ -45,7 +49,7 @@ static int inflate_all(const uint8_t *in, size_t inlen, uint64_t max, uint8_t **
 		}
 		size_t room = cap - n;
 		z.next_out = buf + n;
-		z.avail_out = room > (1u << 30) ? (1u << 30) : (uInt)room;
+		z.avail_out = room > INFLATE_STEP ? INFLATE_STEP : (uInt)room;
 		uInt before = z.avail_out;
 		ret = inflate(&z, Z_NO_FLUSH);
 		size_t had = n;
@@ -53,6 +57,14 @@ static int inflate_all(const uint8_t *in, size_t inlen, uint64_t max, uint8_t **
 		if (had < SNIFF_SIZE && n >= SNIFF_SIZE && one_repeated_byte(buf, SNIFF_SIZE)) {
 			snprintf(err, errsize, "decompressing profile: not a profile: it starts with a megabyte of byte 0x%02x",
 				 buf[0]);
+			goto fail;
+		}
+		uint64_t consumed = inlen - left - z.avail_in;
+		if (past_ratio(n, consumed, o->max_ratio)) {
+			snprintf(err, errsize,
+				 "decompressing profile: inflated more than %u-fold (to %zu bytes from %llu), "
+				 "as no profile does (give -max_inflated to read it anyway)",
+				 o->max_ratio, n, (unsigned long long)consumed);
 			goto fail;
 		}
 		if (n > max) {
@@ -101,7 +113,7 @@ fail:
 /* decode_flowing decodes gzip bytes as they inflate, when it can; else NULL (and the ordinary path says why). */
 static struct profile *decode_flowing(const uint8_t *gz, size_t len, const struct decode_options *o)
 {
-	struct inflow *f = inflow_start(gz, len, o->flow_min, o->max_inflated);
+	struct inflow *f = inflow_start(gz, len, o);
 	if (!f)
 		return NULL;
 	struct profile *p = decode_proto_flow(f);
@@ -153,7 +165,7 @@ struct profile *decode_buffer(uint8_t **buf, size_t len, const struct decode_opt
 		}
 		uint8_t *raw;
 		size_t rawlen;
-		int rc = inflate_all(*buf, len, o->max_inflated, &raw, &rawlen, err, errsize);
+		int rc = inflate_all(*buf, len, o, &raw, &rawlen, err, errsize);
 		free(*buf);
 		*buf = NULL;
 		if (rc < 0)
@@ -173,7 +185,7 @@ struct profile *decode_bytes(const uint8_t *data, size_t len, const struct decod
 			return flowed;
 		uint8_t *raw;
 		size_t rawlen;
-		if (inflate_all(data, len, o->max_inflated, &raw, &rawlen, err, errsize) < 0)
+		if (inflate_all(data, len, o, &raw, &rawlen, err, errsize) < 0)
 			return NULL;
 		struct profile *p = decode_plain(raw, rawlen, &raw, err, errsize);
 		free(raw);

@@ -28,6 +28,7 @@ struct inflow {
 	uint8_t *buf;
 	size_t cap;   /* the size the gzip trailer gives */
 	uint32_t crc; /* the CRC it gives */
+	unsigned max_ratio;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t moved;
@@ -76,6 +77,8 @@ static void *flow_run(void *arg)
 		out += before - z.avail_out;
 		if (out >= SNIFF_SIZE && out - (before - z.avail_out) < SNIFF_SIZE && one_repeated_byte(f->buf, SNIFF_SIZE))
 			break;
+		if (past_ratio(out, f->inlen - 10 - z.avail_in, f->max_ratio))
+			break; /* decode.c's inflater, run next, says why */
 		if (ret == Z_STREAM_END) {
 			ok = out == f->cap && z.avail_in == 8; /* the trailer, and nothing after it */
 			break;
@@ -100,7 +103,7 @@ static size_t le32(const uint8_t *b)
 	return (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)b[3] << 24;
 }
 
-struct inflow *inflow_start(const uint8_t *gz, size_t len, uint64_t min, uint64_t max_inflated)
+struct inflow *inflow_start(const uint8_t *gz, size_t len, const struct decode_options *o)
 {
 	/*
 	 * one member with a plain header (deflate, no flags: as Go writes it),
@@ -109,13 +112,15 @@ struct inflow *inflow_start(const uint8_t *gz, size_t len, uint64_t min, uint64_
 	if (len < 18 || len > UINT32_MAX || gz[2] != 8 || gz[3] != 0)
 		return NULL;
 	size_t size = le32(gz + len - 4);
-	if (size == 0 || size < min || size > max_inflated || size / 1032 > len)
+	if (size == 0 || size < o->flow_min || size > o->max_inflated || size / 1032 > len ||
+	    past_ratio(size, len, o->max_ratio))
 		return NULL;
 	struct inflow *f = xcalloc(1, sizeof *f);
 	f->in = gz;
 	f->inlen = len;
 	f->cap = size;
 	f->crc = (uint32_t)le32(gz + len - 8);
+	f->max_ratio = o->max_ratio;
 	f->buf = malloc(size); /* a trailer can lie: no memory is no reason to fail */
 	if (!f->buf) {
 		free(f);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "decode.h"
 #include "profile.h"
 
 /*
@@ -33,12 +34,25 @@ static inline bool one_repeated_byte(const uint8_t *p, size_t n)
 	return n > 0 && memcmp(p, p + 1, n - 1) == 0;
 }
 
+/*
+ * A bomb of valid data (the string "a" a hundred million times) passes
+ * the sniffing; what gives it away is how far it inflates: out bytes
+ * from the first in compressed ones, beyond decode_options.max_ratio.
+ */
+static inline bool past_ratio(uint64_t out, uint64_t in, unsigned max_ratio)
+{
+	return max_ratio && out > DECODE_RATIO_STRETCH && out / max_ratio > in;
+}
+
 /* ---- decode_inflow.c ---- */
 
 struct inflow;
 
-/* inflow_start starts inflating gz; NULL when it inflates to less than min bytes, or its size is unknown. */
-struct inflow *inflow_start(const uint8_t *gz, size_t len, uint64_t min, uint64_t max_inflated);
+/*
+ * inflow_start starts inflating gz; NULL when it inflates to less than
+ * o->flow_min bytes or past o's limits, or its size is unknown.
+ */
+struct inflow *inflow_start(const uint8_t *gz, size_t len, const struct decode_options *o);
 const uint8_t *inflow_bytes(const struct inflow *f);
 /* inflow_size is the inflated size the gzip trailer gives. */
 size_t inflow_size(const struct inflow *f);

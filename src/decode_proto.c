@@ -1,18 +1,22 @@
 /*
  * decode_proto: profile.proto → profile model, with pprof's validation.
  *
- * protobuf-c unpacks the message through profile_skeleton.proto, which
- * leaves each sample as bytes; the tables are converted one after the
- * other, ids remapped to dense indices, and then every sample is read on
- * its own and converted at once. So the decoded sample structs (which
- * hold 64-bit location ids, twice the model's size) never exist all at
- * the same time.
+ * The message is taken apart by hand, never unpacked whole: a first walk
+ * over its top-level fields (take_field) finds the samples, whose bytes
+ * stay where they are, and where the fields of each other number lie;
+ * every field is checked to be one protobuf-c would accept; then the
+ * string table and the tables are read from the bytes straight into the
+ * model (decode_table.h), ids remapped to dense indices, and every sample
+ * is read on its own and converted at once. What a decoded element costs
+ * is what the model keeps of it: protobuf-c's unpack cost every string,
+ * mapping, location, line and function a scan record, a struct and a
+ * pointer besides (a 256 MB string table of "a" took 6 GB).
  *
- * The Sample message alone is read by hand (read_sample), accepting
- * exactly what protobuf-c's unpack accepts (tests/fuzz/fuzz_sample.c
- * checks the two against each other): it is nine tenths of a profile's
- * bytes, and protobuf-c's generic unpack, one allocation per message and
- * per label, cost 0.9 s of CPU on the 46 MB bench profile.
+ * The Sample message is read by read_sample, accepting exactly what
+ * protobuf-c's unpack accepts (tests/fuzz/fuzz_sample.c checks the two
+ * against each other): it is nine tenths of a profile's bytes, and
+ * protobuf-c's generic unpack, one allocation per message and per label,
+ * cost 0.9 s of CPU on the 46 MB bench profile.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,22 +25,9 @@
 #include "decode.h"
 #include "decode_int.h"
 #include "decode_sample.h"
-#include "profile.pb-c.h"
-#include "profile_skeleton.pb-c.h"
+#include "decode_table.h"
+#include "decode_wire.h"
 #include "util.h"
-
-typedef Perftools__Profiles__Skeleton__Profile PbProfile;
-
-static void *pb_alloc(void *data, size_t size)
-{
-	return arena_alloc(data, size);
-}
-
-static void pb_free(void *data, void *ptr)
-{
-	(void)data;
-	(void)ptr;
-}
 
 /* idmap: file id → dense index; a flat array when ids are dense, else sorted pairs. */
 struct idpair {
@@ -124,13 +115,24 @@ static void idmap_free(struct idmap *m)
 	free(m->sorted);
 }
 
+/* Where the fields of one number lie in a Profile message: from the first to the end of the last. */
+struct field_range {
+	size_t from, to, n;
+};
+
 struct conv {
-	const PbProfile *pb;
+	const uint8_t *msg;                /* the Profile message */
+	const struct field_range *range;   /* [PF_COUNT]: where its fields lie */
+	const struct byte_span *samples;   /* its samples' bytes */
+	size_t n_sample;
+	size_t n_line;                     /* the lines of all its locations */
+	const char **strings;              /* the string table, in the profile's arena */
+	size_t n_strings;
 	struct profile *p;
-	const char **strings;
 	char *err;
 	size_t errsize;
 	int failed;
+	bool not_proto; /* what failed is that the bytes are not a profile.proto message */
 };
 
 /* conv_for_thread copies c for another thread, with its own error buffer and failure flag. */
@@ -144,91 +146,194 @@ static void conv_for_thread(struct conv *to, const struct conv *c, char *err, si
 /* str resolves a string index; an index outside the table fails the decode. */
 static const char *str(struct conv *c, int64_t i)
 {
-	if (i < 0 || (uint64_t)i >= c->pb->n_string_table) {
+	if (i < 0 || (uint64_t)i >= c->n_strings) {
 		if (!c->failed)
 			snprintf(c->err, c->errsize, "string index %lld is outside the string table (%zu strings)",
-				 (long long)i, c->pb->n_string_table);
+				 (long long)i, c->n_strings);
 		c->failed = 1;
 		return "";
 	}
 	return c->strings[i];
 }
 
-/*
- * copy_strings makes the string table C strings, NULs and 0xC0 bytes
- * escaped (util.h). A string with neither is copied into one block with
- * the rest; one with either (rare) is escaped into a block of its own.
- */
-static void copy_strings(struct conv *c)
+/* next_of finds the next top-level field numbered number from *pos: 1, or 0 past the last. */
+static int next_of(const struct conv *c, uint32_t number, size_t *pos, struct pb_field *f)
 {
-	const PbProfile *pb = c->pb;
-	struct arena *a = c->p->arena;
-	size_t total = 0;
-	for (size_t i = 0; i < pb->n_string_table; i++)
-		total += pb->string_table[i].len + 1;
-	char *block = arena_alloc(a, total ? total : 1);
-	c->strings = arena_array(a, pb->n_string_table, sizeof *c->strings);
-	for (size_t i = 0; i < pb->n_string_table; i++) {
-		const ProtobufCBinaryData *s = &pb->string_table[i];
-		if (nul_escape_extra(s->data, s->len)) {
-			c->strings[i] = arena_escape(a, s->data, s->len, NULL);
+	const struct field_range *r = &c->range[number];
+	if (*pos < r->from)
+		*pos = r->from;
+	while (pb_next(c->msg, r->to, pos, f) > 0)
+		if (f->number == number)
+			return 1;
+	return 0;
+}
+
+/* check_field: a top-level field other than a sample is one protobuf-c accepts; the lines of a location are counted. */
+static int check_field(struct conv *c, const struct pb_field *f)
+{
+	struct raw_value_type vt;
+	struct raw_mapping m;
+	struct raw_location l;
+	struct raw_function fn;
+	int64_t v;
+	switch (f->number) {
+	case PF_SAMPLE_TYPE:
+	case PF_PERIOD_TYPE:
+		return read_value_type(f, &vt);
+	case PF_MAPPING:
+		return read_mapping(f, &m);
+	case PF_LOCATION:
+		if (read_location(f, &l) != 0)
+			return -1;
+		c->n_line += l.n_line;
+		return 0;
+	case PF_FUNCTION:
+		return read_function(f, &fn);
+	case PF_STRING_TABLE:
+		return f->wire == WIRE_BYTES ? 0 : -1;
+	case PF_COMMENT:
+		return pb_int64s(f, NULL);
+	default:
+		return pb_int64(f, &v);
+	}
+}
+
+/*
+ * check_fields checks every field but the samples (read later, each with
+ * its own message), before anything is converted: a message protobuf-c
+ * refuses is no profile.proto, whatever else is wrong with it.
+ */
+static int check_fields(struct conv *c)
+{
+	struct pb_field f;
+	for (uint32_t k = 1; k < PF_COUNT; k++)
+		for (size_t pos = 0; k != PF_SAMPLE && next_of(c, k, &pos, &f) > 0;)
+			if (check_field(c, &f) != 0)
+				return -1;
+	return 0;
+}
+
+/*
+ * conv_strings makes the string table C strings in the profile's arena,
+ * NULs and 0xC0 bytes escaped (util.h). A string with neither is copied
+ * into one block with the rest; one with either (rare) is escaped into a
+ * block of its own.
+ */
+static void conv_strings(struct conv *c)
+{
+	size_t n = c->range[PF_STRING_TABLE].n, total = 0, i = 0;
+	struct pb_field f;
+	for (size_t pos = 0; next_of(c, PF_STRING_TABLE, &pos, &f) > 0;)
+		total += f.size + 1;
+	char *block = arena_alloc(c->p->arena, total ? total : 1);
+	c->strings = xreallocarray(NULL, n ? n : 1, sizeof *c->strings);
+	for (size_t pos = 0; next_of(c, PF_STRING_TABLE, &pos, &f) > 0; i++) {
+		if (nul_escape_extra(f.data, f.size)) {
+			c->strings[i] = arena_escape(c->p->arena, (const char *)f.data, f.size, NULL);
 			c->p->escaped = true;
 		} else {
-			mem_copy(block, s->data, s->len);
-			block[s->len] = '\0';
+			mem_copy(block, f.data, f.size);
+			block[f.size] = '\0';
 			c->strings[i] = block;
 		}
-		block += s->len + 1;
+		block += f.size + 1;
 	}
+	c->n_strings = n;
+}
+
+static const char *string_table_problem(const struct conv *c)
+{
+	if (c->n_strings == 0)
+		return "missing string table";
+	if (c->strings[0][0] != '\0')
+		return "string_table[0] must be ''";
+	return NULL;
+}
+
+/* last_int is the value of the last top-level field numbered number (an integer), 0 when there is none. */
+static int64_t last_int(const struct conv *c, uint32_t number)
+{
+	struct pb_field f;
+	int64_t v = 0;
+	for (size_t pos = 0; next_of(c, number, &pos, &f) > 0;)
+		pb_int64(&f, &v);
+	return v;
+}
+
+static void conv_value_type(struct conv *c, const struct pb_field *f, struct value_type *d)
+{
+	struct raw_value_type vt;
+	read_value_type(f, &vt);
+	d->type = str(c, vt.type);
+	d->unit = str(c, vt.unit);
+}
+
+static void conv_comments(struct conv *c)
+{
+	struct profile *p = c->p;
+	struct pb_field f;
+	size_t n = 0;
+	for (size_t pos = 0; next_of(c, PF_COMMENT, &pos, &f) > 0;)
+		n += pb_count(&f);
+	int64_t *index = xreallocarray(NULL, n ? n : 1, sizeof *index);
+	size_t at = 0;
+	for (size_t pos = 0; next_of(c, PF_COMMENT, &pos, &f) > 0; at += pb_count(&f))
+		pb_int64s(&f, index + at);
+	p->n_comment = n;
+	p->comment = arena_array(p->arena, n, sizeof *p->comment);
+	for (size_t i = 0; i < n; i++)
+		p->comment[i] = str(c, index[i]);
+	free(index);
 }
 
 static int conv_header(struct conv *c)
 {
-	const PbProfile *pb = c->pb;
 	struct profile *p = c->p;
-	p->n_sample_type = pb->n_sample_type;
-	p->sample_type = arena_array(p->arena, pb->n_sample_type, sizeof *p->sample_type);
-	for (size_t i = 0; i < pb->n_sample_type; i++) {
-		p->sample_type[i].type = str(c, pb->sample_type[i]->type);
-		p->sample_type[i].unit = str(c, pb->sample_type[i]->unit);
-	}
-	p->drop_frames = str(c, pb->drop_frames);
-	p->keep_frames = str(c, pb->keep_frames);
-	p->time_nanos = pb->time_nanos;
-	p->duration_nanos = pb->duration_nanos;
-	if (pb->period_type) {
-		p->period_type.type = str(c, pb->period_type->type);
-		p->period_type.unit = str(c, pb->period_type->unit);
-	}
-	p->period = pb->period;
-	p->n_comment = pb->n_comment;
-	p->comment = arena_array(p->arena, pb->n_comment, sizeof *p->comment);
-	for (size_t i = 0; i < pb->n_comment; i++)
-		p->comment[i] = str(c, pb->comment[i]);
-	p->default_sample_type = str(c, pb->default_sample_type);
-	p->doc_url = str(c, pb->doc_url);
+	struct pb_field f;
+	p->n_sample_type = c->range[PF_SAMPLE_TYPE].n;
+	p->sample_type = arena_array(p->arena, p->n_sample_type, sizeof *p->sample_type);
+	size_t i = 0;
+	for (size_t pos = 0; next_of(c, PF_SAMPLE_TYPE, &pos, &f) > 0; i++)
+		conv_value_type(c, &f, &p->sample_type[i]);
+	p->drop_frames = str(c, last_int(c, PF_DROP_FRAMES));
+	p->keep_frames = str(c, last_int(c, PF_KEEP_FRAMES));
+	p->time_nanos = last_int(c, PF_TIME_NANOS);
+	p->duration_nanos = last_int(c, PF_DURATION_NANOS);
+	/* given twice, the later period type is the one (protobuf-c's merge of proto3 fields) */
+	struct pb_field last;
+	size_t n = 0;
+	for (size_t pos = 0; next_of(c, PF_PERIOD_TYPE, &pos, &f) > 0; n++)
+		last = f;
+	if (n)
+		conv_value_type(c, &last, &p->period_type);
+	p->period = last_int(c, PF_PERIOD);
+	conv_comments(c);
+	p->default_sample_type = str(c, last_int(c, PF_DEFAULT_SAMPLE_TYPE));
+	p->doc_url = str(c, last_int(c, PF_DOC_URL));
 	return c->failed ? -1 : 0;
 }
 
 static int conv_mappings(struct conv *c, struct idmap *ids)
 {
-	const PbProfile *pb = c->pb;
 	struct profile *p = c->p;
-	p->n_mapping = pb->n_mapping;
-	p->mapping = arena_array(p->arena, pb->n_mapping, sizeof *p->mapping);
-	for (size_t i = 0; i < pb->n_mapping; i++) {
-		const Perftools__Profiles__Mapping *m = pb->mapping[i];
+	struct pb_field f;
+	struct raw_mapping m;
+	p->n_mapping = c->range[PF_MAPPING].n;
+	p->mapping = arena_array(p->arena, p->n_mapping, sizeof *p->mapping);
+	size_t i = 0;
+	for (size_t pos = 0; next_of(c, PF_MAPPING, &pos, &f) > 0; i++) {
+		read_mapping(&f, &m);
 		struct mapping *d = &p->mapping[i];
-		d->id = m->id;
-		d->start = m->memory_start;
-		d->limit = m->memory_limit;
-		d->offset = m->file_offset;
-		d->file = str(c, m->filename);
-		d->build_id = str(c, m->build_id);
-		d->has_functions = m->has_functions;
-		d->has_filenames = m->has_filenames;
-		d->has_line_numbers = m->has_line_numbers;
-		d->has_inline_frames = m->has_inline_frames;
+		d->id = m.id;
+		d->start = m.memory_start;
+		d->limit = m.memory_limit;
+		d->offset = m.file_offset;
+		d->file = str(c, m.filename);
+		d->build_id = str(c, m.build_id);
+		d->has_functions = m.has_functions;
+		d->has_filenames = m.has_filenames;
+		d->has_line_numbers = m.has_line_numbers;
+		d->has_inline_frames = m.has_inline_frames;
 	}
 	if (c->failed)
 		return -1;
@@ -239,18 +344,20 @@ static int conv_mappings(struct conv *c, struct idmap *ids)
 
 static int conv_functions(struct conv *c, struct idmap *ids)
 {
-	const PbProfile *pb = c->pb;
 	struct profile *p = c->p;
-	p->n_function = pb->n_function;
-	p->function = arena_array(p->arena, pb->n_function, sizeof *p->function);
-	for (size_t i = 0; i < pb->n_function; i++) {
-		const Perftools__Profiles__Function *f = pb->function[i];
+	struct pb_field f;
+	struct raw_function fn;
+	p->n_function = c->range[PF_FUNCTION].n;
+	p->function = arena_array(p->arena, p->n_function, sizeof *p->function);
+	size_t i = 0;
+	for (size_t pos = 0; next_of(c, PF_FUNCTION, &pos, &f) > 0; i++) {
+		read_function(&f, &fn);
 		struct function *d = &p->function[i];
-		d->id = f->id;
-		d->name = str(c, f->name);
-		d->system_name = str(c, f->system_name);
-		d->filename = str(c, f->filename);
-		d->start_line = f->start_line;
+		d->id = fn.id;
+		d->name = str(c, fn.name);
+		d->system_name = str(c, fn.system_name);
+		d->filename = str(c, fn.filename);
+		d->start_line = fn.start_line;
 	}
 	if (c->failed)
 		return -1;
@@ -259,51 +366,58 @@ static int conv_functions(struct conv *c, struct idmap *ids)
 			   c->errsize);
 }
 
+/* conv_lines converts the lines of a location into lines[]. */
+static int conv_lines(struct conv *c, const struct pb_field *f, uint64_t id, const struct idmap *functions,
+		      struct line *lines)
+{
+	struct raw_line ln;
+	size_t j = 0;
+	for (size_t pos = 0; next_line(f, &pos, &ln) > 0; j++) {
+		uint32_t fi = ln.function_id ? idmap_get(functions, ln.function_id) : NO_INDEX;
+		if (fi == NO_INDEX) {
+			snprintf(c->err, c->errsize, "location id: %llu has a line with nil function",
+				 (unsigned long long)id);
+			return -1;
+		}
+		lines[j] = (struct line){ fi, ln.line, ln.column };
+	}
+	return 0;
+}
+
 static int conv_locations(struct conv *c, const struct idmap *mappings, const struct idmap *functions,
 			  struct idmap *ids)
 {
-	const PbProfile *pb = c->pb;
 	struct profile *p = c->p;
-	size_t nlines = 0;
-	for (size_t i = 0; i < pb->n_location; i++)
-		nlines += pb->location[i]->n_line;
-	struct line *lines = arena_array(p->arena, nlines, sizeof *lines);
-	p->n_location = pb->n_location;
-	p->location = arena_array(p->arena, pb->n_location, sizeof *p->location);
-	for (size_t i = 0; i < pb->n_location; i++) {
-		const Perftools__Profiles__Location *l = pb->location[i];
+	struct pb_field f;
+	struct raw_location l;
+	struct line *lines = arena_array(p->arena, c->n_line, sizeof *lines);
+	p->n_location = c->range[PF_LOCATION].n;
+	p->location = arena_array(p->arena, p->n_location, sizeof *p->location);
+	size_t i = 0;
+	for (size_t pos = 0; next_of(c, PF_LOCATION, &pos, &f) > 0; i++) {
+		read_location(&f, &l);
 		struct location *d = &p->location[i];
-		d->id = l->id;
-		d->address = l->address;
-		d->is_folded = l->is_folded;
+		d->id = l.id;
+		d->address = l.address;
+		d->is_folded = l.is_folded;
 		d->mapping = NO_INDEX;
-		if (l->mapping_id) {
-			d->mapping = idmap_get(mappings, l->mapping_id);
+		if (l.mapping_id) {
+			d->mapping = idmap_get(mappings, l.mapping_id);
 			if (d->mapping == NO_INDEX) {
 				snprintf(c->err, c->errsize, "location id %llu: mapping id %llu points nowhere",
-					 (unsigned long long)l->id, (unsigned long long)l->mapping_id);
+					 (unsigned long long)l.id, (unsigned long long)l.mapping_id);
 				return -1;
 			}
 		}
-		if (l->n_line > UINT32_MAX) {
-			snprintf(c->err, c->errsize, "location id %llu: too many lines", (unsigned long long)l->id);
+		if (l.n_line > UINT32_MAX) {
+			snprintf(c->err, c->errsize, "location id %llu: too many lines", (unsigned long long)l.id);
 			return -1;
 		}
-		d->n_line = (uint32_t)l->n_line;
+		d->n_line = (uint32_t)l.n_line;
 		d->line = lines;
-		for (size_t j = 0; j < l->n_line; j++) {
-			const Perftools__Profiles__Line *ln = l->line[j];
-			uint32_t f = ln->function_id ? idmap_get(functions, ln->function_id) : NO_INDEX;
-			if (f == NO_INDEX) {
-				snprintf(c->err, c->errsize, "location id: %llu has a line with nil function",
-					 (unsigned long long)l->id);
-				return -1;
-			}
-			lines[j].function = f;
-			lines[j].line = ln->line;
-			lines[j].column = ln->column;
-		}
-		lines += l->n_line;
+		if (conv_lines(c, &f, l.id, functions, lines) != 0)
+			return -1;
+		lines += l.n_line;
 	}
 	struct location *first = p->location;
 	return idmap_build(ids, first ? &first->id : NULL, p->n_location, sizeof *first, "location", c->err,
@@ -324,14 +438,22 @@ static void *vec_room(struct vec *v, size_t more, size_t size)
 	return v->items ? (char *)v->items + v->n * size : NULL; /* NULL only when more is 0 */
 }
 
+/* What a first walk over the top-level fields of a Profile message finds. */
+struct layout {
+	struct vec spans;                         /* struct byte_span: every sample */
+	struct field_range range[PF_COUNT];       /* where the other fields lie, by number */
+};
+
 /*
  * take_field takes apart the top-level Profile field at at (avail bytes
- * there): a Sample's bytes become a span, any other field is copied to
- * rest unchanged, and *len is the field's whole length. 1 when the field
- * runs past avail; -1 when it is malformed, or a field 2 of another wire
- * type (protobuf-c's unpack of the whole message then fails as it should).
+ * there, pos bytes into the message): a Sample's bytes become a span,
+ * any other field of profile.proto widens the range of its number (an
+ * unknown field, which protobuf-c kept aside, is left alone), and *len is
+ * the field's whole length. 1 when the field runs past avail; -1 when it
+ * is malformed, or a field 2 of another wire type (which protobuf-c
+ * refuses for bytes).
  */
-static int take_field(const uint8_t *at, size_t avail, struct vec *spans, struct vec *rest, uint32_t *field,
+static int take_field(const uint8_t *at, size_t avail, size_t pos, struct layout *lay, uint32_t *field,
 		      size_t *len)
 {
 	unsigned wire;
@@ -340,33 +462,31 @@ static int take_field(const uint8_t *at, size_t avail, struct vec *spans, struct
 		return -1;
 	if (*len > avail)
 		return 1;
-	if (*field == 2 && wire == 2) {
-		struct byte_span *sp = vec_room(spans, 1, sizeof *sp);
+	if (*field == PF_SAMPLE && wire == WIRE_BYTES) {
+		struct byte_span *sp = vec_room(&lay->spans, 1, sizeof *sp);
 		*sp = (struct byte_span){ at + head, *len - head };
-		spans->n++;
-	} else if (*field == 2) {
+		lay->spans.n++;
+	} else if (*field == PF_SAMPLE) {
 		return -1;
-	} else {
-		mem_copy(vec_room(rest, *len, 1), at, *len);
-		rest->n += *len;
+	} else if (*field > 0 && *field < PF_COUNT) {
+		struct field_range *r = &lay->range[*field];
+		if (r->n++ == 0)
+			r->from = pos;
+		r->to = pos + *len;
 	}
 	return 0;
 }
 
-/*
- * split_samples finds the samples of a Profile message: their bytes go to
- * spans (into data), every other field to rest. -1 when the message is
- * malformed (nothing is left allocated).
- */
-static int split_samples(const uint8_t *data, size_t len, struct vec *spans, struct vec *rest)
+/* lay_out walks the top-level fields of a Profile message; -1 when it is malformed (nothing is left allocated). */
+static int lay_out(const uint8_t *data, size_t len, struct layout *lay)
 {
+	memset(lay, 0, sizeof *lay);
 	for (size_t pos = 0; pos < len;) {
 		uint32_t field;
 		size_t flen;
-		if (take_field(data + pos, len - pos, spans, rest, &field, &flen) != 0) {
-			free(spans->items);
-			free(rest->items);
-			*spans = *rest = (struct vec){ NULL, 0, 0 };
+		if (take_field(data + pos, len - pos, pos, lay, &field, &flen) != 0) {
+			free(lay->spans.items);
+			memset(lay, 0, sizeof *lay);
 			return -1;
 		}
 		pos += flen;
@@ -446,18 +566,18 @@ static void *convert_range(void *arg)
 {
 	struct sample_job *j = arg;
 	struct conv *c = &j->c;
-	const PbProfile *pb = c->pb;
+	const struct byte_span *span = c->samples;
 	size_t nst = c->p->n_sample_type;
 	struct sample_reader s = { 0 };
 	j->rc = 0;
 	/* room for every location id at once: growing by doubling copied and faulted in twice the memory */
 	size_t ids = 0;
 	for (size_t i = j->first; i < j->last; i++)
-		ids += varint_ends(pb->sample[i].data, pb->sample[i].data + pb->sample[i].len);
+		ids += varint_ends(span[i].data, span[i].data + span[i].len);
 	j->locs.items = xreallocarray(j->locs.items, ids + 1, sizeof(uint32_t));
 	j->locs.cap = ids + 1;
 	for (size_t i = j->first; i < j->last && j->rc == 0; i++) {
-		if (read_sample(&s, pb->sample[i].data, pb->sample[i].len) != 0) {
+		if (read_sample(&s, span[i].data, span[i].len) != 0) {
 			snprintf(c->err, c->errsize, "sample %zu is not a valid Sample message", i);
 			j->rc = -1;
 			break;
@@ -479,28 +599,27 @@ enum { SAMPLES_PER_THREAD = 50000 };
 
 static int conv_samples(struct conv *c, const struct idmap *locations)
 {
-	const PbProfile *pb = c->pb;
 	struct profile *p = c->p;
-	size_t nst = p->n_sample_type;
-	if (nst == 0 && pb->n_sample != 0) {
+	size_t nst = p->n_sample_type, n = c->n_sample;
+	if (nst == 0 && n != 0) {
 		snprintf(c->err, c->errsize, "missing sample type information");
 		return -1;
 	}
-	if (nst && pb->n_sample > SIZE_MAX / nst)
+	if (nst && n > SIZE_MAX / nst)
 		die_oom();
-	int64_t *values = arena_array(p->arena, pb->n_sample, nst * sizeof *values);
-	p->n_sample = pb->n_sample;
-	p->sample = arena_array(p->arena, pb->n_sample, sizeof *p->sample);
+	int64_t *values = arena_array(p->arena, n, nst * sizeof *values);
+	p->n_sample = n;
+	p->sample = arena_array(p->arena, n, sizeof *p->sample);
 	struct sample_job jobs[2];
-	size_t njobs = pb->n_sample >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
+	size_t njobs = n >= 2 * SAMPLES_PER_THREAD ? 2 : 1;
 	for (size_t k = 0; k < njobs; k++) {
 		struct sample_job *j = &jobs[k];
 		memset(j, 0, sizeof *j);
 		conv_for_thread(&j->c, c, j->err, sizeof j->err);
 		j->locations = locations;
 		j->values = values;
-		j->first = pb->n_sample * k / njobs;
-		j->last = pb->n_sample * (k + 1) / njobs;
+		j->first = n * k / njobs;
+		j->last = n * (k + 1) / njobs;
 	}
 	run_pair(convert_range, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
 	int rc = 0;
@@ -530,19 +649,25 @@ static int conv_samples(struct conv *c, const struct idmap *locations)
 	return 0;
 }
 
-static const char *string_table_problem(const PbProfile *pb)
-{
-	if (pb->n_string_table == 0)
-		return "missing string table";
-	if (pb->string_table[0].len != 0)
-		return "string_table[0] must be ''";
-	return NULL;
-}
-
-/* conv_tables converts all but the samples; *locations maps the location ids. */
+/*
+ * conv_tables converts all but the samples; *locations maps the location
+ * ids. It fails with c->not_proto when the bytes are not a profile.proto
+ * message at all: a field protobuf-c would refuse, or no string table.
+ */
 static int conv_tables(struct conv *c, struct idmap *locations)
 {
-	copy_strings(c);
+	if (check_fields(c) != 0) {
+		snprintf(c->err, c->errsize, "not a valid profile.proto message");
+		c->not_proto = true;
+		return -1;
+	}
+	conv_strings(c);
+	const char *bad = string_table_problem(c);
+	if (bad) {
+		snprintf(c->err, c->errsize, "%s", bad);
+		c->not_proto = true;
+		return -1;
+	}
 	struct idmap mappings = { 0 }, functions = { 0 };
 	int rc = conv_header(c);
 	if (rc == 0)
@@ -556,66 +681,28 @@ static int conv_tables(struct conv *c, struct idmap *locations)
 	return rc;
 }
 
-/* looks_like_profile: a message this shape is profile.proto, not a legacy text that happened to parse. */
-static bool looks_like_profile(const PbProfile *pb)
-{
-	return pb->n_string_table > 0 && pb->string_table[0].len == 0;
-}
-
 struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, char *err, size_t errsize)
 {
-	struct arena *scratch = arena_new();
-	ProtobufCAllocator alloc = { pb_alloc, pb_free, scratch };
-	/*
-	 * protobuf-c unpacks all but the samples, which stay where they are:
-	 * copying them cost 0.15 s on the 46 MB bench profile. A message
-	 * split_samples cannot take apart goes to protobuf-c whole.
-	 */
-	struct vec spans = { NULL, 0, 0 }, rest = { NULL, 0, 0 };
-	bool split = split_samples(data, len, &spans, &rest) == 0;
-	static const uint8_t none[1];
-	PbProfile *pb = perftools__profiles__skeleton__profile__unpack(
-		&alloc, split ? rest.n : len, split ? (rest.items ? rest.items : none) : data);
-	if (split) {
-		free(rest.items);
-		if (pb) {
-			const struct byte_span *span = spans.items;
-			pb->n_sample = spans.n;
-			pb->sample = arena_array(scratch, spans.n, sizeof *pb->sample);
-			for (size_t i = 0; i < spans.n; i++)
-				pb->sample[i] = (ProtobufCBinaryData){ span[i].len, (uint8_t *)span[i].data };
-		}
-		free(spans.items);
-	}
-	if (!pb) {
+	struct layout lay;
+	if (lay_out(data, len, &lay) != 0) {
 		snprintf(err, errsize, "not a valid profile.proto message");
-		arena_free(scratch);
 		return NULL;
 	}
-	const char *bad = string_table_problem(pb);
-	if (bad) {
-		snprintf(err, errsize, "%s", bad);
-		arena_free(scratch);
-		return NULL;
-	}
-	/* the raw bytes go once nothing points into them: at once, or after the samples */
-	bool drop_raw = owner && looks_like_profile(pb);
-	if (drop_raw && !split) {
-		free(*owner);
-		*owner = NULL;
-	}
-	struct conv c = { .pb = pb, .err = err, .errsize = errsize };
+	struct conv c = { .msg = data, .range = lay.range, .samples = lay.spans.items, .n_sample = lay.spans.n,
+			  .err = err, .errsize = errsize };
 	c.p = profile_new();
 	struct idmap locations = { 0 };
 	int rc = conv_tables(&c, &locations);
 	if (rc == 0)
 		rc = conv_samples(&c, &locations);
 	idmap_free(&locations);
-	if (drop_raw && split) {
+	free(lay.spans.items);
+	free(c.strings);
+	/* a profile.proto, even a broken one, is no legacy profile: the raw bytes can go */
+	if (owner && !c.not_proto) {
 		free(*owner);
 		*owner = NULL;
 	}
-	arena_free(scratch);
 	if (rc != 0 || c.failed) {
 		profile_free(c.p);
 		return NULL;
@@ -650,9 +737,8 @@ struct flow {
 	const uint8_t *buf;
 	size_t out, pos; /* bytes inflated, and scanned */
 	bool stopped;
-	struct vec spans;  /* struct byte_span: every sample met */
+	struct layout lay; /* every sample met, and where the other fields lie */
 	struct vec counts; /* struct flow_count: every sample read */
-	struct vec rest;   /* uint8_t: every other field */
 	size_t nst;        /* sample types before the first sample */
 	struct flow_part part[2];
 };
@@ -660,7 +746,7 @@ struct flow {
 /* flow_read reads samples [part->last, upto) into the part. */
 static int flow_read(const struct flow *fl, struct flow_part *part, size_t upto)
 {
-	const struct byte_span *span = fl->spans.items;
+	const struct byte_span *span = fl->lay.spans.items;
 	struct flow_count *count = fl->counts.items;
 	struct sample_reader *r = &part->r;
 	for (; part->last < upto; part->last++) {
@@ -698,10 +784,10 @@ static int flow_scan(struct flow *fl)
 			return 1;
 		uint32_t field;
 		size_t len;
-		int rc = take_field(fl->buf + fl->pos, have, &fl->spans, &fl->rest, &field, &len);
+		int rc = take_field(fl->buf + fl->pos, have, fl->pos, &fl->lay, &field, &len);
 		if (rc != 0)
 			return rc < 0 || fl->stopped ? -1 : 1;
-		if (field == 1 && fl->spans.n == 0)
+		if (field == PF_SAMPLE_TYPE && fl->lay.spans.n == 0)
 			fl->nst++;
 		fl->pos += len;
 	}
@@ -801,9 +887,8 @@ static void *flow_finish(void *arg)
 
 static void flow_free(struct flow *fl)
 {
-	free(fl->spans.items);
+	free(fl->lay.spans.items);
 	free(fl->counts.items);
-	free(fl->rest.items);
 	for (int k = 0; k < 2; k++) {
 		free(fl->part[k].locs.items);
 		free(fl->part[k].values.items);
@@ -821,7 +906,7 @@ static int flow_take(struct flow *fl)
 		int rc = flow_scan(fl);
 		if (rc < 0)
 			return -1;
-		size_t n = fl->spans.n;
+		size_t n = fl->lay.spans.n;
 		if (fl->counts.n < n) {
 			vec_room(&fl->counts, n - fl->counts.n, sizeof(struct flow_count));
 			fl->counts.n = n;
@@ -846,7 +931,7 @@ static int flow_take(struct flow *fl)
  */
 static int flow_take_rest(struct flow *fl)
 {
-	size_t n = fl->spans.n, from = fl->part[0].last;
+	size_t n = fl->lay.spans.n, from = fl->part[0].last;
 	size_t mid = n - from >= 2 * SAMPLES_PER_THREAD ? from + (n - from) / 2 : n;
 	fl->part[1].first = fl->part[1].last = mid;
 	struct flow_job jobs[2] = { { fl, &fl->part[0], mid, 0 }, { fl, &fl->part[1], n, 0 } };
@@ -858,7 +943,7 @@ static int flow_take_rest(struct flow *fl)
 static int flow_samples(struct flow *fl, struct conv *c, const struct idmap *locations)
 {
 	struct profile *p = c->p;
-	size_t n = fl->spans.n; /* one per two bytes at most: n * sizeof (struct sample) cannot overflow */
+	size_t n = fl->lay.spans.n; /* one per two bytes at most: n * sizeof (struct sample) cannot overflow */
 	const struct flow_count *count = fl->counts.items;
 	p->n_sample = n;
 	/* every field is set by the finishers, which touch the pages first */
@@ -876,7 +961,7 @@ static int flow_samples(struct flow *fl, struct conv *c, const struct idmap *loc
 		conv_for_thread(&j->c, c, j->err, sizeof j->err);
 		j->locations = locations;
 		j->remap = remap;
-		j->span = fl->spans.items;
+		j->span = fl->lay.spans.items;
 		j->count = count;
 		j->first = n * k / njobs;
 		j->last = n * (k + 1) / njobs;
@@ -923,32 +1008,23 @@ struct profile *decode_proto_flow(struct inflow *in)
 		flow_free(&fl);
 		return NULL;
 	}
-	struct arena *scratch = arena_new();
-	ProtobufCAllocator alloc = { pb_alloc, pb_free, scratch };
-	static const uint8_t none[1];
-	PbProfile *pb = perftools__profiles__skeleton__profile__unpack(&alloc, fl.rest.n,
-								      fl.rest.items ? fl.rest.items : none);
-	free(fl.rest.items); /* protobuf-c copied what it needs */
-	fl.rest.items = NULL;
 	char err[256];
-	struct conv c = { .pb = pb, .err = err, .errsize = sizeof err };
+	struct conv c = { .msg = fl.buf, .range = fl.lay.range, .err = err, .errsize = sizeof err };
+	c.p = profile_new();
 	struct idmap locations = { 0 };
-	int rc = -1;
-	if (pb && !string_table_problem(pb) && pb->n_sample == 0 && pb->n_sample_type == fl.nst &&
-	    !(fl.nst == 0 && fl.spans.n != 0)) {
-		c.p = profile_new();
-		rc = conv_tables(&c, &locations);
-		if (rc == 0 && !c.failed)
-			rc = flow_samples(&fl, &c, &locations);
-		if (rc == 0)
-			rc = inflow_checked(in);
-		if (rc != 0 || c.failed) {
-			profile_free(c.p);
-			c.p = NULL;
-		}
+	int rc = conv_tables(&c, &locations);
+	if (rc == 0 && (c.failed || c.p->n_sample_type != fl.nst || (fl.nst == 0 && fl.lay.spans.n != 0)))
+		rc = -1; /* the ordinary path says what is wrong */
+	if (rc == 0)
+		rc = flow_samples(&fl, &c, &locations);
+	if (rc == 0)
+		rc = inflow_checked(in);
+	if (rc != 0 || c.failed) {
+		profile_free(c.p);
+		c.p = NULL;
 	}
 	idmap_free(&locations);
-	arena_free(scratch);
+	free(c.strings);
 	flow_free(&fl);
 	return rc == 0 ? c.p : NULL;
 }

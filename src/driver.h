@@ -46,6 +46,7 @@ struct load_options {
 	const char *comment;   /* appended to the profile's comments; "" none */
 	const char *symbolize; /* -symbolize mode */
 	uint64_t max_inflated;
+	unsigned max_ratio; /* decode_options.max_ratio */
 	int seconds; /* -seconds, for profiles fetched over HTTP */
 	int timeout; /* -timeout */
 	/* -tls_cert, -tls_key, -tls_ca: files for fetching profiles and symbols over https; "" none */

@@ -50,7 +50,7 @@ static struct profile *grab(const char *path, const struct load_options *so, str
 	char *url;
 	if (fetch_source(path, &fo, &data, &len, &url, warn, err, errsize) < 0)
 		return NULL;
-	struct decode_options dopt = { so->max_inflated, DECODE_DEFAULT_FLOW_MIN };
+	struct decode_options dopt = { so->max_inflated, DECODE_DEFAULT_FLOW_MIN, so->max_ratio };
 	struct profile *p = decode_buffer(&data, len, &dopt, err, errsize);
 	free(data);
 	if (!p) {

@@ -299,6 +299,7 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 	cli->timeout = -1;
 	cli->seconds = -1;
 	cli->max_inflated = DECODE_DEFAULT_MAX_INFLATED;
+	cli->max_ratio = DECODE_DEFAULT_MAX_RATIO;
 
 	struct raw_flags rf;
 	memset(&rf, 0, sizeof rf);
@@ -318,6 +319,9 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 		sb_addf(msg, "cprof %s (pprof-compatible output: %s)\n", CPROF_VERSION, CPROF_PPROF_FOLLOWED);
 		goto out;
 	}
+	/* a size given is a size meant: a highly compressible profile is read up to it */
+	if (lookup(&fs, "max_inflated")->set)
+		cli->max_ratio = 0;
 	/* -complete goes without sources: the completion scripts pass what is typed, if any */
 	if (r == FLAGS_OK && first >= argc && !cli->complete[0]) {
 		r = FLAGS_USAGE;
@@ -614,7 +618,8 @@ void flags_usage(struct strbuf *out)
 		     "    -tls_key              TLS private key file for fetching profile and symbols\n"
 		     "    -tls_ca               TLS CA certs file for fetching profile and symbols\n"
 		     "    -max_inflated         Largest inflated size of a gzip profile, in bytes\n"
-		     "                          (default 2147483648)\n"
+		     "                          (default 2147483648, and past 16 MB no more than\n"
+		     "                          100 times the compressed size: given, only this)\n"
 		     "\n\n"
 		     "  Misc options:\n"
 		     "   -http              Provide web interface at host:port.\n"

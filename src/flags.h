@@ -40,6 +40,7 @@ struct cli {
 	bool no_browser;
 	uint64_t max_inflated;
 	char *complete; /* -complete: "" unless the completion scripts ask */
+	unsigned max_ratio; /* the decoder's bound on a gzip's inflate ratio; 0 once -max_inflated is given */
 
 	struct strbuf warnings; /* what pprof prints on standard error while parsing */
 };

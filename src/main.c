@@ -65,6 +65,7 @@ static struct load_options load_options(const struct cli *cli)
 		.comment = cli->add_comment,
 		.symbolize = cli->symbolize,
 		.max_inflated = cli->max_inflated,
+		.max_ratio = cli->max_ratio,
 		.seconds = cli->seconds,
 		.timeout = cli->timeout,
 		.tls_cert = cli->tls_cert,

@@ -10,7 +10,7 @@ seconds=$1
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/build-fuzz
-harnesses=${*:-decode legacy flags tagrange report merge sample demangle symbolize dwarf}
+harnesses=${*:-decode legacy flags tagrange report merge sample table demangle symbolize dwarf}
 mkdir -p "$bin/findings"
 
 # seed NAME DIR: fills DIR with starting inputs for harness NAME.
@@ -56,6 +56,29 @@ seed() {
 			'\x22\x02\x08\x01\x29\x01\x02\x03\x04\x05\x06\x07\x08\x35\x01\x02\x03\x04\x0a\x00'; do
 			i=$((i + 1))
 			printf "$m" >"$dir/s$i"
+		done
+		;;
+	table)
+		# a selector byte (ValueType, Mapping, Function, Location, Profile), then the message:
+		# each small profile of the corpus whole, and a few of each message
+		find "$root/testdata/conformance/profiles/go" -name '*.pb.gz' -size -16k | while IFS= read -r f; do
+			i=$((i + 1))
+			{ printf '\004'; gunzip -c "$f" 2>/dev/null; } >"$dir/p$i"
+		done
+		# profiles whose fields come twice, bools as bytes, packed comments, unknown fields
+		local head='\004\x0a\x04\x08\x01\x10\x02\x32\x00\x32\x01\x61\x32\x01\x62\x32\x03\x63\x00\x64'
+		for m in '\x5a\x04\x08\x01\x10\x02\x5a\x02\x08\x03\x38\x01\x38\x02' \
+			'\x1a\x0d\x08\x01\x3a\x02\x00\x00\x42\x01\x00\x4a\x00\x50\x05' \
+			'\x6a\x03\x01\x02\x03\x68\x01\xf8\x07\x01\x7a\x00\x80\x01\x05' \
+			'\x22\x0b\x08\x01\x22\x02\x08\x01\x2d\x00\x00\x00\x01\x2a\x04\x08\x01\x10\x01'; do
+			i=$((i + 1))
+			printf "$head$m" >"$dir/h$i"
+		done
+		for m in '\000\x08\x01\x10\x02' '\001\x08\x01\x10\x80\x20\x18\xff\x3f\x28\x05\x38\x01\x48\x01' \
+			'\002\x08\x07\x10\x03\x18\x04\x20\x05\x28\x2a' \
+			'\003\x08\x01\x10\x01\x18\x80\x40\x22\x04\x08\x02\x10\x0a\x22\x06\x08\x03\x10\x0b\x18\x04\x28\x01'; do
+			i=$((i + 1))
+			printf "$m" >"$dir/m$i"
 		done
 		;;
 	flags)

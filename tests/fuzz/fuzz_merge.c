@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		devnull = fopen("/dev/null", "w");
 	int mode = data[0] % 3; /* 0: -base, 1: -diff_base, 2: two sources */
 	size_t rest = size - 3, first = ((size_t)data[1] | (size_t)data[2] << 8) % (rest + 1);
-	struct decode_options o = { 64 << 20, 0 };
+	struct decode_options o = { 64 << 20, 0, DECODE_DEFAULT_MAX_RATIO };
 	char err[512];
 	struct profile *ps[2] = { decode_bytes(data + 3, first, &o, err, sizeof err),
 				  decode_bytes(data + 3 + first, rest - first, &o, err, sizeof err) };

@@ -100,7 +100,7 @@ static struct profile *decode_fixture(const struct fixture *x, char *err, size_t
 	size_t n = perftools__profiles__profile__get_packed_size(&x->p);
 	uint8_t *buf = malloc(n + 1);
 	perftools__profiles__profile__pack(&x->p, buf);
-	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0 };
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0, DECODE_DEFAULT_MAX_RATIO };
 	err[0] = '\0';
 	struct profile *p = decode_bytes(buf, n, &o, err, errsize);
 	free(buf);
@@ -160,7 +160,7 @@ static void test_gzip(void)
 	size_t gzlen = z.total_out;
 	deflateEnd(&z);
 	char err[512];
-	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0 };
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0, DECODE_DEFAULT_MAX_RATIO };
 	struct profile *p = decode_bytes(gz, gzlen, &o, err, sizeof err);
 	CHECK(p != NULL && p->n_sample == 1);
 	profile_free(p);
@@ -192,7 +192,7 @@ static void test_bomb(void)
 	size_t gzlen = z.total_out;
 	deflateEnd(&z);
 	char err[512];
-	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0 };
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0, DECODE_DEFAULT_MAX_RATIO };
 	struct profile *p = decode_bytes(gz, gzlen, &o, err, sizeof err);
 	CHECK(p == NULL && strstr(err, "starts with a megabyte of byte 0x00"));
 	free(zeros);
@@ -272,7 +272,7 @@ static void test_errors(void)
 static void test_garbage(void)
 {
 	char err[512];
-	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0 };
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0, DECODE_DEFAULT_MAX_RATIO };
 	struct profile *p = decode_bytes((const uint8_t *)"", 0, &o, err, sizeof err);
 	CHECK(p == NULL && strstr(err, "empty input"));
 	const uint8_t junk[] = { 0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01 };
@@ -324,8 +324,8 @@ static int same_profile(const struct profile *a, const struct profile *b)
 /* flows_alike: decoding as the bytes inflate gives what decoding after inflating gives. */
 static void flows_alike(const uint8_t *data, size_t len, const char *what)
 {
-	struct decode_options flow = { DECODE_DEFAULT_MAX_INFLATED, 0 },
-			      after = { DECODE_DEFAULT_MAX_INFLATED, UINT64_MAX };
+	struct decode_options flow = { DECODE_DEFAULT_MAX_INFLATED, 0, DECODE_DEFAULT_MAX_RATIO },
+			      after = { DECODE_DEFAULT_MAX_INFLATED, UINT64_MAX, DECODE_DEFAULT_MAX_RATIO };
 	char e1[512] = "", e2[512] = "";
 	struct profile *a = decode_bytes(data, len, &flow, e1, sizeof e1);
 	struct profile *b = decode_bytes(data, len, &after, e2, sizeof e2);
@@ -360,6 +360,46 @@ static uint8_t *gzip_bytes(const uint8_t *data, size_t len, size_t *out_len)
 		return NULL;
 	}
 	return out;
+}
+
+/*
+ * A bomb of valid data: a string table of "a" inflating a thousandfold
+ * past the first 16 MB is refused, with a message naming the flag that
+ * lets it through; the flag given (max_ratio 0), it decodes.
+ */
+static void test_ratio(void)
+{
+	static const uint8_t head[] = { 0x32, 0x00 }, entry[] = { 0x32, 0x01, 'a' };
+	size_t n = sizeof head + sizeof entry * (6 << 20); /* 18 MiB */
+	uint8_t *raw = malloc(n);
+	memcpy(raw, head, sizeof head);
+	for (size_t at = sizeof head; at < n; at += sizeof entry)
+		memcpy(raw + at, entry, sizeof entry);
+	size_t gzlen = 0;
+	uint8_t *gz = gzip_bytes(raw, n, &gzlen);
+	char err[512];
+	const uint64_t flow_min[] = { 0, UINT64_MAX }; /* decoded as it inflates, and after */
+	for (size_t i = 0; i < 2; i++) {
+		struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, flow_min[i], DECODE_DEFAULT_MAX_RATIO };
+		struct profile *p = decode_bytes(gz, gzlen, &o, err, sizeof err);
+		CHECK(p == NULL && strstr(err, "inflated more than 100-fold") && strstr(err, "-max_inflated"));
+		profile_free(p);
+		o.max_ratio = 0;
+		p = decode_bytes(gz, gzlen, &o, err, sizeof err);
+		CHECK(p != NULL);
+		profile_free(p);
+	}
+	/* a real profile inflates 2 to 7 times: the same strings, half of them not compressible */
+	for (size_t at = sizeof head, k = 0; at < n; at += sizeof entry, k++)
+		raw[at + 2] = (uint8_t)(k * 2654435761u >> 24) | 1;
+	free(gz);
+	gz = gzip_bytes(raw, n, &gzlen);
+	struct decode_options o = { DECODE_DEFAULT_MAX_INFLATED, 0, DECODE_DEFAULT_MAX_RATIO };
+	struct profile *p = decode_bytes(gz, gzlen, &o, err, sizeof err);
+	CHECK(p != NULL);
+	profile_free(p);
+	free(gz);
+	free(raw);
 }
 
 /*
@@ -412,7 +452,7 @@ static void test_flow_large(void)
 	if (gz)
 		flows_alike(gz, gzlen, "150 000 samples");
 	char err[256];
-	struct decode_options flow = { DECODE_DEFAULT_MAX_INFLATED, 0 };
+	struct decode_options flow = { DECODE_DEFAULT_MAX_INFLATED, 0, DECODE_DEFAULT_MAX_RATIO };
 	struct profile *p = gz ? decode_bytes(gz, gzlen, &flow, err, sizeof err) : NULL;
 	CHECK(p && p->n_sample == N);
 	if (p && p->n_sample == N) {
@@ -510,6 +550,7 @@ int main(void)
 	test_valid();
 	test_gzip();
 	test_bomb();
+	test_ratio();
 	test_errors();
 	test_garbage();
 	test_flow();
