@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
 #include "decode.h"
 #include "decode_table.h"
 #include "profile.pb-c.h"
@@ -78,14 +79,21 @@ static void location(const struct pb_field *f)
 	perftools__profiles__location__free_unpacked(m, NULL);
 }
 
+/* Strings as the model holds them: the table's bytes, NULs and 0xC0 escaped (util.h); in scratch. */
+static struct arena *scratch;
+
 static const char *index_str(const Perftools__Profiles__Skeleton__Profile *m, int64_t i)
 {
-	return m->string_table[i];
+	const ProtobufCBinaryData *b = &m->string_table[i];
+	return arena_escape(scratch, b->data, b->len, NULL);
 }
 
 /* The profile decode_proto made is the message protobuf-c read (where cprof keeps what it read). */
 static void same_profile(const struct profile *p, const Perftools__Profiles__Skeleton__Profile *m)
 {
+	if (!scratch)
+		scratch = arena_new();
+	arena_reset(scratch);
 	agree(p->n_sample_type == m->n_sample_type && p->n_mapping == m->n_mapping &&
 	      p->n_function == m->n_function && p->n_location == m->n_location && p->n_comment == m->n_comment &&
 	      p->n_sample == m->n_sample);
