@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
 #include "decode.h"
 #include "decode_table.h"
 #include "profile.pb-c.h"
 #include "profile_skeleton.pb-c.h"
+#include "util.h"
 
 static void agree(int same)
 {
