@@ -40,7 +40,9 @@ LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 SRCS = $(wildcard src/*.c)
 PROTO_OBJS = $(BUILD)/profile.pb-c.o $(BUILD)/profile_skeleton.pb-c.o
-OBJS = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(PROTO_OBJS)
+# The files of web/, compiled in (src/assets.h).
+ASSETS = $(sort $(wildcard web/*.js web/*.css web/*.html))
+OBJS = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(PROTO_OBJS) $(BUILD)/assets.o
 LIB_OBJS = $(filter-out $(BUILD)/main.o,$(OBJS))
 
 ifeq ($(SANITIZE),1)
@@ -74,6 +76,14 @@ $(BUILD)/%.o: src/%.c $(BUILD)/profile.pb-c.h $(BUILD)/profile_skeleton.pb-c.h |
 
 $(BUILD):
 	mkdir -p $@
+
+$(BUILD)/assets.c: web/embed.sh $(ASSETS) | $(BUILD)
+	@echo "  EMBED   $(ASSETS)"
+	$(Q)sh web/embed.sh $(ASSETS) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/assets.o: $(BUILD)/assets.c src/assets.h
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
 .SECONDARY: $(patsubst $(BUILD)/%.o,$(BUILD)/%.c,$(PROTO_OBJS))
 
@@ -202,7 +212,14 @@ FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fwrapv -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_HARNESSES = $(patsubst tests/fuzz/fuzz_%.c,build-fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_OBJS = $(patsubst src/%.c,build-fuzz/%.o,$(filter-out src/main.c,$(SRCS))) \
-	build-fuzz/profile.pb-c.o build-fuzz/profile_skeleton.pb-c.o
+	build-fuzz/profile.pb-c.o build-fuzz/profile_skeleton.pb-c.o build-fuzz/assets.o
+
+build-fuzz/assets.c: web/embed.sh $(ASSETS)
+	@mkdir -p build-fuzz
+	$(Q)sh web/embed.sh $(ASSETS) >$@.tmp && mv $@.tmp $@
+
+build-fuzz/assets.o: build-fuzz/assets.c src/assets.h
+	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
 
 build-fuzz/%.pb-c.c build-fuzz/%.pb-c.h: proto/%.proto
 	@mkdir -p build-fuzz

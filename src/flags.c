@@ -144,6 +144,7 @@ static void register_flags(struct flagset *fs, struct cli *cli, struct raw_flags
 	add_flag(fs, "tools", F_STRING, &cli->tools);
 	add_flag(fs, "http", F_STRING, &cli->http);
 	add_flag(fs, "no_browser", F_BOOL, &cli->no_browser);
+	add_flag(fs, "icicle", F_BOOL, &cli->icicle);
 	add_flag(fs, "max_inflated", F_UINT64, &cli->max_inflated);
 
 	int nchoice = 0;
@@ -520,6 +521,17 @@ void flags_usage(struct strbuf *out)
 		     "   -all_frames        Ignore drop_frames and keep_frames regexps in the profile\n"
 		     "                      Rarely needed, mainly used for debugging pprof itself\n"
 		     "   -version           Print cprof's version and the pprof its output follows\n"
+		     "\n"
+		     "  cprof's own outputs (pprof has none of these):\n"
+		     "   -flame             A flame graph: one SVG file, interactive in a browser.\n"
+		     "                      With -base or -diff_base, boxes are as wide as the new\n"
+		     "                      profile and coloured by change (red grows, blue shrinks).\n"
+		     "   -icicle            -flame draws the root at the top, as pprof's web view does.\n"
+		     "   -folded            Folded stacks for flamegraph.pl or speedscope: a line per\n"
+		     "                      stack, frames from the root joined by ';', and the sum of\n"
+		     "                      the selected sample index in its unit (-mean: each sample\n"
+		     "                      divided by its count first; -divide_by and -unit do not\n"
+		     "                      apply). In names, ';' becomes ':' and line breaks spaces.\n"
 		     "\n"
 		     "  Legacy convenience options:\n"
 		     "   -inuse_space           Same as -sample_index=inuse_space\n"

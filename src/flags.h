@@ -36,6 +36,7 @@ struct cli {
 	int seconds;
 	bool all_frames;
 	bool no_browser;
+	bool icicle;
 	uint64_t max_inflated;
 
 	struct strbuf warnings; /* what pprof prints on standard error while parsing */

@@ -36,7 +36,7 @@ static int run_command(struct cli *cli, const struct profile *p, struct strbuf *
 			return 1;
 		}
 	}
-	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools };
+	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools, cli->icicle };
 	char err[1024];
 	int rc = driver_report(p, &cli->opt, &req, out, warn, err, sizeof err);
 	print_warnings(warn);
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cprof: %s\n", err);
 		rc = 1;
 	} else if (!cli.cmd) {
-		rc = shell_run(p, &cli.opt, cli.tools);
+		rc = shell_run(p, &cli.opt, cli.tools, cli.icicle);
 	} else {
 		rc = run_command(&cli, p, &warn);
 	}

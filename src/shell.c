@@ -25,6 +25,7 @@ static const struct profile *completion_profile;
 struct shell {
 	const struct profile *p;
 	const char *tools;  /* -tools, for disasm */
+	bool icicle;        /* -icicle, for flame */
 	struct options cfg; /* pprof's currentConfig */
 	bool tty;
 	char *history_path;
@@ -465,7 +466,7 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 			goto out;
 		}
 	}
-	struct report_request req = { c, arg, true, sh->tools };
+	struct report_request req = { c, arg, true, sh->tools, sh->icicle };
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
 	int rc = driver_report(sh->p, &cfg, &req, out, &warn, err, sizeof err);
@@ -516,7 +517,7 @@ static bool process(struct shell *sh, const char *input)
 
 static void greetings(struct shell *sh)
 {
-	struct report_request req = { command_find("top"), NULL, true, NULL };
+	struct report_request req = { command_find("top"), NULL, true, NULL, false };
 	struct strbuf labels = STRBUF_INIT, warn = STRBUF_INIT;
 	bool zero_total;
 	if (driver_header(sh->p, &sh->cfg, &req, &labels, &zero_total, &warn) == 0) {
@@ -717,9 +718,9 @@ static void setup_readline(struct shell *sh)
 	}
 }
 
-int shell_run(const struct profile *p, const struct options *initial, const char *tools)
+int shell_run(const struct profile *p, const struct options *initial, const char *tools, bool icicle)
 {
-	struct shell sh = { .p = p, .tools = tools };
+	struct shell sh = { .p = p, .tools = tools, .icicle = icicle };
 	options_copy(&sh.cfg, initial);
 	sh.cfg.compact_labels = true;
 	sh.tty = isatty(STDIN_FILENO);

@@ -11,9 +11,12 @@
 #ifndef CPROF_SHELL_H
 #define CPROF_SHELL_H
 
+#include <stdbool.h>
+
 #include "options.h"
 #include "profile.h"
 
-int shell_run(const struct profile *p, const struct options *initial, const char *tools);
+/* tools is -tools, for disasm; icicle is -icicle, for flame. */
+int shell_run(const struct profile *p, const struct options *initial, const char *tools, bool icicle);
 
 #endif

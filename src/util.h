@@ -31,7 +31,9 @@ void grow_array(void **items, size_t *cap, size_t need, size_t size);
  * thread of its own (or after the first, when no thread can be made).
  */
 void run_pair(void *(*fn)(void *), void *first, void *second);
-#define GROW(arr, cap, need) grow_array((void **)&(arr), &(cap), (need), sizeof *(arr))
+/* GROW checks inline, so a hot loop pays a call only when it grows; arguments are evaluated twice. */
+#define GROW(arr, cap, need) \
+	((need) <= (cap) ? (void)0 : grow_array((void **)&(arr), &(cap), (need), sizeof *(arr)))
 
 struct arena;
 struct arena *arena_new(void);
