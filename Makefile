@@ -17,7 +17,8 @@ VERSION_DEFS = -DCPROF_VERSION='"$(VERSION)"' -DCPROF_PPROF_FOLLOWED='"$(PPROF_F
 
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
-	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils mandoc bash-completion zsh fish
+	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils mandoc bash-completion zsh fish \
+	golang-go openssl
 PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
 
 CC ?= gcc
@@ -100,7 +101,8 @@ $(BUILD)/graph.o $(BUILD)/graph_tags.o $(BUILD)/graph_trim.o $(BUILD)/graph_tree
 
 # What the build and the tests run, probed before make demo and make check:
 # only when something is missing do they call deps (apt-get, as root).
-PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump mandoc zsh fish
+PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump mandoc zsh fish \
+	go openssl
 PROBE_FILES = /usr/bin/time $(shell clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a \
 	/usr/share/bash-completion/bash_completion
 
@@ -151,8 +153,12 @@ shell-test: all
 valgrind-test: all
 	tests/valgrind.sh $(BUILD)/cprof
 
+# remote.sh replays a Go server's answers (python3, openssl); remote_go.sh
+# runs one, built from tests/go (golang-go), beside go tool pprof.
 http-test: all
 	tests/http.sh $(BUILD)/cprof
+	tests/remote.sh $(BUILD)/cprof
+	tests/remote_go.sh $(BUILD)/cprof
 
 # The pipeline's stages call and include one way only (tests/layers.py).
 layers: all

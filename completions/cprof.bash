@@ -23,7 +23,7 @@ _cprof()
 		COMPREPLY=($(compgen -P "-symbolize=" -W "none local fastlocal remote force demangle=full
 			demangle=none demangle=templates" -- "${cur#-symbolize=}"))
 		return ;;
-	-*=*)
+	-*=*) # files: -tls_cert, -tls_key, -tls_ca, -output, -base, ...
 		local flag=${cur%%=*}
 		COMPREPLY=($(compgen -P "$flag=" -f -- "${cur#*=}"))
 		return ;;

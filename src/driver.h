@@ -48,6 +48,8 @@ struct load_options {
 	uint64_t max_inflated;
 	int seconds; /* -seconds, for profiles fetched over HTTP */
 	int timeout; /* -timeout */
+	/* -tls_cert, -tls_key, -tls_ca: files for fetching profiles and symbols over https; "" none */
+	const char *tls_cert, *tls_key, *tls_ca;
 };
 
 struct profile *driver_load(const struct load_options *lo, struct strbuf *warn, char *err, size_t errsize);

@@ -35,27 +35,39 @@ static void add_fake_mapping(struct profile *p)
 		p->location[i].mapping = 0;
 }
 
-static struct profile *grab(const char *path, const struct load_options *so, bool *remote, struct strbuf *warn,
-			    char *err, size_t errsize)
+static struct fetch_options fetch_options_of(const struct load_options *so)
 {
-	struct fetch_options fo = { so->seconds, so->timeout, so->max_inflated };
+	return (struct fetch_options){ so->seconds, so->timeout, so->max_inflated, so->tls_cert, so->tls_key, so->tls_ca };
+}
+
+/* grab is pprof's grabProfile: one source fetched, decoded, its binaries located, its mapping sources noted. */
+static struct profile *grab(const char *path, const struct load_options *so, struct symbolize_sources *sources,
+			    bool *remote, struct strbuf *warn, char *err, size_t errsize)
+{
+	struct fetch_options fo = fetch_options_of(so);
 	uint8_t *data;
 	size_t len;
-	bool fetched;
-	if (fetch_source(path, &fo, &data, &len, &fetched, warn, err, errsize) < 0)
+	char *url;
+	if (fetch_source(path, &fo, &data, &len, &url, warn, err, errsize) < 0)
 		return NULL;
-	*remote |= fetched;
 	struct decode_options dopt = { so->max_inflated, DECODE_DEFAULT_FLOW_MIN };
 	struct profile *p = decode_buffer(&data, len, &dopt, err, errsize);
 	free(data);
-	if (!p)
+	if (!p) {
+		free(url);
 		return NULL;
+	}
 	symbolize_locate_binaries(p, warn);
 	add_fake_mapping(p);
 	if (so->exec_name)
 		p->mapping[0].file = arena_strdup(p->arena, so->exec_name);
 	if (so->build_id && so->build_id[0] && !p->mapping[0].build_id[0])
 		p->mapping[0].build_id = arena_strdup(p->arena, so->build_id);
+	if (url) {
+		symbolize_add_sources(sources, p, url);
+		*remote = true;
+		free(url);
+	}
 	return p;
 }
 
@@ -78,13 +90,14 @@ static struct profile *combine(struct profile **ps, size_t n, char *err, size_t 
 
 /* grab_all decodes every path and combines the ones that could be read. */
 static struct profile *grab_all(char **paths, int n, const struct load_options *so, const char *what,
-				bool *remote, struct strbuf *warn, char *err, size_t errsize)
+				struct symbolize_sources *sources, bool *remote, struct strbuf *warn, char *err,
+				size_t errsize)
 {
 	struct profile **ps = xcalloc((size_t)n + 1, sizeof *ps);
 	size_t got = 0;
 	for (int i = 0; i < n; i++) {
 		char e[512];
-		struct profile *p = grab(paths[i], so, remote, warn, e, sizeof e);
+		struct profile *p = grab(paths[i], so, sources, remote, warn, e, sizeof e);
 		if (!p && n == 1) { /* the only source: its reason is the error */
 			snprintf(err, errsize, "%s: %s", paths[i], e);
 			free(ps);
@@ -132,6 +145,7 @@ struct grab_job {
 	int n;
 	const struct load_options *so;
 	bool remote; /* something came over the network */
+	struct symbolize_sources sources;
 	const char *what;
 	struct strbuf warn;
 	char err[1024];
@@ -141,7 +155,7 @@ struct grab_job {
 static void *grab_job_run(void *arg)
 {
 	struct grab_job *j = arg;
-	j->p = grab_all(j->paths, j->n, j->so, j->what, &j->remote, &j->warn, j->err, sizeof j->err);
+	j->p = grab_all(j->paths, j->n, j->so, j->what, &j->sources, &j->remote, &j->warn, j->err, sizeof j->err);
 	return NULL;
 }
 
@@ -294,8 +308,8 @@ static void prune_uninteresting(struct profile *p)
 struct profile *driver_load(const struct load_options *so, struct strbuf *warn, char *err, size_t errsize)
 {
 	char *bases[1] = { (char *)so->base };
-	struct grab_job src = { so->sources, so->n_sources, so, false, "source", STRBUF_INIT, "", NULL };
-	struct grab_job base = { bases, 1, so, false, "base", STRBUF_INIT, "", NULL };
+	struct grab_job src = { so->sources, so->n_sources, so, false, { 0 }, "source", STRBUF_INIT, "", NULL };
+	struct grab_job base = { bases, 1, so, false, { 0 }, "base", STRBUF_INIT, "", NULL };
 	pthread_t thread;
 	bool threaded = so->base && pthread_create(&thread, NULL, grab_job_run, &base) == 0;
 	grab_job_run(&src);
@@ -308,20 +322,19 @@ struct profile *driver_load(const struct load_options *so, struct strbuf *warn, 
 	sb_free(&src.warn);
 	sb_free(&base.warn);
 	struct profile *p = src.p, *b = base.p;
+	struct fetch_options fo = fetch_options_of(so);
+	struct symbolize_sources sources = { NULL, 0, 0, &fo };
+	symbolize_move_sources(&sources, &src.sources);
+	symbolize_move_sources(&sources, &base.sources);
 	if (!p || (so->base && !b)) {
 		snprintf(err, errsize, "%s", p ? base.err : src.err);
-		profile_free(p);
-		profile_free(b);
-		return NULL;
+		goto fail;
 	}
 	if (so->base) {
 		if (so->diff_base)
 			merge_set_label(b, "pprof::base", "true");
-		if (so->normalize && merge_normalize(p, b, err, errsize) < 0) {
-			profile_free(p);
-			profile_free(b);
-			return NULL;
-		}
+		if (so->normalize && merge_normalize(p, b, err, errsize) < 0)
+			goto fail;
 		double *minus = xcalloc(b->n_sample_type + 1, sizeof *minus);
 		for (size_t i = 0; i < b->n_sample_type; i++)
 			minus[i] = -1;
@@ -342,14 +355,17 @@ struct profile *driver_load(const struct load_options *so, struct strbuf *warn, 
 			return NULL;
 		}
 		p = combine(pair, 2, err, errsize);
+		b = NULL;
 		if (!p)
-			return NULL;
+			goto fail;
 	}
 	if (so->all_frames) {
 		p->drop_frames = "";
 		p->keep_frames = "";
 	}
-	symbolize_profile(p, so->symbolize ? so->symbolize : "", warn);
+	if (symbolize_profile(p, so->symbolize ? so->symbolize : "", &sources, warn, err, errsize) < 0)
+		goto fail;
+	symbolize_sources_free(&sources);
 	prune_uninteresting(p);
 	unsource_mappings(p);
 	if (so->comment && so->comment[0]) {
@@ -361,4 +377,9 @@ struct profile *driver_load(const struct load_options *so, struct strbuf *warn, 
 	if (src.remote || base.remote)
 		save_fetched(p, warn);
 	return p;
+fail:
+	symbolize_sources_free(&sources);
+	profile_free(p);
+	profile_free(b);
+	return NULL;
 }

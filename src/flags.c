@@ -139,6 +139,9 @@ static void register_flags(struct flagset *fs, struct cli *cli, struct raw_flags
 	add_flag(fs, "add_comment", F_STRING, &cli->add_comment);
 	add_flag(fs, "all_frames", F_BOOL, &cli->all_frames);
 	add_flag(fs, "seconds", F_INT, &cli->seconds);
+	add_flag(fs, "tls_cert", F_STRING, &cli->tls_cert);
+	add_flag(fs, "tls_key", F_STRING, &cli->tls_key);
+	add_flag(fs, "tls_ca", F_STRING, &cli->tls_ca);
 	for (int i = 0; i < 7; i++)
 		add_flag(fs, shortcut_flags[i], F_BOOL, &rf->sample_shortcut[i]);
 	add_flag(fs, "tools", F_STRING, &cli->tools);
@@ -261,6 +264,9 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 	const char *tools = getenv("PPROF_TOOLS");
 	cli->tools = xstrdup(tools ? tools : "");
 	cli->http = xstrdup("");
+	cli->tls_cert = xstrdup("");
+	cli->tls_key = xstrdup("");
+	cli->tls_ca = xstrdup("");
 	cli->timeout = -1;
 	cli->seconds = -1;
 	cli->max_inflated = DECODE_DEFAULT_MAX_INFLATED;
@@ -391,6 +397,9 @@ void cli_free(struct cli *cli)
 	free(cli->add_comment);
 	free(cli->tools);
 	free(cli->http);
+	free(cli->tls_cert);
+	free(cli->tls_key);
+	free(cli->tls_ca);
 	sb_free(&cli->warnings);
 	memset(cli, 0, sizeof *cli);
 }
@@ -509,6 +518,9 @@ void flags_usage(struct strbuf *out)
 		     "      remote                Do not examine local binaries\n"
 		     "      force                 Force re-symbolization\n"
 		     "    Binary                  Local path or build id of binary for symbolization\n"
+		     "    -tls_cert             TLS client certificate file for fetching profile and symbols\n"
+		     "    -tls_key              TLS private key file for fetching profile and symbols\n"
+		     "    -tls_ca               TLS CA certs file for fetching profile and symbols\n"
 		     "    -max_inflated         Largest inflated size of a gzip profile, in bytes\n"
 		     "                          (default 2147483648)\n"
 		     "\n\n"

@@ -32,6 +32,7 @@ struct cli {
 	char *add_comment;
 	char *tools;
 	char *http;
+	char *tls_cert, *tls_key, *tls_ca;
 	int timeout;
 	int seconds;
 	bool all_frames;

@@ -93,6 +93,9 @@ int main(int argc, char **argv)
 		.max_inflated = cli.max_inflated,
 		.seconds = cli.seconds,
 		.timeout = cli.timeout,
+		.tls_cert = cli.tls_cert,
+		.tls_key = cli.tls_key,
+		.tls_ca = cli.tls_ca,
 	};
 	if (cli.n_sources > 1 && symbolize_is_binary(cli.sources[0])) {
 		so.exec_name = cli.sources[0];

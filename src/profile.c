@@ -73,6 +73,17 @@ void profile_own_mappings(struct profile *p)
 	p->mapping = own(p, p->mapping, p->n_mapping, sizeof *p->mapping);
 }
 
+void profile_append_functions(struct profile *p, const struct function *f, size_t n)
+{
+	if (n == 0)
+		return;
+	struct function *all = arena_array(p->arena, p->n_function + n, sizeof *all);
+	mem_copy(all, p->function, p->n_function * sizeof *all);
+	mem_copy(all + p->n_function, f, n * sizeof *all);
+	p->function = all;
+	p->n_function += n;
+}
+
 /* go_atoi accepts what Go's strconv.Atoi accepts: an optional sign and decimal digits. */
 static bool go_atoi(const char *s, long *out)
 {

@@ -121,6 +121,8 @@ void profile_own_samples(struct profile *p);
 void profile_own_locations(struct profile *p);
 void profile_own_functions(struct profile *p);
 void profile_own_mappings(struct profile *p);
+/* profile_append_functions adds n functions (copied) after p's, in p's arena: a symbolizer's new names. */
+void profile_append_functions(struct profile *p, const struct function *f, size_t n);
 
 /*
  * profile_sample_index resolves a -sample_index value (a type name, a

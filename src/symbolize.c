@@ -346,21 +346,16 @@ static void local_symbolize(struct profile *p, bool fast, bool force, struct str
 	if (missing)
 		sb_adds(warn, "Some binary filenames not available. Symbolization may be incomplete.\n"
 			      "Try setting PPROF_BINARY_PATH to the search path for local binaries.\n");
-	if (nf.n > 0) {
-		struct function *all = arena_array(p->arena, p->n_function + nf.n, sizeof *all);
-		mem_copy(all, p->function, p->n_function * sizeof *all);
-		mem_copy(all + p->n_function, nf.f, nf.n * sizeof *all);
-		p->function = all;
-		p->n_function += nf.n;
-	}
+	profile_append_functions(p, nf.f, nf.n);
 	free(nf.f);
 	htab_free(&nf.index);
 	mapping_locs_free(&ml);
 }
 
-void symbolize_profile(struct profile *p, const char *mode, struct strbuf *warn)
+int symbolize_profile(struct profile *p, const char *mode, const struct symbolize_sources *sources,
+		      struct strbuf *warn, char *err, size_t errsize)
 {
-	bool force = false, local = true, fast = false;
+	bool force = false, local = true, remote = true, fast = false;
 	enum demangle_mode dm = DM_DEFAULT;
 	char *m = xstrdup(mode);
 	for (char *c = m; *c; c++)
@@ -373,16 +368,18 @@ void symbolize_profile(struct profile *p, const char *mode, struct strbuf *warn)
 			continue;
 		if (!strcmp(o, "local") || !strcmp(o, "fastlocal")) {
 			local = true;
+			remote = false;
 			fast |= !strcmp(o, "fastlocal");
 			continue;
 		}
 		if (!strcmp(o, "remote")) {
 			local = false;
+			remote = true;
 			continue;
 		}
 		if (!strcmp(o, "none") || !strcmp(o, "no")) {
 			free(m);
-			return;
+			return 0;
 		}
 		if (!strcmp(o, "force")) {
 			force = true;
@@ -403,15 +400,18 @@ void symbolize_profile(struct profile *p, const char *mode, struct strbuf *warn)
 	free(m);
 	if (local)
 		local_symbolize(p, fast, force, warn);
+	if (remote && symbolize_remote(p, force, sources, err, errsize) < 0)
+		return -1;
 	profile_own_functions(p);
 	if (force)
 		for (size_t i = 0; i < p->n_function; i++)
 			if (p->function[i].name[0] && p->function[i].system_name[0])
 				p->function[i].name = p->function[i].system_name;
 	if (dm == DM_NONE)
-		return;
+		return 0;
 	struct strbuf tmp = STRBUF_INIT;
 	for (size_t i = 0; i < p->n_function; i++)
 		demangle_function(p, &p->function[i], dm, &tmp);
 	sb_free(&tmp);
+	return 0;
 }

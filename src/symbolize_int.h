@@ -68,6 +68,18 @@ struct strbuf;
  */
 void llvm_json_text(const char *s, struct strbuf *out);
 
+/* ---- symbolize_remote.c: names from the server a profile came from ---- */
+
+struct profile;
+struct symbolize_sources;
+/*
+ * symbolize_remote is pprof's symbolz.Symbolize: mappings without function
+ * names (any mapping, with force) that have a source get names from its
+ * symbol endpoint. Returns -1 with the reason in err when an endpoint
+ * cannot be asked or its answer not used.
+ */
+int symbolize_remote(struct profile *p, bool force, const struct symbolize_sources *s, char *err, size_t errsize);
+
 /* ---- symbolize_elf.c: a local binary ---- */
 
 struct binary;

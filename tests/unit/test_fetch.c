@@ -1,4 +1,7 @@
-/* URLs as pprof's adjustURL makes them: http:// added, seconds set or read, the timeout derived. */
+/*
+ * URLs as go tool pprof's adjustURL makes them: http:// added, the CPU
+ * profile's path for a bare host, seconds set or read, the timeout derived.
+ */
 #include <stdlib.h>
 
 #include "check.h"
@@ -28,6 +31,12 @@ int main(void)
 	expect("https://h:1/p?b=2&a=1", -1, -1, "https://h:1/p?a=1&b=2", 60);
 	expect("127.0.0.1:6060/debug/pprof/heap", -1, -1, "http://127.0.0.1:6060/debug/pprof/heap", 60);
 	expect("HTTP://h/p#frag", -1, -1, "http://h/p", 60);
+	/* a bare host (and port) asks for a CPU profile, as go tool pprof does */
+	expect("localhost:6060", 5, -1, "http://localhost:6060/debug/pprof/profile?seconds=5", 7);
+	expect("127.0.0.1:6060", -1, -1, "http://127.0.0.1:6060/debug/pprof/profile", 60);
+	expect("http://h/", -1, -1, "http://h/debug/pprof/profile", 60);
+	expect("https+insecure://h:1?seconds=2", -1, -1, "https+insecure://h:1/debug/pprof/profile?seconds=2", 3);
+	expect("http://h/x", -1, -1, "http://h/x", 60);
 	/* paths are not URLs */
 	expect("profiles/go/cpu.pb.gz", -1, -1, NULL, 0);
 	expect("/tmp/cpu.pb.gz", -1, -1, NULL, 0);

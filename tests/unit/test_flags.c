@@ -66,6 +66,13 @@ static void test_basics(void)
 	CHECK(PARSE(&c, "-top", "-") == FLAGS_OK);
 	CHECK(c.n_sources == 1 && !strcmp(c.sources[0], "-"));
 	cli_free(&c);
+
+	/* pprof's TLS flags, for fetching profiles and symbols */
+	CHECK(PARSE(&c, "-tls_cert=c.pem", "-tls_key", "k.pem", "-tls_ca=ca.pem", "-top", "https://h/") == FLAGS_OK);
+	CHECK_STR(c.tls_cert, "c.pem");
+	CHECK_STR(c.tls_key, "k.pem");
+	CHECK_STR(c.tls_ca, "ca.pem");
+	cli_free(&c);
 }
 
 static void test_commands_and_choices(void)
@@ -159,6 +166,7 @@ static void test_usage(void)
 	flags_usage(&u);
 	CHECK(strstr(sb_cstr(&u), "  Output formats (select at most one):\n") != NULL);
 	CHECK(strstr(sb_cstr(&u), "    -top             Outputs top entries in text form\n") != NULL);
+	CHECK(strstr(sb_cstr(&u), "    -tls_ca               TLS CA certs file for fetching profile and symbols\n") != NULL);
 	CHECK(strstr(sb_cstr(&u), "    granularity      \n      -functions       Aggregate at the function level.\n") !=
 	      NULL);
 	sb_free(&u);

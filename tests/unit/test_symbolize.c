@@ -188,9 +188,10 @@ static struct profile *make_profile(const char *file0, const char *file1)
 
 static void test_profile(void)
 {
+	char err[512];
 	struct strbuf warn = STRBUF_INIT;
 	struct profile *p = make_profile(DIR "prog-gcc", "/nonexistent/lib.so");
-	symbolize_profile(p, "", &warn);
+	symbolize_profile(p, "", NULL, &warn, err, sizeof err);
 	CHECK(strstr(sb_cstr(&warn), "Local symbolization failed for lib.so: stat /nonexistent/lib.so") != NULL);
 	CHECK(strstr(sb_cstr(&warn), "Try setting PPROF_BINARY_PATH") != NULL);
 	const struct mapping *m = &p->mapping[0];
@@ -215,12 +216,12 @@ static void test_profile(void)
 	sb_reset(&warn);
 	p = make_profile(DIR "prog-gcc", "");
 	p->mapping[0].has_functions = true;
-	symbolize_profile(p, "", &warn);
+	symbolize_profile(p, "", NULL, &warn, err, sizeof err);
 	CHECK(p->location[0].n_line == 0 && p->n_function == 1);
 	CHECK(strstr(sb_cstr(&warn), "Some binary filenames not available") != NULL);
-	symbolize_profile(p, "none", &warn);
+	symbolize_profile(p, "none", NULL, &warn, err, sizeof err);
 	CHECK(p->location[0].n_line == 0);
-	symbolize_profile(p, "fastlocal:force", &warn);
+	symbolize_profile(p, "fastlocal:force", NULL, &warn, err, sizeof err);
 	CHECK(p->location[0].n_line == 1 && p->location[1].n_line == 1);
 	if (p->location[0].n_line == 1)
 		CHECK_STR(p->function[p->location[0].line[0].function].name, "main");
@@ -228,11 +229,57 @@ static void test_profile(void)
 
 	sb_reset(&warn);
 	p = make_profile("", DIR "prog-gcc");
-	symbolize_profile(p, "remote", &warn);
+	symbolize_profile(p, "remote", NULL, &warn, err, sizeof err);
 	CHECK(warn.len == 0 && p->location[0].n_line == 0);
-	symbolize_profile(p, "local", &warn);
+	symbolize_profile(p, "local", NULL, &warn, err, sizeof err);
 	CHECK_STR(sb_cstr(&warn), "Main binary filename not available.\n");
 	profile_free(p);
+	sb_free(&warn);
+}
+
+/*
+ * Remote symbolization without a server (nothing listens on port 1): which
+ * mappings get a source, which endpoint is asked, and when nothing is.
+ */
+static void test_remote(void)
+{
+	char err[512] = "";
+	struct strbuf warn = STRBUF_INIT;
+	struct fetch_options fo = { .timeout = 5, .max_size = 1 << 20 };
+	struct symbolize_sources s = { NULL, 0, 0, &fo };
+	struct profile *p = make_profile("", "/nonexistent/lib.so");
+	p->mapping[1].build_id = "abc";
+	const char *url = "http://127.0.0.1:1/debug/pprof/heap?debug=1";
+	symbolize_add_sources(&s, p, url);
+	CHECK(s.n == 2);
+	if (s.n == 2) {
+		CHECK_STR(p->mapping[0].file, url); /* no file, no build id: the URL stands in */
+		CHECK_STR(s.s[0].key, url);
+		CHECK_STR(s.s[1].key, "abc");
+		CHECK(s.s[1].start == 0x1000);
+	}
+	CHECK(symbolize_profile(p, "local", &s, &warn, err, sizeof err) == 0);
+	CHECK(symbolize_profile(p, "remote", &s, &warn, err, sizeof err) < 0);
+	CHECK(str_has_prefix(err, "http post http://127.0.0.1:1/debug/pprof/symbol: "));
+	/* mappings with names are left alone, and one whose locations all have lines asks nothing */
+	p->mapping[0].has_functions = true;
+	struct line *l = arena_array(p->arena, 1, sizeof *l);
+	p->location[3].line = l;
+	p->location[3].n_line = 1;
+	CHECK(symbolize_profile(p, "remote", &s, &warn, err, sizeof err) == 0);
+	CHECK(p->mapping[1].has_functions);
+	CHECK(symbolize_profile(p, "remote:force", &s, &warn, err, sizeof err) < 0);
+	profile_free(p);
+	symbolize_sources_free(&s);
+
+	/* other paths have the symbolz endpoint beside them */
+	s.fetch = &fo;
+	p = make_profile("", "");
+	symbolize_add_sources(&s, p, "https+insecure://127.0.0.1:1/x/heap?seconds=3");
+	CHECK(symbolize_profile(p, "", &s, &warn, err, sizeof err) < 0);
+	CHECK(str_has_prefix(err, "http post https+insecure://127.0.0.1:1/x/symbolz: "));
+	profile_free(p);
+	symbolize_sources_free(&s);
 	sb_free(&warn);
 }
 
@@ -361,6 +408,7 @@ int main(void)
 	test_base();
 	test_json_text();
 	test_profile();
+	test_remote();
 	test_locate();
 	test_malformed();
 	return check_done("symbolize");
