@@ -102,6 +102,13 @@ int main(int argc, char **argv)
 		so.sources++;
 		so.n_sources--;
 	}
+	/*
+	 * A differential flame graph shows the new profile and the base, not
+	 * only their difference: it needs the base's samples apart, as
+	 * -diff_base keeps them (the shell reloads for it, see flame_profile).
+	 */
+	if (cli.cmd && cli.cmd->format == FMT_FLAME)
+		so.diff_base = so.base != NULL;
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
 	struct profile *p = driver_load(&so, &warn, err, sizeof err);
@@ -111,7 +118,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cprof: %s\n", err);
 		rc = 1;
 	} else if (!cli.cmd) {
-		rc = shell_run(p, &cli.opt, cli.tools, cli.icicle);
+		struct shell_session session = { cli.tools, cli.icicle, &so };
+		rc = shell_run(p, &cli.opt, &session);
 	} else {
 		rc = run_command(&cli, p, &warn);
 	}

@@ -90,7 +90,7 @@ static size_t xml_text(FILE *out, const char *s, size_t max_chars)
 	while (*p) {
 		size_t n = utf8_seq(p);
 		if (chars < max_chars) {
-			if (n == 0 || (*p < 0x20 && *p != '\t'))
+			if (n == 0 || (*p < 0x20 && *p != '\t' && *p != '\n'))
 				fputs("\xef\xbf\xbd", out);
 			else if (*p == '&')
 				fputs("&amp;", out);
