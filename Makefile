@@ -18,7 +18,7 @@ VERSION_DEFS = -DCPROF_VERSION='"$(VERSION)"' -DCPROF_PPROF_FOLLOWED='"$(PPROF_F
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
 	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils mandoc bash-completion zsh fish \
-	golang-go openssl
+	golang-go openssl nodejs chromium chromium-driver python3-selenium
 PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
 
 CC ?= gcc
@@ -102,9 +102,9 @@ $(BUILD)/graph.o $(BUILD)/graph_tags.o $(BUILD)/graph_trim.o $(BUILD)/graph_tree
 # What the build and the tests run, probed before make demo and make check:
 # only when something is missing do they call deps (apt-get, as root).
 PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump mandoc zsh fish \
-	go openssl
+	go openssl node chromium chromedriver
 PROBE_FILES = /usr/bin/time $(shell clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a \
-	/usr/share/bash-completion/bash_completion
+	/usr/share/bash-completion/bash_completion /usr/lib/python3/dist-packages/selenium
 
 setup:
 	@pkg-config --exists $(PKGS) 2>/dev/null && \
@@ -164,6 +164,12 @@ http-test: all
 layers: all
 	tests/layers.py $(BUILD)
 
+# -folded and -flame: golden files, agreement with -top, the SVG as XML
+# and in a real browser (tests/flame.py, tests/flame_browser.py).
+flame-test: all
+	tests/flame.py $(BUILD)/cprof
+	tests/flame_browser.py $(BUILD)/cprof
+
 broken-test: all
 	tests/broken.sh $(BUILD)/cprof
 
@@ -194,7 +200,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all layers unit conformance shell-test graphs http-test broken-test disasm-test man-lint install-test
+test: all layers unit conformance flame-test shell-test graphs http-test broken-test disasm-test man-lint install-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -297,4 +303,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test layers unit conformance shell-test valgrind-test graphs man-lint install-test http-test broken-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance flame-test shell-test valgrind-test graphs man-lint install-test http-test broken-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

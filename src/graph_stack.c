@@ -295,7 +295,8 @@ static void link_children(struct stack_tree *t)
 			names[n_names++] = (struct named){ graph_printable(g, node), node };
 		}
 	}
-	qsort(names, n_names, sizeof *names, cmp_named);
+	if (n_names > 1)
+		qsort(names, n_names, sizeof *names, cmp_named);
 	for (size_t i = 0; i < n_names; i++)
 		rank[names[i].node] = (uint32_t)i;
 	free(names);

@@ -8,8 +8,11 @@
  * their names and, as tooltips, their values.
  *
  * Frames narrower than MIN_WIDTH_PX are not drawn: their share stays in
- * their parent's box, whose remainder they were. That bounds the file by
- * the picture's width rather than the profile's size.
+ * their parent's box, whose remainder they were. That bounds each row by
+ * the picture's width rather than the profile's size; and when a deep
+ * profile would still draw more than MAX_FRAMES boxes (the bench profile
+ * `deep` had 708,000, 155 MB of SVG), only the MAX_FRAMES widest are, so
+ * that any flame graph stays a file a browser opens at once (under 5 MB).
  *
  * With a base (samples labelled pprof::base) a box is as wide as the new
  * profile's value, and coloured by its change: red grows, blue shrinks,
@@ -33,6 +36,7 @@
 #define TOP_PX 64                /* title, subtitle, controls */
 #define BOTTOM_PX 36             /* details line */
 #define MIN_WIDTH_PX 0.3
+#define MAX_FRAMES 20000
 
 struct flame {
 	struct report *r;
@@ -44,6 +48,8 @@ struct flame {
 	int64_t min_value;   /* frames narrower than this are not drawn */
 	int64_t max_delta;   /* the largest change of a drawn frame, for diff colours */
 	size_t depth;        /* rows drawn, the root's included */
+	int64_t *widths;     /* budget's scratch */
+	size_t n_widths, widths_cap;
 	struct strbuf tmp;
 };
 
@@ -258,6 +264,34 @@ static void walk(struct flame *fl, void (*visit)(struct flame *, uint32_t, int64
 	free(stack);
 }
 
+static int cmp_desc(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return a > b ? -1 : a < b;
+}
+
+/* collect gathers the widths of the frames to draw. */
+static void collect(struct flame *fl, uint32_t f, int64_t x, size_t depth)
+{
+	(void)x, (void)depth;
+	GROW(fl->widths, fl->widths_cap, fl->n_widths + 1);
+	fl->widths[fl->n_widths++] = width_value(fl, f);
+}
+
+/* budget raises the minimum width until at most MAX_FRAMES frames are drawn (children are never wider than their parent). */
+static void budget(struct flame *fl)
+{
+	walk(fl, collect);
+	if (fl->n_widths > MAX_FRAMES) {
+		qsort(fl->widths, fl->n_widths, sizeof *fl->widths, cmp_desc);
+		int64_t w = fl->widths[MAX_FRAMES - 1];
+		/* frames as wide as the last one kept might be many: then that width goes too */
+		fl->min_value = fl->widths[MAX_FRAMES] == w ? w + 1 : w;
+	}
+	free(fl->widths);
+	fl->widths = NULL;
+}
+
 static void measure(struct flame *fl, uint32_t f, int64_t x, size_t depth)
 {
 	(void)x;
@@ -341,6 +375,7 @@ int report_flame(struct report *r, FILE *out, char *err, size_t errsize)
 	fl.total = width_value(&fl, 0);
 	fl.scale = fl.total > 0 ? (WIDTH_PX - 2 * PAD_PX) / (double)fl.total : 0;
 	fl.min_value = fl.total > 0 ? (int64_t)ceil(MIN_WIDTH_PX / fl.scale) : 1;
+	budget(&fl);
 	walk(&fl, measure);
 	double height = TOP_PX + (double)fl.depth * FRAME_PX + BOTTOM_PX;
 	header(&fl, height);

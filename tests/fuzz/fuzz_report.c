@@ -1,7 +1,8 @@
 /*
  * Fuzz harness: decode, then one report into /dev/null. The first byte
  * of the input picks the report (-top, -traces, -tree, -raw, -tags,
- * -dot, -callgrind, -proto, with a few options), the rest is the profile:
+ * -dot, -callgrind, -proto, -folded, -flame, with a few options), the
+ * rest is the profile:
  * one report an execution keeps executions fast.
  */
 #include <stdio.h>
@@ -47,6 +48,10 @@ static const struct {
 	{ "proto", NULL, NULL },
 	{ "topproto", NULL, NULL },
 	{ "list", "source_path", "/nonexistent" },
+	{ "folded", NULL, NULL },
+	{ "folded", "granularity", "lines" },
+	{ "flame", NULL, NULL },
+	{ "flame", "tagleaf", "bytes" },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
