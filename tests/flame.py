@@ -27,22 +27,14 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from checks import Checks
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "testdata", "conformance")
 CASES = os.path.join(ROOT, "testdata", "flame")
 SVG = "{http://www.w3.org/2000/svg}"
 MIN_SHARE = 0.3 / 1180  # src/report_flame.c: MIN_WIDTH_PX of the drawable width
-failures = 0
-checks = 0
-
-
-def check(ok, what):
-    global failures, checks
-    checks += 1
-    if not ok:
-        failures += 1
-        print("flame: FAIL: " + what, file=sys.stderr)
-    return ok
+check = Checks("flame")
 
 
 def run(args, **kw):
@@ -289,8 +281,7 @@ def main():
         return
     n = against_top()
     svg_checks()
-    print(f"flame: {checks} checks ({n} profile/index pairs against -top), {failures} failed")
-    sys.exit(1 if failures else 0)
+    check.done(f" ({n} profile/index pairs against -top)")
 
 
 if __name__ == "__main__":

@@ -25,19 +25,11 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from checks import Checks
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "testdata", "conformance")
-failures = 0
-checks = 0
-
-
-def check(ok, what):
-    global failures, checks
-    checks += 1
-    if not ok:
-        failures += 1
-        print("flame_browser: FAIL: " + what, file=sys.stderr)
-    return ok
+check = Checks("flame_browser")
 
 
 def browser():
@@ -131,8 +123,7 @@ def main():
         check(not errors, f"errors in the console: {errors}")
     finally:
         d.quit()
-    print(f"flame_browser: {checks} checks, {failures} failed")
-    sys.exit(1 if failures else 0)
+    check.done()
 
 
 if __name__ == "__main__":
