@@ -51,52 +51,138 @@ size_t stack_frames(const struct graph *g, const struct sample *sm, uint32_t **k
 
 /* ---- the stack set ---- */
 
+/*
+ * A stack's frames are its locations' frames, and a location's frames
+ * begin with its one frame that is not inlined: so two stacks have the
+ * same frames exactly when their locations have, one by one. Locations
+ * are therefore first named by a canonical one with the same frames
+ * (usually themselves), then stacks told apart by those names, which
+ * costs a lookup per location instead of two per frame.
+ */
+static uint32_t *canonical_locations(const struct profile *p, const struct graph *g)
+{
+	uint32_t *canon = xcalloc(p->n_location + 1, sizeof *canon);
+	size_t mask = 1023;
+	while (mask < p->n_location * 2)
+		mask = mask * 2 + 1;
+	uint32_t *slot = xcalloc(mask + 1, sizeof *slot); /* location + 1; 0 empty */
+	for (uint32_t l = 0; l < p->n_location; l++) {
+		size_t f0 = g->loc_frame[l], nf = g->loc_frame[l + 1] - f0;
+		if (nf == 0) {
+			canon[l] = NO_INDEX;
+			continue;
+		}
+		const uint32_t *frames = g->frame_node + f0;
+		size_t i = mix(hash_u32s(frames, nf, HASH_SEED) ^ nf) & mask;
+		for (; slot[i]; i = (i + 1) & mask) {
+			uint32_t o = slot[i] - 1;
+			size_t o0 = g->loc_frame[o];
+			if (g->loc_frame[o + 1] - o0 == nf && !memcmp(g->frame_node + o0, frames, nf * sizeof *frames))
+				break;
+		}
+		if (!slot[i])
+			slot[i] = l + 1;
+		canon[l] = slot[i] - 1;
+	}
+	free(slot);
+	return canon;
+}
+
+/* One half of the samples' stack hashes, for stack_set_new (0: an empty stack). */
+struct hash_job {
+	const struct profile *p;
+	const uint32_t *canon;
+	size_t first, last;
+	uint64_t *hash;
+};
+
+static void *hash_stacks(void *arg)
+{
+	struct hash_job *j = arg;
+	for (size_t s = j->first; s < j->last; s++) {
+		const struct sample *sm = &j->p->sample[s];
+		uint64_t h = HASH_SEED;
+		size_t n = 0;
+		for (uint32_t i = 0; i < sm->n_loc; i++) {
+			uint32_t c = j->canon[sm->loc[i]];
+			if (c != NO_INDEX) {
+				h = (h ^ c) * 0x100000001b3ULL;
+				n++;
+			}
+		}
+		j->hash[s] = n ? mix(h ^ n) | 1 : 0;
+	}
+	return NULL;
+}
+
+static bool same_stack(const uint32_t *canon, const struct sample *a, const struct sample *b)
+{
+	uint32_t i = 0, k = 0;
+	for (;;) {
+		while (i < a->n_loc && canon[a->loc[i]] == NO_INDEX)
+			i++;
+		while (k < b->n_loc && canon[b->loc[k]] == NO_INDEX)
+			k++;
+		if (i == a->n_loc || k == b->n_loc)
+			return i == a->n_loc && k == b->n_loc;
+		if (canon[a->loc[i++]] != canon[b->loc[k++]])
+			return false;
+	}
+}
+
+/*
+ * The stacks are hashed on two threads, then told apart by hash in one
+ * table that holds the hash beside the stack's index, so a lookup costs
+ * one cache miss; equal hashes are compared location by location.
+ */
 struct stack_set *stack_set_new(const struct profile *p, const struct graph_options *o)
 {
 	struct stack_set *set = xcalloc(1, sizeof *set);
 	set->g = graph_nodes(p, o);
-	size_t mask = 1023, cap = 0, kcap = 0, ocap = 0;
-	uint32_t *slot = xcalloc(mask + 1, sizeof *slot); /* distinct stack + 1; 0 empty */
-	uint64_t *hash = NULL;
-	uint32_t *keys = NULL, *other = NULL;
+	set->canon = canonical_locations(p, set->g);
+	uint64_t *hash = xcalloc(p->n_sample + 1, sizeof *hash);
+	struct hash_job jobs[2] = { { p, set->canon, 0, p->n_sample / 2, hash },
+				    { p, set->canon, p->n_sample / 2, p->n_sample, hash } };
+	bool two = p->n_sample >= 10000;
+	run_pair(hash_stacks, &jobs[0], two ? &jobs[1] : NULL);
+	if (!two)
+		hash_stacks(&jobs[1]);
+
+	struct slot {
+		uint64_t hash; /* 0: empty */
+		uint32_t stack;
+	} *slot;
+	size_t mask = 1023, cap = 0;
+	slot = xcalloc(mask + 1, sizeof *slot);
 	for (size_t s = 0; s < p->n_sample; s++) {
-		const struct sample *sm = &p->sample[s];
-		size_t n = stack_frames(set->g, sm, &keys, &kcap);
-		if (n == 0)
+		uint64_t h = hash[s];
+		if (!h)
 			continue;
-		uint64_t h = mix(hash_u32s(keys, n, HASH_SEED) ^ n);
-		size_t i = h & mask;
-		for (; slot[i]; i = (i + 1) & mask) {
-			uint32_t d = slot[i] - 1;
-			if (hash[d] != h)
-				continue;
-			size_t m = stack_frames(set->g, &p->sample[set->sample[d]], &other, &ocap);
-			if (m == n && !memcmp(keys, other, n * sizeof *keys))
-				break;
-		}
+		const struct sample *sm = &p->sample[s];
 		int64_t v = sample_value(sm, o);
-		if (slot[i]) {
-			set->value[slot[i] - 1] += v;
+		size_t i = h & mask;
+		for (; slot[i].hash; i = (i + 1) & mask)
+			if (slot[i].hash == h && same_stack(set->canon, sm, &p->sample[set->sample[slot[i].stack]]))
+				break;
+		if (slot[i].hash) {
+			set->value[slot[i].stack] += v;
 			continue;
 		}
 		size_t c = cap;
 		GROW(set->sample, c, set->n + 1);
-		c = cap;
-		GROW(set->value, c, set->n + 1);
-		GROW(hash, cap, set->n + 1);
+		GROW(set->value, cap, set->n + 1);
 		set->sample[set->n] = (uint32_t)s;
 		set->value[set->n] = v;
-		hash[set->n] = h;
-		slot[i] = (uint32_t)++set->n;
+		slot[i] = (struct slot){ h, (uint32_t)set->n++ };
 		if (set->n * 2 > mask) {
 			size_t nmask = mask * 2 + 1;
-			uint32_t *ns = xcalloc(nmask + 1, sizeof *ns);
-			for (size_t j = 0; j <= mask; j++)
-				if (slot[j]) {
-					size_t k = hash[slot[j] - 1] & nmask;
-					while (ns[k])
-						k = (k + 1) & nmask;
-					ns[k] = slot[j];
+			struct slot *ns = xcalloc(nmask + 1, sizeof *ns);
+			for (size_t k = 0; k <= mask; k++)
+				if (slot[k].hash) {
+					size_t x = slot[k].hash & nmask;
+					while (ns[x].hash)
+						x = (x + 1) & nmask;
+					ns[x] = slot[k];
 				}
 			free(slot);
 			slot = ns;
@@ -105,8 +191,6 @@ struct stack_set *stack_set_new(const struct profile *p, const struct graph_opti
 	}
 	free(slot);
 	free(hash);
-	free(keys);
-	free(other);
 	return set;
 }
 
@@ -115,6 +199,7 @@ void stack_set_free(struct stack_set *set)
 	if (!set)
 		return;
 	graph_free(set->g);
+	free(set->canon);
 	free(set->sample);
 	free(set->value);
 	free(set);

@@ -41,6 +41,7 @@
 
 struct stack_set {
 	struct graph *g;
+	uint32_t *canon;  /* per location: the first location with the same frames (NO_INDEX: none) */
 	uint32_t *sample; /* a sample of each distinct stack, in the order first met */
 	int64_t *value;   /* the sum of the stack's samples' values */
 	size_t n;
