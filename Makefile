@@ -173,6 +173,10 @@ flame-test: all
 broken-test: all
 	tests/broken.sh $(BUILD)/cprof
 
+# Profiles whose strings hold NUL bytes, against pprof (testdata/nul).
+nul-test: all
+	tests/nul.sh $(BUILD)/cprof
+
 # -disasm with LLVM and GNU binary tools, as pprof runs them.
 disasm-test: all
 	tests/disasm.sh $(BUILD)/cprof
@@ -200,7 +204,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all layers unit conformance flame-test shell-test graphs http-test broken-test disasm-test man-lint install-test
+test: all layers unit conformance flame-test shell-test graphs http-test broken-test nul-test disasm-test man-lint install-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -303,4 +307,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test layers unit conformance flame-test shell-test valgrind-test graphs man-lint install-test http-test broken-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance flame-test shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test disasm-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

@@ -118,6 +118,12 @@ static bool check_valid(struct lctx *c, const struct lbuild *b)
 	return true;
 }
 
+/* profile_str is s (copied by lb_bytes) as a profile string: itself, unless it needs escaping. */
+static const char *profile_str(struct lbuild *b, struct slice s)
+{
+	return nul_escape_extra(s.p, s.n) ? lb_strdup(b, s) : s.p;
+}
+
 /* lb_finish moves the model into its profile and hands the profile over. */
 static struct profile *lb_finish(struct lbuild *b)
 {
@@ -136,8 +142,8 @@ static struct profile *lb_finish(struct lbuild *b)
 		m->start = b->map[i].start;
 		m->limit = b->map[i].limit;
 		m->offset = b->map[i].offset;
-		m->file = b->map[i].file.p;
-		m->build_id = b->map[i].build_id.p;
+		m->file = profile_str(b, b->map[i].file);
+		m->build_id = profile_str(b, b->map[i].build_id);
 	}
 
 	p->n_function = b->n_fn;
@@ -145,8 +151,8 @@ static struct profile *lb_finish(struct lbuild *b)
 	for (size_t i = 0; i < b->n_fn; i++) {
 		struct function *f = &p->function[i];
 		f->id = i + 1;
-		f->name = f->system_name = b->fn[i].name.p;
-		f->filename = b->fn[i].file.p;
+		f->name = f->system_name = profile_str(b, b->fn[i].name);
+		f->filename = profile_str(b, b->fn[i].file);
 	}
 
 	/*

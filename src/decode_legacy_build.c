@@ -55,7 +55,14 @@ void lb_set_sample_types(struct lbuild *b, size_t n, const struct value_type *st
 
 const char *lb_strdup(struct lbuild *b, struct slice s)
 {
-	return arena_strndup(b->p->arena, s.p, s.n);
+	if (nul_escape_extra(s.p, s.n))
+		b->p->escaped = true;
+	return arena_escape(b->p->arena, s.p, s.n, NULL);
+}
+
+struct slice lb_bytes(struct lbuild *b, struct slice s)
+{
+	return slice_make(arena_strndup(b->p->arena, s.p, s.n), s.n);
 }
 
 /* splitmix64's finalizer: every key bit reaches the low bits the table uses. */
@@ -161,8 +168,8 @@ uint32_t lb_add_func(struct lbuild *b, struct slice name, struct slice file)
 		die_oom();
 	GROW(b->fn, b->cap_fn, b->n_fn + 1);
 	struct lb_func *f = &b->fn[b->n_fn];
-	f->name = slice_make(lb_strdup(b, name), name.n);
-	f->file = slice_make(lb_strdup(b, file), file.n);
+	f->name = lb_bytes(b, name);
+	f->file = lb_bytes(b, file);
 	return (uint32_t)b->n_fn++;
 }
 
@@ -504,8 +511,8 @@ static int parse_mapping_entry(struct lctx *c, struct lbuild *b, struct slice l)
 	m->start = s;
 	m->limit = e;
 	m->offset = o;
-	m->file = slice_make(lb_strdup(b, file), file.n);
-	m->build_id = slice_make(lb_strdup(b, build_id), build_id.n);
+	m->file = lb_bytes(b, file);
+	m->build_id = lb_bytes(b, build_id);
 	return 1;
 }
 

@@ -205,7 +205,10 @@ uint32_t lb_find_loc(const struct lbuild *b, uint64_t key);
 /* lb_add_sample starts a sample with b->n_value values; stack it with lb_push_loc. */
 struct lb_sample *lb_add_sample(struct lbuild *b, const int64_t *value);
 void lb_push_loc(struct lbuild *b, uint32_t loc);
+/* lb_strdup copies s as a profile string: a C string, NULs escaped (util.h). */
 const char *lb_strdup(struct lbuild *b, struct slice s);
+/* lb_bytes copies s as it is; its length, not a NUL, tells where it ends (lb_finish escapes it). */
+struct slice lb_bytes(struct lbuild *b, struct slice s);
 uint32_t lb_add_func(struct lbuild *b, struct slice name, struct slice file);
 
 /* Frame removal (cpuProfile's signal-frame stripping, cleanupDuplicateLocations). */

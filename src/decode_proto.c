@@ -154,19 +154,31 @@ static const char *str(struct conv *c, int64_t i)
 	return c->strings[i];
 }
 
+/*
+ * copy_strings makes the string table C strings, NULs and 0xC0 bytes
+ * escaped (util.h). A string with neither is copied into one block with
+ * the rest; one with either (rare) is escaped into a block of its own.
+ */
 static void copy_strings(struct conv *c)
 {
 	const PbProfile *pb = c->pb;
+	struct arena *a = c->p->arena;
 	size_t total = 0;
 	for (size_t i = 0; i < pb->n_string_table; i++)
-		total += strlen(pb->string_table[i]) + 1;
-	char *block = arena_alloc(c->p->arena, total ? total : 1);
-	c->strings = arena_array(c->p->arena, pb->n_string_table, sizeof *c->strings);
+		total += pb->string_table[i].len + 1;
+	char *block = arena_alloc(a, total ? total : 1);
+	c->strings = arena_array(a, pb->n_string_table, sizeof *c->strings);
 	for (size_t i = 0; i < pb->n_string_table; i++) {
-		size_t n = strlen(pb->string_table[i]);
-		memcpy(block, pb->string_table[i], n + 1);
-		c->strings[i] = block;
-		block += n + 1;
+		const ProtobufCBinaryData *s = &pb->string_table[i];
+		if (nul_escape_extra(s->data, s->len)) {
+			c->strings[i] = arena_escape(a, s->data, s->len, NULL);
+			c->p->escaped = true;
+		} else {
+			mem_copy(block, s->data, s->len);
+			block[s->len] = '\0';
+			c->strings[i] = block;
+		}
+		block += s->len + 1;
 	}
 }
 
@@ -522,7 +534,7 @@ static const char *string_table_problem(const PbProfile *pb)
 {
 	if (pb->n_string_table == 0)
 		return "missing string table";
-	if (pb->string_table[0][0] != '\0')
+	if (pb->string_table[0].len != 0)
 		return "string_table[0] must be ''";
 	return NULL;
 }
@@ -547,7 +559,7 @@ static int conv_tables(struct conv *c, struct idmap *locations)
 /* looks_like_profile: a message this shape is profile.proto, not a legacy text that happened to parse. */
 static bool looks_like_profile(const PbProfile *pb)
 {
-	return pb->n_string_table > 0 && pb->string_table[0][0] == '\0';
+	return pb->n_string_table > 0 && pb->string_table[0].len == 0;
 }
 
 struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, char *err, size_t errsize)

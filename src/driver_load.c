@@ -371,7 +371,9 @@ struct profile *driver_load(const struct load_options *so, struct strbuf *warn, 
 	if (so->comment && so->comment[0]) {
 		const char **c = arena_array(p->arena, p->n_comment + 1, sizeof *c);
 		mem_copy(c, p->comment, p->n_comment * sizeof *c);
-		c[p->n_comment++] = arena_strdup(p->arena, so->comment);
+		size_t n = strlen(so->comment);
+		p->escaped |= nul_escape_extra(so->comment, n) != 0; /* a 0xC0 of the user's */
+		c[p->n_comment++] = arena_escape(p->arena, so->comment, n, NULL);
 		p->comment = c;
 	}
 	if (src.remote || base.remote)

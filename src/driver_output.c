@@ -170,6 +170,17 @@ static int view(const struct command *cmd, bool interactive, const char *data, s
 
 /* ---- delivery ---- */
 
+/*
+ * The profile's strings hold NULs as escapes (util.h): a text report gets
+ * its bytes back here, where every front end's output passes and the
+ * text is told from the binary. -proto writes the bytes itself; a graph
+ * image is drawn from the escaped dot text, as Graphviz reads C strings.
+ */
+static bool unescaped_output(const struct report *r, const struct command *cmd)
+{
+	return r->p->escaped && !cmd->render_format && cmd->format != FMT_PROTO && cmd->format != FMT_TOPPROTO;
+}
+
 int driver_deliver(struct report *r, const struct report_request *req, FILE *out, struct strbuf *warn, char *err,
 		   size_t errsize)
 {
@@ -177,8 +188,15 @@ int driver_deliver(struct report *r, const struct report_request *req, FILE *out
 	bool to_file = r->o.output && r->o.output[0];
 	bool viewer = cmd->viewer && !to_file;
 	bool away = !viewer && cmd->tty_suffix && !to_file && (req->interactive || isatty(fileno(out)));
-	if (!cmd->render_format && !viewer && !away)
-		return report_generate(r, out, err, errsize);
+	bool unescape = unescaped_output(r, cmd);
+	if (!cmd->render_format && !viewer && !away) {
+		if (!unescape)
+			return report_generate(r, out, err, errsize);
+		FILE *text = nul_unescape_stream(out);
+		int rc = report_generate(r, text, err, errsize);
+		fclose(text); /* a failed write shows in out's error flag, which its owner checks */
+		return rc;
+	}
 
 	char *buf = NULL, *img = NULL;
 	size_t n = 0, nimg = 0;
@@ -187,6 +205,8 @@ int driver_deliver(struct report *r, const struct report_request *req, FILE *out
 		die_oom();
 	int rc = report_generate(r, mem, err, errsize);
 	fclose(mem);
+	if (unescape)
+		n = nul_unescape(buf, buf, n);
 	if (rc == 0 && cmd->render_format) {
 		/* pprof's svg and web make the SVG pannable; eog's is dot's own */
 		bool pan = !strcmp(cmd->name, "svg") || !strcmp(cmd->name, "web");

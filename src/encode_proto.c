@@ -6,6 +6,7 @@
 #include "encode.h"
 #include "hashtab.h"
 #include "profile.pb-c.h"
+#include "profile_skeleton.pb-c.h"
 #include "util.h"
 
 typedef Perftools__Profiles__Profile PbProfile;
@@ -107,6 +108,16 @@ static void deflate_to(struct encoder *e, const uint8_t *data, size_t n, int flu
 	} while (e->z.avail_out == 0);
 }
 
+/* deflate_all compresses n bytes, at most UINT_MAX at a time as deflate takes them. */
+static void deflate_all(struct encoder *e, const uint8_t *data, size_t n)
+{
+	for (size_t off = 0; off < n;) {
+		size_t k = n - off > (1u << 30) ? (1u << 30) : n - off;
+		deflate_to(e, data + off, k, Z_NO_FLUSH);
+		off += k;
+	}
+}
+
 static void emit(struct encoder *e, const PbProfile *m)
 {
 	size_t n = perftools__profiles__profile__get_packed_size(m);
@@ -116,12 +127,7 @@ static void emit(struct encoder *e, const PbProfile *m)
 		e->buf = xmalloc(n);
 	}
 	perftools__profiles__profile__pack(m, e->buf);
-	/* deflate takes at most UINT_MAX bytes at a time */
-	for (size_t off = 0; off < n;) {
-		size_t k = n - off > (1u << 30) ? (1u << 30) : n - off;
-		deflate_to(e, e->buf + off, k, Z_NO_FLUSH);
-		off += k;
-	}
+	deflate_all(e, e->buf, n);
 }
 
 static void emit_sample_types(struct encoder *e, struct arena *a)
@@ -281,13 +287,38 @@ static void emit_functions(struct encoder *e)
 	}
 }
 
+/*
+ * The string table, the strings' bytes unescaped (util.h): packed as the
+ * skeleton message's, which are bytes, since protobuf-c writes a string
+ * only up to its first NUL. The field number and wire type are the same.
+ */
+static void emit_strings(struct encoder *e, struct arena *a)
+{
+	Perftools__Profiles__Skeleton__Profile m = PERFTOOLS__PROFILES__SKELETON__PROFILE__INIT;
+	m.n_string_table = e->strings.n;
+	m.string_table = arena_array(a, e->strings.n, sizeof *m.string_table);
+	for (size_t i = 0; i < e->strings.n; i++) {
+		const char *s = e->strings.s[i];
+		size_t n = strlen(s);
+		if (memchr(s, NUL_ESCAPE, n)) {
+			char *bytes = arena_alloc(a, n);
+			n = nul_unescape(bytes, s, n);
+			s = bytes;
+		}
+		m.string_table[i] = (ProtobufCBinaryData){ n, (uint8_t *)s };
+	}
+	size_t n = perftools__profiles__skeleton__profile__get_packed_size(&m);
+	uint8_t *buf = arena_alloc(a, n);
+	perftools__profiles__skeleton__profile__pack(&m, buf);
+	deflate_all(e, buf, n);
+}
+
 /* The string table and the scalar fields, which follow the functions. */
 static void emit_rest(struct encoder *e, struct arena *a)
 {
 	const struct profile *p = e->p;
+	emit_strings(e, a);
 	PbProfile m = PERFTOOLS__PROFILES__PROFILE__INIT;
-	m.n_string_table = e->strings.n;
-	m.string_table = (char **)e->strings.s;
 	m.drop_frames = find_string(&e->strings, p->drop_frames);
 	m.keep_frames = find_string(&e->strings, p->keep_frames);
 	m.time_nanos = p->time_nanos;

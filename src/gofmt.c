@@ -169,19 +169,56 @@ void go_duration_string(struct strbuf *out, int64_t d)
 	sb_addn(out, buf, w);
 }
 
+/*
+ * rune_size is how many bytes Go's utf8.DecodeRune takes for the rune at
+ * s (n bytes left): 1 for an invalid byte, a C1 lead or an overlong or
+ * surrogate form among them. An escaped NUL or 0xC0 of a profile string
+ * (util.h) is one rune too: one byte, for Go.
+ */
+static size_t rune_size(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+	if (c < 0x80)
+		return 1;
+	if (c == NUL_ESCAPE)
+		return n >= 2 && (s[1] == 0x80 || s[1] == NUL_ESCAPE) ? 2 : 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		lo = c == 0xe0 ? 0xa0 : 0x80;
+		hi = c == 0xed ? 0x9f : 0xbf;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		lo = c == 0xf0 ? 0x90 : 0x80;
+		hi = c == 0xf4 ? 0x8f : 0xbf;
+	} else {
+		return 1;
+	}
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 1;
+	for (size_t k = 2; k < len; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 1;
+	return len;
+}
+
 size_t utf8_len(const char *s, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t count = 0;
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-		bool ok = i + len <= n;
-		for (size_t k = 1; ok && k < len; k++)
-			ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
-		i += ok ? len : 1;
-		count++;
-	}
+	for (size_t i = 0; i < n; count++)
+		i += rune_size(u + i, n - i);
 	return count;
+}
+
+void go_pad_left(struct strbuf *out, const char *s, size_t width)
+{
+	size_t n = strlen(s), runes = utf8_len(s, n);
+	for (; runes < width; runes++)
+		sb_addc(out, ' ');
+	sb_addn(out, s, n);
 }
 
 /* ---- strings.TrimSpace ---- */

@@ -34,7 +34,12 @@ void tabwriter_free(struct tabwriter *tw);
 /* go_trim_space_bounds is strings.TrimSpace: s[*start, *end) without Unicode white space at either end. */
 void go_trim_space_bounds(const char *s, size_t n, size_t *start, size_t *end);
 
-/* utf8_len counts runes (invalid bytes count one each). */
+/*
+ * utf8_len counts runes as Go's utf8.RuneCount does (an invalid byte
+ * counts one), and an escaped NUL or 0xC0 of a profile string as one.
+ */
 size_t utf8_len(const char *s, size_t n);
+/* go_pad_left appends s right-aligned in width runes, as fmt's %10s pads. */
+void go_pad_left(struct strbuf *out, const char *s, size_t width);
 
 #endif

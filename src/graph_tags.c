@@ -13,7 +13,7 @@
 
 static int cmp_cstr(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return nul_strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* sample_label_set is pprof's joinLabels, without the pprof::base label that marks a diff base. */

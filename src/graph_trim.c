@@ -63,10 +63,10 @@ static int cmp_names(struct graph *g, uint32_t x, uint32_t y)
 	const struct node_info *a = &g->node[x].info, *b = &g->node[y].info;
 	if (a->address && b->address && a->address != b->address)
 		return a->address < b->address ? -1 : 1;
-	int c = strcmp(graph_printable(g, x), graph_printable(g, y));
+	int c = nul_strcmp(graph_printable(g, x), graph_printable(g, y));
 	if (c)
 		return c;
-	return strcmp(sortkey(g, x), sortkey(g, y));
+	return nul_strcmp(sortkey(g, x), sortkey(g, y));
 }
 
 struct sort_ctx {
@@ -223,10 +223,10 @@ static int cmp_edges(const void *ctx, uint32_t x, uint32_t y)
 		if (wa != wb)
 			return wa > wb ? -1 : 1;
 	}
-	int c = strcmp(graph_printable(g, a->src), graph_printable(g, b->src));
+	int c = nul_strcmp(graph_printable(g, a->src), graph_printable(g, b->src));
 	if (c)
 		return c;
-	return strcmp(graph_printable(g, a->dest), graph_printable(g, b->dest));
+	return nul_strcmp(graph_printable(g, a->dest), graph_printable(g, b->dest));
 }
 
 size_t graph_sorted_edges(struct graph *g, uint32_t id, bool in, uint32_t **out)

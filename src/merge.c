@@ -767,6 +767,7 @@ static void combine_headers(struct profile *p, struct profile **srcs, size_t n)
 		if (time == 0 || s->time_nanos < time)
 			time = s->time_nanos;
 		duration += s->duration_nanos;
+		p->escaped |= s->escaped;
 		if (period == 0 || period < s->period)
 			period = s->period;
 		for (size_t c = 0; c < s->n_comment; c++) {

@@ -134,7 +134,7 @@ int profile_label_cmp(const struct label *a, const struct label *b)
 {
 	if (!a->str != !b->str)
 		return a->str ? -1 : 1;
-	return strcmp(a->key, b->key);
+	return nul_strcmp(a->key, b->key);
 }
 
 bool sample_label_first(const struct sample *s, uint32_t i)

@@ -10,7 +10,13 @@
  * Ownership: a profile owns one arena, and everything it points to lives in
  * that arena or in the arena of the profile it was derived from (p->parent),
  * which must outlive it. profile_free releases the profile's own arena only.
- * Strings are NUL-terminated and never NULL ("" when absent).
+ * Strings are NUL-terminated and never NULL ("" when absent). They are
+ * byte strings all the same, as pprof's are: a NUL byte inside one is held
+ * as 0xC0 0x80 and a 0xC0 byte as 0xC0 0xC0 (util.h says why and how), so
+ * strings compare, hash and intern as C strings and still never lose a
+ * byte. A decoder sets p->escaped when it escaped any, and a profile made
+ * from others inherits it; the text reports of such a profile are
+ * unescaped on their way out, and -proto unescapes every string it writes.
  */
 #ifndef CPROF_PROFILE_H
 #define CPROF_PROFILE_H
@@ -103,6 +109,8 @@ struct profile {
 	int64_t duration_nanos;
 	struct value_type period_type;
 	int64_t period;
+
+	bool escaped; /* some string holds an escaped NUL or 0xC0 (util.h): text output unescapes */
 };
 
 struct profile *profile_new(void);

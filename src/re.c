@@ -50,9 +50,19 @@ bool re_find(const struct regex *re, const char *s, size_t len, size_t *start, s
 	return true;
 }
 
+/*
+ * A profile string with escapes (util.h) is matched as the bytes it
+ * stands for, as Go matches them: `.` and `\x00` match a NUL, `[^.]` too.
+ */
 bool re_match(const struct regex *re, const char *s)
 {
-	return re_find(re, s, strlen(s), NULL, NULL);
+	size_t n = strlen(s);
+	if (!memchr(s, NUL_ESCAPE, n))
+		return re_find(re, s, n, NULL, NULL);
+	char *bytes = xmalloc(n);
+	bool m = re_find(re, bytes, nul_unescape(bytes, s, n), NULL, NULL);
+	free(bytes);
+	return m;
 }
 
 const char *re_pattern(const struct regex *re)
@@ -128,13 +138,15 @@ static void add_group(struct strbuf *out, const char *str, const PCRE2_SIZE *ov,
 		sb_addn(out, str + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
 }
 
-void shorten_name(struct shortener *s, const char *name, struct strbuf *out)
+/* shorten_bytes shortens the len bytes at name (NULs among them) into out. */
+static void shorten_bytes(struct shortener *s, const char *name, size_t len, struct strbuf *out)
 {
 	static const char anon[] = "(anonymous namespace)::";
-	if (str_has_prefix(name, anon))
+	if (len >= sizeof anon - 1 && !memcmp(name, anon, sizeof anon - 1)) {
 		name += sizeof anon - 1;
+		len -= sizeof anon - 1;
+	}
 	struct strbuf f = STRBUF_INIT;
-	size_t len = strlen(name);
 	const PCRE2_SIZE *ov = match(s, s->version, name, len);
 	if (ov) {
 		add_group(&f, name, ov, 1);
@@ -150,6 +162,26 @@ void shorten_name(struct shortener *s, const char *name, struct strbuf *out)
 			sb_free(&f);
 			return;
 		}
-	sb_adds(out, fs);
+	sb_addn(out, fs, f.len);
 	sb_free(&f);
+}
+
+void shorten_name(struct shortener *s, const char *name, struct strbuf *out)
+{
+	size_t len = strlen(name);
+	if (!memchr(name, NUL_ESCAPE, len)) {
+		shorten_bytes(s, name, len, out);
+		return;
+	}
+	/* matched as bytes, as re_match does, and escaped again */
+	struct strbuf bytes = STRBUF_INIT, short_bytes = STRBUF_INIT;
+	sb_addn(&bytes, name, len);
+	bytes.len = nul_unescape(bytes.s, bytes.s, len);
+	shorten_bytes(s, bytes.s, bytes.len, &short_bytes);
+	sb_reset(out);
+	char *esc = xmalloc(2 * short_bytes.len + 1);
+	sb_addn(out, esc, nul_escape(esc, short_bytes.s ? short_bytes.s : "", short_bytes.len));
+	free(esc);
+	sb_free(&bytes);
+	sb_free(&short_bytes);
 }

@@ -2,7 +2,10 @@
  * re: regular expressions in pprof's (Go RE2) syntax, matched with PCRE2.
  *
  * re_match is Go's MatchString: true if the pattern matches anywhere in s.
- * '$' matches only at the very end, as in Go. A compiled regex is owned by
+ * '$' matches only at the very end, as in Go. s may be a profile string
+ * with escaped NULs (util.h): it is matched as the bytes it stands for, so
+ * `\x00` and `.` match a NUL there as in Go; shorten_name works on those
+ * bytes too. A compiled regex is owned by
  * the caller and released with re_free.
  *
  * The function name shortener of dot labels is here too: its patterns

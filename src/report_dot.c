@@ -232,7 +232,7 @@ static int cmp_nodelets(const struct nodelet *a, const struct nodelet *b, bool f
 		if (x != y)
 			return x > y ? -1 : 1;
 	}
-	return strcmp(a->name, b->name);
+	return nul_strcmp(a->name, b->name);
 }
 
 static int cmp_flat_nodelets(const void *a, const void *b)

@@ -45,8 +45,8 @@ static int cmp_name_file(const void *ctx, uint32_t x, uint32_t y)
 {
 	const struct graph *g = ctx;
 	const struct node_info *a = &g->node[x].info, *b = &g->node[y].info;
-	int c = strcmp(a->name, b->name);
-	return c ? c : strcmp(a->file, b->file);
+	int c = nul_strcmp(a->name, b->name);
+	return c ? c : nul_strcmp(a->file, b->file);
 }
 
 static int cmp_lineno(const void *ctx, uint32_t x, uint32_t y)

@@ -8,7 +8,7 @@
 
 static int cmp_cstr(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return nul_strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Go's fmt of a map of label slices: "key:[v1 v2]" items sorted, joined by spaces. */

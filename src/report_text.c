@@ -43,7 +43,7 @@ int report_text(struct report *r, FILE *out, char *err, size_t errsize)
 
 static int cmp_cstr(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return nul_strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /*
@@ -61,7 +61,8 @@ static void label_lines(struct report *r, const struct sample *s, bool numeric, 
 		if (!sample_label_first(s, i))
 			continue;
 		struct strbuf b = STRBUF_INIT;
-		sb_addf(&b, "%10s: ", l->key);
+		go_pad_left(&b, l->key, 10);
+		sb_adds(&b, ": ");
 		for (uint32_t j = i; j < s->n_label; j++) {
 			const struct label *m = &s->label[j];
 			if (!m->str != numeric || strcmp(m->key, l->key) != 0)
@@ -154,12 +155,12 @@ static int cmp_tag_value(const void *a, const void *b)
 		if (ax != ay)
 			return ax > ay ? -1 : 1;
 	}
-	return strcmp(x->name, y->name);
+	return nul_strcmp(x->name, y->name);
 }
 
 static int cmp_tag_key(const void *a, const void *b)
 {
-	return strcmp(((const struct tag_key *)a)->key, ((const struct tag_key *)b)->key);
+	return nul_strcmp(((const struct tag_key *)a)->key, ((const struct tag_key *)b)->key);
 }
 
 static void tag_add(struct tag_key **keys, size_t *nkeys, size_t *cap, const char *key, const char *val, int64_t v)

@@ -31,6 +31,14 @@ struct shell {
 	char *history_path;
 };
 
+/* say_bytes says n bytes, which may hold NULs (a profile's header), as a line. */
+static void say_bytes(const char *s, size_t n)
+{
+	fwrite(s, 1, n, stderr);
+	if (!n || s[n - 1] != '\n')
+		fputc('\n', stderr);
+}
+
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
@@ -39,9 +47,7 @@ static void say(const char *fmt, ...)
 	struct strbuf b = STRBUF_INIT;
 	sb_vaddf(&b, fmt, ap);
 	va_end(ap);
-	fputs(sb_cstr(&b), stderr);
-	if (!b.len || b.s[b.len - 1] != '\n')
-		fputc('\n', stderr);
+	say_bytes(sb_cstr(&b), b.len);
 	sb_free(&b);
 }
 
@@ -546,7 +552,9 @@ static void greetings(struct shell *sh)
 	struct strbuf labels = STRBUF_INIT, warn = STRBUF_INIT;
 	bool zero_total;
 	if (driver_header(sh->p, &sh->cfg, &req, &labels, &zero_total, &warn) == 0) {
-		say("%s", sb_cstr(&labels));
+		if (sh->p->escaped)
+			labels.len = nul_unescape(labels.s, labels.s, labels.len);
+		say_bytes(sb_cstr(&labels), labels.len);
 		if (zero_total && sh->p->n_sample_type > 1) {
 			say("No samples were found with the default sample value type.");
 			say("Try \"sample_index\" command to analyze different sample values.\n");

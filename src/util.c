@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* fopencookie */
 #include "util.h"
 
 #include <stdbool.h>
@@ -524,4 +525,153 @@ FILE *create_numbered_file(const char *dir, const char *prefix, const char *suff
 	}
 	errno = EEXIST;
 	return NULL;
+}
+
+/* ---- profile strings: NUL bytes escaped ---- */
+
+size_t nul_escape_extra(const void *bytes, size_t n)
+{
+	const unsigned char *b = bytes;
+	if (n == 0 || (!memchr(b, 0, n) && !memchr(b, NUL_ESCAPE, n))) /* (bytes may be NULL when n is 0) */
+		return 0;
+	size_t extra = 0;
+	for (size_t i = 0; i < n; i++)
+		extra += b[i] == 0 || b[i] == NUL_ESCAPE;
+	return extra;
+}
+
+size_t nul_escape(char *dst, const void *bytes, size_t n)
+{
+	const unsigned char *b = bytes;
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (b[i] == 0 || b[i] == NUL_ESCAPE) {
+			dst[w++] = (char)NUL_ESCAPE;
+			dst[w++] = (char)(b[i] ? NUL_ESCAPE : 0x80);
+		} else {
+			dst[w++] = (char)b[i];
+		}
+	}
+	dst[w] = '\0';
+	return w;
+}
+
+char *arena_escape(struct arena *a, const void *bytes, size_t n, size_t *len)
+{
+	size_t extra = nul_escape_extra(bytes, n);
+	char *d = arena_alloc(a, n + extra + 1);
+	size_t w = extra ? nul_escape(d, bytes, n) : n;
+	if (!extra) {
+		mem_copy(d, bytes, n);
+		d[n] = '\0';
+	}
+	if (len)
+		*len = w;
+	return d;
+}
+
+/* unescaped is the byte an escape pair at s (0xC0 and the next, when there is one) stands for, or -1. */
+static int unescaped(const unsigned char *s, size_t left)
+{
+	if (left < 2)
+		return -1;
+	return s[1] == 0x80 ? 0 : s[1] == NUL_ESCAPE ? NUL_ESCAPE : -1;
+}
+
+size_t nul_unescape(char *dst, const char *s, size_t n)
+{
+	const unsigned char *b = (const unsigned char *)s;
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = b[i] == NUL_ESCAPE ? unescaped(b + i, n - i) : -1;
+		if (c >= 0) {
+			dst[w++] = (char)c;
+			i++;
+		} else {
+			dst[w++] = (char)b[i];
+		}
+	}
+	return w;
+}
+
+/* next_byte reads the byte at *s, an escape pair as one; -1 at the end. */
+static int next_byte(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	if (!*p)
+		return -1;
+	int c = p[0] == NUL_ESCAPE ? unescaped(p, p[1] ? 2 : 1) : -1;
+	*s += c >= 0 ? 2 : 1;
+	return c >= 0 ? c : p[0];
+}
+
+int nul_strcmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+	while (*x == *y && *x && *x != NUL_ESCAPE)
+		x++, y++;
+	if (*x != NUL_ESCAPE && *y != NUL_ESCAPE)
+		return (*x > *y) - (*x < *y);
+	for (;;) {
+		int cx = next_byte(&x), cy = next_byte(&y);
+		if (cx != cy)
+			return cx < cy ? -1 : 1;
+		if (cx < 0)
+			return 0;
+	}
+}
+
+struct unescaper {
+	FILE *to;
+	bool held; /* the last write ended in a 0xC0, its pair not seen yet */
+};
+
+static ssize_t unescaper_write(void *cookie, const char *buf, size_t n)
+{
+	struct unescaper *u = cookie;
+	const unsigned char *p = (const unsigned char *)buf, *end = p + n;
+	if (u->held && n) {
+		u->held = false;
+		unsigned char pair[2] = { NUL_ESCAPE, p[0] };
+		int c = unescaped(pair, 2);
+		if (fputc(c >= 0 ? c : NUL_ESCAPE, u->to) == EOF)
+			return -1;
+		p += c >= 0;
+	}
+	while (p < end) {
+		const unsigned char *e = memchr(p, NUL_ESCAPE, (size_t)(end - p));
+		size_t plain = (size_t)((e ? e : end) - p);
+		if (plain && fwrite(p, 1, plain, u->to) != plain)
+			return -1;
+		if (!e)
+			break;
+		if (e + 1 == end) {
+			u->held = true;
+			break;
+		}
+		int c = unescaped(e, (size_t)(end - e));
+		if (fputc(c >= 0 ? c : NUL_ESCAPE, u->to) == EOF)
+			return -1;
+		p = e + (c >= 0 ? 2 : 1);
+	}
+	return (ssize_t)n;
+}
+
+static int unescaper_close(void *cookie)
+{
+	struct unescaper *u = cookie;
+	int rc = u->held && fputc(NUL_ESCAPE, u->to) == EOF ? -1 : 0;
+	free(u);
+	return rc;
+}
+
+FILE *nul_unescape_stream(FILE *to)
+{
+	struct unescaper *u = xcalloc(1, sizeof *u);
+	u->to = to;
+	cookie_io_functions_t io = { NULL, unescaper_write, NULL, unescaper_close };
+	FILE *f = fopencookie(u, "w", io);
+	if (!f)
+		die_oom();
+	return f;
 }

@@ -4,7 +4,9 @@
  * Out-of-memory is fatal: the x* functions print "cprof: out of memory" and
  * exit; nothing else in cprof exits on its own. An arena is a bump allocator
  * freed in one call; a loaded profile owns exactly one. A strbuf is a
- * growable, always NUL-terminated byte string owned by its user.
+ * growable, always NUL-terminated byte string owned by its user. A
+ * profile's strings may hold NUL bytes: how a C string holds them is
+ * told below, by the nul_* helpers.
  */
 #ifndef CPROF_UTIL_H
 #define CPROF_UTIL_H
@@ -67,6 +69,40 @@ void sb_reset(struct strbuf *b);
 void sb_free(struct strbuf *b);
 /* sb_cstr never returns NULL, even for an empty buffer. */
 const char *sb_cstr(struct strbuf *b);
+
+/*
+ * Profile strings are byte strings: pprof's names, files and labels may
+ * hold any byte, NUL too. cprof holds them as C strings all the same: in
+ * one, a NUL byte is the two bytes 0xC0 0x80 and a 0xC0 byte is 0xC0
+ * 0xC0, as Java's "modified UTF-8" holds a NUL. The encoding is one to
+ * one, so two different byte strings never intern, hash or compare equal;
+ * and it leaves every other string alone, since 0xC0 occurs neither in
+ * valid UTF-8 nor in cprof's own text. The decoders escape each string
+ * as it enters the profile model; the bytes come back where pprof would
+ * show or look at them: text reports (nul_unescape_stream), the string
+ * table of -proto, regexp matching, rune counts.
+ */
+#define NUL_ESCAPE 0xC0
+/* nul_escape_extra: how many bytes escaping adds (one per NUL or 0xC0); a scan with memchr when none. */
+size_t nul_escape_extra(const void *bytes, size_t n);
+/* nul_escape writes the n bytes escaped, and a NUL, to dst (room for n + extra + 1); returns the length. */
+size_t nul_escape(char *dst, const void *bytes, size_t n);
+/* arena_escape is the escaped copy of the n bytes in a; its length goes to *len unless len is NULL. */
+char *arena_escape(struct arena *a, const void *bytes, size_t n, size_t *len);
+/*
+ * nul_unescape turns s[0, n) back into bytes in dst (room for n; dst may
+ * be s) and returns their count. A 0xC0 before any other byte, or last,
+ * stays as it is.
+ */
+size_t nul_unescape(char *dst, const char *s, size_t n);
+/* nul_strcmp compares the bytes two profile strings stand for, as Go orders strings: a NUL first. */
+int nul_strcmp(const char *a, const char *b);
+/*
+ * nul_unescape_stream returns a stream that writes what it is given to
+ * to, unescaped (pairs split between two writes too). fclose flushes it
+ * and leaves to open; a failed write to to is an error of both.
+ */
+FILE *nul_unescape_stream(FILE *to);
 
 /* FNV-1a style hashing helpers for the hash tables of later stages. */
 uint64_t hash_bytes(const void *p, size_t n, uint64_t h);

@@ -23,6 +23,7 @@ cases=(
 	"-top -base=profiles/go/go-heap-good.pb.gz profiles/go/go-heap-bad.pb.gz"
 	"-raw profiles/go/go-heap-bad.txt"
 	"-tags profiles/native/upstream/cppbench.heap"
+	"-traces -focus=x ../nul/profiles/nul.pb.gz"
 )
 
 cd "$corpus" || exit 1
@@ -60,22 +61,24 @@ for c in "${cases[@]}"; do
 	echo "inject: $c: $tried failures injected"
 done
 
-# A full disk is an error, not silence.
-"$bin" -top profiles/go/go-heap-bad.pb.gz >/dev/full 2>"$tmp/err"
-rc=$?
-if [ $rc = 0 ] || ! grep -q '^cprof: ' "$tmp/err"; then
-	echo "FAIL -top >/dev/full: exit $rc, stderr: $(cat "$tmp/err")"
-	failures=$((failures + 1))
-else
-	echo "inject: -top >/dev/full fails cleanly: $(head -1 "$tmp/err")"
-fi
-"$bin" -top -output=/dev/full profiles/go/go-heap-bad.pb.gz >/dev/null 2>"$tmp/err"
-rc=$?
-if [ $rc = 0 ] || ! grep -q '^cprof: ' "$tmp/err"; then
-	echo "FAIL -output=/dev/full: exit $rc, stderr: $(cat "$tmp/err")"
-	failures=$((failures + 1))
-else
-	echo "inject: -output=/dev/full fails cleanly: $(grep '^cprof' "$tmp/err" | head -1)"
-fi
+# A full disk is an error, not silence: full_disk STDOUT ARGS... runs a
+# report with standard output to STDOUT (ARGS may send it to /dev/full).
+full_disk() {
+	local to=$1 rc
+	shift
+	"$bin" "$@" >"$to" 2>"$tmp/err"
+	rc=$?
+	if [ $rc = 0 ] || ! grep -q '^cprof: ' "$tmp/err"; then
+		echo "FAIL $* >$to: exit $rc, stderr: $(cat "$tmp/err")"
+		failures=$((failures + 1))
+	else
+		echo "inject: $* >$to fails cleanly: $(grep '^cprof' "$tmp/err" | head -1)"
+	fi
+}
+full_disk /dev/full -top profiles/go/go-heap-bad.pb.gz
+full_disk /dev/null -top -output=/dev/full profiles/go/go-heap-bad.pb.gz
+# a profile with NULs writes through the stream that unescapes them
+full_disk /dev/full -raw ../nul/profiles/nul.pb.gz
+full_disk /dev/null -raw -output=/dev/full ../nul/profiles/nul.pb.gz
 echo "inject: $failures failed"
 [ $failures = 0 ]

@@ -122,11 +122,35 @@ static void test_shorten(void)
 	shortener_free(s);
 }
 
+/*
+ * Profile strings hold a NUL as 0xC0 0x80 and a 0xC0 as 0xC0 0xC0
+ * (util.h); they match as the bytes they stand for, as Go matches them.
+ */
+static void test_escaped(void)
+{
+	CHECK(m("f\\x00a", "main.f\xc0\x80" "a") == 1);
+	CHECK(m("f\\x00a", "main.f\xc0\xc0\x80" "a") == 0);
+	CHECK(m("^x.$", "x\xc0\x80") == 1);
+	CHECK(m("^x\\x00$", "x\xc0\x80") == 1);
+	CHECK(m("^x\\x00$", "x\xc0\xc0\x80") == 0);
+	CHECK(m("^[^.]+$", "a\xc0\x80" "b") == 1);
+	CHECK(m("\\x00b", "a\xc0\x80" "b") == 1);
+	CHECK(m("ab", "a\xc0\x80" "b") == 0);
+
+	struct shortener *s = shortener_new();
+	struct strbuf out = STRBUF_INIT;
+	shorten_name(s, "github.com/x/pk\xc0\x80g.Fu\xc0\x80nc", &out);
+	CHECK_STR(sb_cstr(&out), "pk\xc0\x80g.Fu\xc0\x80nc");
+	sb_free(&out);
+	shortener_free(s);
+}
+
 int main(void)
 {
 	test_syntax();
 	test_errors();
 	test_find();
 	test_shorten();
+	test_escaped();
 	return check_done("re");
 }
