@@ -149,6 +149,7 @@ conformance: all
 shell-test: all
 	tests/shell_pipe.sh $(BUILD)/cprof
 	tests/shell_tmux.sh $(BUILD)/cprof
+	tests/completion_tmux.sh $(BUILD)/cprof
 
 valgrind-test: all
 	tests/valgrind.sh $(BUILD)/cprof

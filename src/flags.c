@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "units.h"
 
 enum flag_kind { F_BOOL, F_INT, F_UINT64, F_FLOAT, F_STRING };
 
@@ -15,7 +16,8 @@ struct flag {
 	const char *name;
 	enum flag_kind kind;
 	void *dst;
-	bool set; /* given on the command line */
+	const char *help; /* what it does: a line, or the first line of several */
+	bool set;         /* given on the command line */
 };
 
 struct flagset {
@@ -23,10 +25,10 @@ struct flagset {
 	size_t n, cap;
 };
 
-static void add_flag(struct flagset *fs, const char *name, enum flag_kind kind, void *dst)
+static void add_flag(struct flagset *fs, const char *name, enum flag_kind kind, void *dst, const char *help)
 {
 	GROW(fs->flags, fs->cap, fs->n + 1);
-	fs->flags[fs->n++] = (struct flag){ name, kind, dst, false };
+	fs->flags[fs->n++] = (struct flag){ name, kind, dst, help, false };
 }
 
 static struct flag *lookup(struct flagset *fs, const char *name)
@@ -122,33 +124,61 @@ struct raw_flags {
 	bool choice[7]; /* cum flat functions filefunctions files lines addresses */
 	bool cmd_bool[32];
 	char *cmd_param[32];
+	bool version;
 };
 
 static const char *const shortcut_flags[7] = { "total_delay", "mean_delay",    "contentions",  "inuse_space",
 					       "inuse_objects", "alloc_space", "alloc_objects" };
 static const char *const shortcut_index[7] = { "delay", "delay", "contentions", "inuse_space",
 					       "inuse_objects", "alloc_space", "alloc_objects" };
+static const char *const shortcut_help[7] = {
+	"Display total delay at each region",
+	"Display mean delay at each region",
+	"Display number of delays at each region",
+	"Display in-use memory size",
+	"Display in-use object counts",
+	"Display allocated memory size",
+	"Display allocated object counts",
+};
+
+/* -symbolize's modes, which ':' joins; pprof's usage lists the first USAGE_MODES. */
+enum { USAGE_MODES = 5 };
+static const struct {
+	const char *name, *help;
+} symbolize_modes[] = {
+	{ "none", "Do not attempt symbolization" },
+	{ "local", "Examine only local binaries" },
+	{ "fastlocal", "Only get function names from local binaries" },
+	{ "remote", "Do not examine local binaries" },
+	{ "force", "Force re-symbolization" },
+	{ "demangle=none", "Do not demangle: show mangled names" },
+	{ "demangle=full", "Demangle, but do not simplify names" },
+	{ "demangle=templates", "Demangle and drop parameters, but keep template parameters" },
+	{ "demangle=default", "Demangle and simplify names" },
+};
 
 static void register_flags(struct flagset *fs, struct cli *cli, struct raw_flags *rf)
 {
-	add_flag(fs, "diff_base", F_STRING, &rf->diff_base);
-	add_flag(fs, "base", F_STRING, &rf->base);
-	add_flag(fs, "symbolize", F_STRING, &cli->symbolize);
-	add_flag(fs, "buildid", F_STRING, &cli->buildid);
-	add_flag(fs, "timeout", F_INT, &cli->timeout);
-	add_flag(fs, "add_comment", F_STRING, &cli->add_comment);
-	add_flag(fs, "all_frames", F_BOOL, &cli->all_frames);
-	add_flag(fs, "seconds", F_INT, &cli->seconds);
-	add_flag(fs, "tls_cert", F_STRING, &cli->tls_cert);
-	add_flag(fs, "tls_key", F_STRING, &cli->tls_key);
-	add_flag(fs, "tls_ca", F_STRING, &cli->tls_ca);
+	add_flag(fs, "diff_base", F_STRING, &rf->diff_base, "Source of base profile for comparison");
+	add_flag(fs, "base", F_STRING, &rf->base, "Source of base profile for profile subtraction");
+	add_flag(fs, "symbolize", F_STRING, &cli->symbolize, "Options for profile symbolization");
+	add_flag(fs, "buildid", F_STRING, &cli->buildid, "Override build id for first mapping");
+	add_flag(fs, "timeout", F_INT, &cli->timeout, "Timeout in seconds for fetching a profile");
+	add_flag(fs, "add_comment", F_STRING, &cli->add_comment, "Free-form annotation to add to the profile");
+	add_flag(fs, "all_frames", F_BOOL, &cli->all_frames, "Ignore drop_frames and keep_frames regexps");
+	add_flag(fs, "seconds", F_INT, &cli->seconds, "Length of time for dynamic profiles");
+	add_flag(fs, "tls_cert", F_STRING, &cli->tls_cert, "TLS client certificate file for fetching profile and symbols");
+	add_flag(fs, "tls_key", F_STRING, &cli->tls_key, "TLS private key file for fetching profile and symbols");
+	add_flag(fs, "tls_ca", F_STRING, &cli->tls_ca, "TLS CA certs file for fetching profile and symbols");
 	for (int i = 0; i < 7; i++)
-		add_flag(fs, shortcut_flags[i], F_BOOL, &rf->sample_shortcut[i]);
-	add_flag(fs, "tools", F_STRING, &cli->tools);
-	add_flag(fs, "http", F_STRING, &cli->http);
-	add_flag(fs, "no_browser", F_BOOL, &cli->no_browser);
-	add_flag(fs, "icicle", F_BOOL, &cli->icicle);
-	add_flag(fs, "max_inflated", F_UINT64, &cli->max_inflated);
+		add_flag(fs, shortcut_flags[i], F_BOOL, &rf->sample_shortcut[i], shortcut_help[i]);
+	add_flag(fs, "tools", F_STRING, &cli->tools, "Path for object tool pathnames");
+	add_flag(fs, "http", F_STRING, &cli->http, "Present interactive web UI at the specified http host:port");
+	add_flag(fs, "no_browser", F_BOOL, &cli->no_browser, "Skip opening a browser for the interactive web UI");
+	add_flag(fs, "icicle", F_BOOL, &cli->icicle, "-flame draws the root at the top");
+	add_flag(fs, "max_inflated", F_UINT64, &cli->max_inflated, "Largest inflated size of a gzip profile, in bytes");
+	add_flag(fs, "complete", F_STRING, &cli->complete, "List the values of a flag, for shell completion");
+	add_flag(fs, "version", F_BOOL, &rf->version, "Print cprof's version and the pprof its output follows");
 
 	int nchoice = 0;
 	for (size_t i = 0; i < n_option_fields; i++) {
@@ -156,18 +186,19 @@ static void register_flags(struct flagset *fs, struct cli *cli, struct raw_flags
 		void *dst = (char *)&cli->opt + f->offset;
 		if (f->choices) {
 			for (const char *const *c = f->choices; *c; c++)
-				add_flag(fs, *c, F_BOOL, &rf->choice[nchoice++]);
+				add_flag(fs, *c, F_BOOL, &rf->choice[nchoice++], option_help(*c));
 			continue;
 		}
 		static const enum flag_kind kinds[] = { [OPT_BOOL] = F_BOOL, [OPT_INT] = F_INT,
 							[OPT_FLOAT] = F_FLOAT, [OPT_STRING] = F_STRING };
-		add_flag(fs, f->name, kinds[f->type], dst);
+		add_flag(fs, f->name, kinds[f->type], dst, f->help);
 	}
 	for (size_t i = 0; i < n_commands; i++) {
-		if (commands[i].has_param)
-			add_flag(fs, commands[i].name, F_STRING, &rf->cmd_param[i]);
+		const struct command *c = &commands[i];
+		if (c->has_param)
+			add_flag(fs, c->name, F_STRING, &rf->cmd_param[i], c->description);
 		else
-			add_flag(fs, commands[i].name, F_BOOL, &rf->cmd_bool[i]);
+			add_flag(fs, c->name, F_BOOL, &rf->cmd_bool[i], c->description);
 	}
 }
 
@@ -200,8 +231,6 @@ static enum flags_result parse_args(struct flagset *fs, int argc, char **argv, i
 			enum flags_result r = FLAGS_USAGE;
 			if (!strcmp(fname, "help") || !strcmp(fname, "h"))
 				r = FLAGS_HELP;
-			else if (!strcmp(fname, "version"))
-				r = FLAGS_VERSION;
 			else
 				sb_addf(msg, "flag provided but not defined: -%s\n", fname);
 			free(fname);
@@ -267,6 +296,7 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 	cli->tls_cert = xstrdup("");
 	cli->tls_key = xstrdup("");
 	cli->tls_ca = xstrdup("");
+	cli->complete = xstrdup("");
 	cli->timeout = -1;
 	cli->seconds = -1;
 	cli->max_inflated = DECODE_DEFAULT_MAX_INFLATED;
@@ -282,12 +312,15 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 	register_flags(&fs, cli, &rf);
 	int first = argc;
 	enum flags_result r = parse_args(&fs, argc, argv, &first, msg);
+	if (r == FLAGS_OK && rf.version)
+		r = FLAGS_VERSION;
 	if (r == FLAGS_VERSION) {
 		/* pprof has no releases: say which state of it the output follows. */
 		sb_addf(msg, "cprof %s (pprof-compatible output: %s)\n", CPROF_VERSION, CPROF_PPROF_FOLLOWED);
 		goto out;
 	}
-	if (r == FLAGS_OK && first >= argc) {
+	/* -complete goes without sources: the completion scripts pass what is typed, if any */
+	if (r == FLAGS_OK && first >= argc && !cli->complete[0]) {
 		r = FLAGS_USAGE;
 		sb_adds(msg, "no profile source specified\n");
 	}
@@ -311,6 +344,8 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 	cli->sources = xcalloc((size_t)cli->n_sources + 1, sizeof *cli->sources);
 	for (int i = 0; i < cli->n_sources; i++)
 		cli->sources[i] = xstrdup(argv[first + i]);
+	if (cli->complete[0])
+		goto out;
 
 	r = apply_choices(cli, &rf, msg);
 	if (r != FLAGS_OK)
@@ -400,6 +435,7 @@ void cli_free(struct cli *cli)
 	free(cli->tls_cert);
 	free(cli->tls_key);
 	free(cli->tls_ca);
+	free(cli->complete);
 	sb_free(&cli->warnings);
 	memset(cli, 0, sizeof *cli);
 }
@@ -407,6 +443,66 @@ void cli_free(struct cli *cli)
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_flag(const void *a, const void *b)
+{
+	return strcmp(((const struct flag *)a)->name, ((const struct flag *)b)->name);
+}
+
+/* complete_line appends a completion line: "value", a tab and the first line of help when there is one. */
+static void complete_line(struct strbuf *out, const char *value, const char *help)
+{
+	sb_adds(out, value);
+	if (help[0])
+		sb_addf(out, "\t%.*s", (int)strcspn(help, "\n"), help);
+	sb_addc(out, '\n');
+}
+
+static void complete_values(const struct flag *f, const struct profile *p, struct strbuf *out)
+{
+	if (!strcmp(f->name, "sample_index")) {
+		for (size_t i = 0; p && i < p->n_sample_type; i++)
+			sb_addf(out, "%s\tindex %zu, %s\n", p->sample_type[i].type, i, p->sample_type[i].unit);
+	} else if (!strcmp(f->name, "unit")) {
+		const char *name, *about;
+		for (size_t i = 0; (name = units_name(i, &about)); i++)
+			complete_line(out, name, about);
+	} else if (!strcmp(f->name, "symbolize")) {
+		for (size_t i = 0; i < sizeof symbolize_modes / sizeof symbolize_modes[0]; i++)
+			complete_line(out, symbolize_modes[i].name, symbolize_modes[i].help);
+	} else if (f->kind == F_BOOL) {
+		complete_line(out, "true", "");
+		complete_line(out, "false", "");
+	}
+}
+
+int flags_complete(const char *what, const struct profile *p, struct strbuf *out, char *err, size_t errsize)
+{
+	struct cli cli;
+	struct raw_flags rf;
+	struct flagset fs = { 0 };
+	register_flags(&fs, &cli, &rf);
+	qsort(fs.flags, fs.n, sizeof *fs.flags, cmp_flag);
+	const struct flag *f = lookup(&fs, what);
+	int rc = 0;
+	if (!strcmp(what, "flags")) {
+		struct strbuf flag = STRBUF_INIT;
+		for (size_t i = 0; i < fs.n; i++) {
+			/* "-name=": the flag takes a value */
+			sb_reset(&flag);
+			sb_addf(&flag, "-%s%s", fs.flags[i].name, fs.flags[i].kind == F_BOOL ? "" : "=");
+			complete_line(out, sb_cstr(&flag), fs.flags[i].help);
+		}
+		sb_free(&flag);
+	} else if (f) {
+		complete_values(f, p, out);
+	} else {
+		snprintf(err, errsize, "-complete: no flag -%s", what);
+		rc = -1;
+	}
+	free(fs.flags);
+	return rc;
 }
 
 /* help_line formats one "    -name  description" line as pprof's fmtHelp does. */
@@ -511,13 +607,10 @@ void flags_usage(struct strbuf *out)
 		     "    profile.pb.gz         Profile in compressed protobuf format\n"
 		     "    legacy_profile        Profile in legacy pprof format\n"
 		     "    http://host/profile   URL for profile handler to retrieve\n"
-		     "    -symbolize=           Controls source of symbol information\n"
-		     "      none                  Do not attempt symbolization\n"
-		     "      local                 Examine only local binaries\n"
-		     "      fastlocal             Only get function names from local binaries\n"
-		     "      remote                Do not examine local binaries\n"
-		     "      force                 Force re-symbolization\n"
-		     "    Binary                  Local path or build id of binary for symbolization\n"
+		     "    -symbolize=           Controls source of symbol information\n");
+	for (size_t i = 0; i < USAGE_MODES; i++)
+		sb_addf(out, "      %-22s%s\n", symbolize_modes[i].name, symbolize_modes[i].help);
+	sb_adds(out, "    Binary                  Local path or build id of binary for symbolization\n"
 		     "    -tls_cert             TLS client certificate file for fetching profile and symbols\n"
 		     "    -tls_key              TLS private key file for fetching profile and symbols\n"
 		     "    -tls_ca               TLS CA certs file for fetching profile and symbols\n"
@@ -533,6 +626,9 @@ void flags_usage(struct strbuf *out)
 		     "   -all_frames        Ignore drop_frames and keep_frames regexps in the profile\n"
 		     "                      Rarely needed, mainly used for debugging pprof itself\n"
 		     "   -version           Print cprof's version and the pprof its output follows\n"
+		     "   -complete          List the values flag WHAT takes (for WHAT=flags: the flags),\n"
+		     "                      one a line, for shell completion; sample_index reads them\n"
+		     "                      from the profiles given\n"
 		     "\n"
 		     "  cprof's own outputs (pprof has none of these):\n"
 		     "   -flame             A flame graph: one SVG file, interactive in a browser.\n"

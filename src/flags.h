@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "options.h"
+#include "profile.h"
 #include "util.h"
 
 struct cli {
@@ -39,6 +40,7 @@ struct cli {
 	bool no_browser;
 	bool icicle;
 	uint64_t max_inflated;
+	char *complete; /* -complete: "" unless the completion scripts ask */
 
 	struct strbuf warnings; /* what pprof prints on standard error while parsing */
 };
@@ -58,6 +60,16 @@ enum flags_result {
  */
 enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct strbuf *msg);
 void cli_free(struct cli *cli);
+
+/*
+ * flags_complete appends what completes -complete=WHAT, one a line, each
+ * with a tab and a description after it when there is one. WHAT "flags":
+ * every flag, as -name, or -name= when it takes a value. WHAT a flag's
+ * name: the values it takes (true and false for a boolean; nothing for
+ * free-form ones; for sample_index, p's sample types, or nothing without
+ * p). Returns 0, or -1 with a message in err when there is no such flag.
+ */
+int flags_complete(const char *what, const struct profile *p, struct strbuf *out, char *err, size_t errsize);
 
 /* flags_usage appends pprof's usage text (with "cprof" for "pprof"). */
 void flags_usage(struct strbuf *out);

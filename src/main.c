@@ -51,6 +51,89 @@ static int run_command(struct cli *cli, const struct profile *p, struct strbuf *
 	return 0;
 }
 
+/* load_options: what the command line says about loading the profile. */
+static struct load_options load_options(const struct cli *cli)
+{
+	struct load_options so = {
+		.sources = cli->sources,
+		.n_sources = cli->n_sources,
+		.base = cli->base,
+		.diff_base = cli->diff_base,
+		.normalize = cli->opt.normalize,
+		.all_frames = cli->all_frames,
+		.build_id = cli->buildid,
+		.comment = cli->add_comment,
+		.symbolize = cli->symbolize,
+		.max_inflated = cli->max_inflated,
+		.seconds = cli->seconds,
+		.timeout = cli->timeout,
+		.tls_cert = cli->tls_cert,
+		.tls_key = cli->tls_key,
+		.tls_ca = cli->tls_ca,
+	};
+	if (cli->n_sources > 1 && symbolize_is_binary(cli->sources[0])) {
+		so.exec_name = cli->sources[0];
+		so.sources++;
+		so.n_sources--;
+	}
+	return so;
+}
+
+/* complete answers -complete for the completion scripts; sample types need the profiles, unsymbolized. */
+static int complete(const struct cli *cli, struct strbuf *warn)
+{
+	struct profile *p = NULL;
+	char err[1024];
+	if (!strcmp(cli->complete, "sample_index") && cli->n_sources > 0) {
+		struct load_options so = load_options(cli);
+		so.symbolize = "none";
+		p = driver_load(&so, warn, err, sizeof err);
+		print_warnings(warn);
+		if (!p) {
+			fprintf(stderr, "cprof: %s\n", err);
+			return 1;
+		}
+	}
+	struct strbuf out = STRBUF_INIT;
+	int rc = 0;
+	if (flags_complete(cli->complete, p, &out, err, sizeof err) < 0) {
+		fprintf(stderr, "cprof: %s\n", err);
+		rc = 2;
+	}
+	fputs(sb_cstr(&out), stdout);
+	sb_free(&out);
+	profile_free(p);
+	return rc;
+}
+
+/* load_and_run loads the profile and runs the command line's report, or the shell. */
+static int load_and_run(struct cli *cli, struct strbuf *warn)
+{
+	struct load_options so = load_options(cli);
+	/*
+	 * A differential flame graph shows the new profile and the base, not
+	 * only their difference: it needs the base's samples apart, as
+	 * -diff_base keeps them (the shell reloads for it, see flame_profile).
+	 */
+	if (cli->cmd && cli->cmd->format == FMT_FLAME)
+		so.diff_base = so.base != NULL;
+	char err[1024];
+	struct profile *p = driver_load(&so, warn, err, sizeof err);
+	print_warnings(warn);
+	int rc;
+	if (!p) {
+		fprintf(stderr, "cprof: %s\n", err);
+		rc = 1;
+	} else if (!cli->cmd) {
+		struct shell_session session = { cli->tools, cli->icicle, &so };
+		rc = shell_run(p, &cli->opt, &session);
+	} else {
+		rc = run_command(cli, p, warn);
+	}
+	profile_free(p);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	/*
@@ -80,50 +163,8 @@ int main(int argc, char **argv)
 	sb_free(&msg);
 	print_warnings(&cli.warnings);
 
-	struct load_options so = {
-		.sources = cli.sources,
-		.n_sources = cli.n_sources,
-		.base = cli.base,
-		.diff_base = cli.diff_base,
-		.normalize = cli.opt.normalize,
-		.all_frames = cli.all_frames,
-		.build_id = cli.buildid,
-		.comment = cli.add_comment,
-		.symbolize = cli.symbolize,
-		.max_inflated = cli.max_inflated,
-		.seconds = cli.seconds,
-		.timeout = cli.timeout,
-		.tls_cert = cli.tls_cert,
-		.tls_key = cli.tls_key,
-		.tls_ca = cli.tls_ca,
-	};
-	if (cli.n_sources > 1 && symbolize_is_binary(cli.sources[0])) {
-		so.exec_name = cli.sources[0];
-		so.sources++;
-		so.n_sources--;
-	}
-	/*
-	 * A differential flame graph shows the new profile and the base, not
-	 * only their difference: it needs the base's samples apart, as
-	 * -diff_base keeps them (the shell reloads for it, see flame_profile).
-	 */
-	if (cli.cmd && cli.cmd->format == FMT_FLAME)
-		so.diff_base = so.base != NULL;
 	struct strbuf warn = STRBUF_INIT;
-	char err[1024];
-	struct profile *p = driver_load(&so, &warn, err, sizeof err);
-	print_warnings(&warn);
-	int rc;
-	if (!p) {
-		fprintf(stderr, "cprof: %s\n", err);
-		rc = 1;
-	} else if (!cli.cmd) {
-		struct shell_session session = { cli.tools, cli.icicle, &so };
-		rc = shell_run(p, &cli.opt, &session);
-	} else {
-		rc = run_command(&cli, p, &warn);
-	}
-	profile_free(p);
+	int rc = cli.complete[0] ? complete(&cli, &warn) : load_and_run(&cli, &warn);
 	sb_free(&warn);
 	cli_free(&cli);
 	if (close_stdout() < 0 && rc == 0)

@@ -2,6 +2,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,13 +16,16 @@
 #include "commands.h"
 #include "driver.h"
 #include "flags.h"
+#include "units.h"
 #include "util.h"
 
 #define PROMPT "(cprof) "
 #define COMMENT_START "//:"
 
-/* The state readline's completion callback needs: its only globals. */
+/* The state readline's callbacks need: its only globals. */
 static const struct profile *completion_profile;
+static volatile sig_atomic_t interrupted; /* Ctrl-C at the prompt */
+static sigjmp_buf abandon_line;           /* where Ctrl-C leaves readline for */
 
 struct shell {
 	const struct profile *p;
@@ -53,11 +58,46 @@ static void say(const char *fmt, ...)
 
 /* ---- input ---- */
 
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/*
+ * after_signal runs when a signal interrupts readline's read, once
+ * readline has dealt with it: for Ctrl-C it has echoed ^C, dropped the
+ * line's state and called on_interrupt. The line is abandoned, readline
+ * left as bash leaves it (restoring the terminal, then jumping out), and
+ * a fresh prompt follows. pprof leaves instead, and the loaded profile
+ * with it: go tool pprof's x/term reads Ctrl-C as the end of input, the
+ * standalone pprof's readline returns an Interrupt error.
+ */
+static int after_signal(void)
+{
+	if (!interrupted)
+		return 0;
+	rl_cleanup_after_signal();
+	siglongjmp(abandon_line, 1);
+}
+
 /* read_line returns the next line (without its newline), or NULL at the end. */
 static char *read_line(struct shell *sh)
 {
 	if (sh->tty) {
-		char *line = readline(PROMPT);
+		/* only at the prompt: Ctrl-C during a report still ends cprof */
+		struct sigaction on_int = { .sa_handler = on_interrupt }, old;
+		sigemptyset(&on_int.sa_mask);
+		interrupted = 0;
+		sigaction(SIGINT, &on_int, &old);
+		char *line;
+		if (sigsetjmp(abandon_line, 1) == 0) {
+			line = readline(PROMPT);
+		} else {
+			fputc('\n', rl_outstream);
+			line = xstrdup("");
+		}
+		sigaction(SIGINT, &old, NULL);
 		if (line && *line) {
 			add_history(line);
 			if (sh->history_path)
@@ -616,10 +656,9 @@ static void complete_option_value(const char *name, const char *prefix)
 		for (const char *const *c = f->choices; *c; c++)
 			OFFER(*c);
 	} else if (!strcmp(name, "unit")) {
-		static const char *const units[] = { "minimum", "auto", "b", "kb", "mb", "gb", "tb", "pb",
-						     "ns", "us", "ms", "s", "hours", NULL };
-		for (const char *const *u = units; *u; u++)
-			OFFER(*u);
+		const char *u, *about;
+		for (size_t i = 0; (u = units_name(i, &about)); i++)
+			OFFER(u);
 	} else if (f && f->type == OPT_BOOL) {
 		OFFER("true");
 		OFFER("false");
@@ -651,6 +690,24 @@ static size_t common_prefix(void)
 	return n;
 }
 
+/* after_redirect tells whether the word at start follows a '>': "svg >out" or "svg > out". */
+static bool after_redirect(const char *line, int start)
+{
+	while (start > 0 && isspace((unsigned char)line[start - 1]))
+		start--;
+	return start > 0 && line[start - 1] == '>';
+}
+
+/* word_breaks splits ">file" after its '>', so that the file name is the word completed. */
+static char *word_breaks(void)
+{
+	static char plain[] = " \t\n", redirect[] = " \t\n>";
+	int i = rl_point;
+	while (i > 0 && !isspace((unsigned char)rl_line_buffer[i - 1]))
+		i--;
+	return rl_line_buffer[i] == '>' ? redirect : plain;
+}
+
 static char **complete(const char *text, int start, int end)
 {
 	(void)end;
@@ -659,6 +716,8 @@ static char **complete(const char *text, int start, int end)
 		free(completions[i]);
 	n_completions = 0;
 	const char *line = rl_line_buffer;
+	if (after_redirect(line, start))
+		return rl_completion_matches(text, rl_filename_completion_function);
 	bool first = true;
 	for (int i = 0; i < start; i++)
 		if (!isspace((unsigned char)line[i]))
@@ -733,7 +792,9 @@ static void setup_readline(struct shell *sh)
 {
 	rl_readline_name = "cprof";
 	rl_attempted_completion_function = complete;
+	rl_signal_event_hook = after_signal;
 	rl_completer_word_break_characters = " \t\n";
+	rl_completion_word_break_hook = word_breaks;
 	/* A second Tab lists the choices once nothing more can be completed. */
 	rl_variable_bind("show-all-if-unmodified", "on");
 	completion_profile = sh->p;

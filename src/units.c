@@ -155,6 +155,32 @@ void units_percentage(char *buf, size_t size, int64_t value, int64_t total)
 		snprintf(buf, size, "%5.2g%%", ratio);
 }
 
+const char *units_name(size_t i, const char **about)
+{
+	static const char *const scales[][2] = {
+		{ "minimum", "One unit for every value, fitting the smallest ones" },
+		{ "auto", "Each value in its own unit" },
+	};
+	if (i < 2) {
+		*about = scales[i][1];
+		return scales[i][0];
+	}
+	i -= 2;
+	for (int f = 0; f < NFAMILIES; f++)
+		for (int u = 0; u < families[f].n; u++)
+			for (int a = 0; a < 4 && families[f].units[u].aliases[a]; a++) {
+				const char *name = families[f].units[u].aliases[a];
+				/* only what sniff finds: the 3-byte "\xce\xbcs" loses its 's' there, in pprof too */
+				if (sniff(&families[f], name) != &families[f].units[u])
+					continue;
+				if (i-- == 0) {
+					*about = families[f].units[u].name;
+					return name;
+				}
+			}
+	return NULL;
+}
+
 bool units_compatible(const char *a, const char *b)
 {
 	if (strcmp(a, b) == 0)

@@ -27,6 +27,13 @@ void units_label(char *buf, size_t size, int64_t value, const char *from_unit, c
 /* units_percentage formats value/total*100 like pprof's Percentage ("12.50%", "  100%"). */
 void units_percentage(char *buf, size_t size, int64_t value, int64_t total);
 
+/*
+ * units_name is the i-th name -unit accepts (i from 0 until NULL): "minimum"
+ * and "auto", with what they do in *about, then every alias pprof matches,
+ * lower case ("kb", "megabyte", "ms"), with its unit's label in *about ("kB").
+ */
+const char *units_name(size_t i, const char **about);
+
 /* units_compatible reports whether two units belong to the same family (or are equal). */
 bool units_compatible(const char *a, const char *b);
 

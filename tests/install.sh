@@ -32,7 +32,7 @@ ok "man finds share/man/man1/cprof.1" $?
 words=$(XDG_DATA_DIRS=$root/share PATH=$root/bin:$PATH bash -c '
 	. /usr/share/bash-completion/bash_completion
 	__load_completion cprof || exit 1
-	COMP_WORDS=(cprof -vers) COMP_CWORD=1
+	COMP_LINE="cprof -vers" COMP_POINT=11 COMP_WORDS=(cprof -vers) COMP_CWORD=1
 	_cprof
 	echo "${COMPREPLY[*]}"')
 [ "$words" = "-version" ]

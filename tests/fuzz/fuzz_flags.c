@@ -1,4 +1,7 @@
-/* Fuzz harness: the command-line parser. The input is split into arguments at NUL bytes. */
+/*
+ * Fuzz harness: the command-line parser, and -complete's answer when the
+ * arguments ask for one. The input is split into arguments at NUL bytes.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 	struct cli cli;
 	struct strbuf msg = STRBUF_INIT;
-	flags_parse(argc, argv, &cli, &msg);
+	if (flags_parse(argc, argv, &cli, &msg) == FLAGS_OK && cli.complete[0]) {
+		struct strbuf out = STRBUF_INIT;
+		char err[256];
+		flags_complete(cli.complete, NULL, &out, err, sizeof err);
+		sb_free(&out);
+	}
 	sb_free(&msg);
 	cli_free(&cli);
 	free(buf);

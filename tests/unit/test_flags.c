@@ -169,7 +169,61 @@ static void test_usage(void)
 	CHECK(strstr(sb_cstr(&u), "    -tls_ca               TLS CA certs file for fetching profile and symbols\n") != NULL);
 	CHECK(strstr(sb_cstr(&u), "    granularity      \n      -functions       Aggregate at the function level.\n") !=
 	      NULL);
+	CHECK(strstr(sb_cstr(&u), "    -symbolize=           Controls source of symbol information\n"
+				  "      none                  Do not attempt symbolization\n") != NULL);
+	CHECK(strstr(sb_cstr(&u), "      force                 Force re-symbolization\n"
+				  "    Binary                  Local path") != NULL);
 	sb_free(&u);
+}
+
+/* complete runs flags_complete and returns what it printed (static), or NULL on failure. */
+static const char *complete(const char *what, const struct profile *p)
+{
+	static char got[16384];
+	struct strbuf out = STRBUF_INIT;
+	char err[128];
+	int rc = flags_complete(what, p, &out, err, sizeof err);
+	snprintf(got, sizeof got, "%s", rc < 0 ? err : sb_cstr(&out));
+	sb_free(&out);
+	return rc < 0 ? NULL : got;
+}
+
+static void test_complete(void)
+{
+	/* every flag, '=' after those that take a value, with its help */
+	const char *flags = complete("flags", NULL);
+	CHECK(flags && strstr(flags, "\n-sample_index=\tSample value to report (0-based index or name)\n"));
+	CHECK(flags && strstr(flags, "\n-top\tOutputs top entries in text form\n"));
+	CHECK(flags && strstr(flags, "\n-base=\tSource of base profile for profile subtraction\n"));
+	CHECK(flags && strstr(flags, "\n-lines\tAggregate at the source code line level.\n"));
+	CHECK(flags && strstr(flags, "\n-list=\t"));
+	CHECK(flags && strstr(flags, "-complete=\t"));
+	CHECK(flags && strncmp(flags, "-add_comment=\t", 14) == 0); /* sorted */
+
+	CHECK_STR(complete("trim", NULL), "true\nfalse\n");
+	CHECK_STR(complete("focus", NULL), "");
+	CHECK(strstr(complete("unit", NULL), "\nmegabyte\tMB\n"));
+	CHECK(strstr(complete("symbolize", NULL), "\ndemangle=templates\t"));
+	CHECK(strncmp(complete("symbolize", NULL), "none\tDo not attempt symbolization\n", 34) == 0);
+	CHECK(complete("nosuchflag", NULL) == NULL);
+	CHECK(complete("-top", NULL) == NULL); /* names come without their dash */
+
+	/* sample_index: the profile's sample types, none without one */
+	CHECK_STR(complete("sample_index", NULL), "");
+	struct value_type types[] = { { "alloc_space", "bytes" }, { "inuse_space", "bytes" } };
+	struct profile p = { .sample_type = types, .n_sample_type = 2 };
+	CHECK_STR(complete("sample_index", &p), "alloc_space\tindex 0, bytes\ninuse_space\tindex 1, bytes\n");
+
+	/* -complete needs no source, and stops the checks that want one */
+	struct cli c;
+	CHECK(PARSE(&c, "-complete=sample_index") == FLAGS_OK);
+	CHECK_STR(c.complete, "sample_index");
+	CHECK(c.n_sources == 0);
+	cli_free(&c);
+	CHECK(PARSE(&c, "-complete", "unit", "a.pb.gz", "b") == FLAGS_OK);
+	CHECK_STR(c.complete, "unit");
+	CHECK(c.n_sources == 2 && !strcmp(c.sources[1], "b"));
+	cli_free(&c);
 }
 
 int main(void)
@@ -180,5 +234,6 @@ int main(void)
 	test_bases();
 	test_errors();
 	test_usage();
+	test_complete();
 	return check_done("flags");
 }

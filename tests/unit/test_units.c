@@ -3,6 +3,7 @@
  * measurement package (google/pprof internal/measurement, 2026) prints for
  * the same arguments: ScaledLabel(v, from, to) and Percentage(v, total).
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "check.h"
@@ -104,10 +105,36 @@ static void test_percentages(void)
 	CHECK_STR(pct(46493, 100), "46493.00%");
 }
 
+/* The names -unit completes to: each one pprof accepts, scaling to the unit it names. */
+static void test_names(void)
+{
+	const char *name, *about, *u;
+	size_t n = 0;
+	bool megabyte = false;
+	for (size_t i = 0; (name = units_name(i, &about)); i++, n++) {
+		if (i < 2)
+			continue;
+		units_scale(1, "bytes", name, &u);
+		if (strcmp(u, about) != 0)
+			units_scale(1, "seconds", name, &u);
+		if (strcmp(u, about) != 0)
+			units_scale(1, "gcu", name, &u);
+		CHECK_STR(u, about);
+		CHECK(strcmp(name, "\xce\xbcs") != 0);
+		megabyte |= !strcmp(name, "megabyte") && !strcmp(about, "MB");
+	}
+	CHECK(megabyte);
+	CHECK_STR(units_name(0, &about), "minimum");
+	CHECK_STR(units_name(1, &about), "auto");
+	CHECK(n == 2 + 17 + 11 + 9); /* minimum, auto; bytes, time ("\xce\xbcs" left out), GCU */
+	CHECK(units_name(n, &about) == NULL);
+}
+
 int main(void)
 {
 	test_labels();
 	test_scale();
 	test_percentages();
+	test_names();
 	return check_done("units");
 }
