@@ -18,7 +18,7 @@ VERSION_DEFS = -DCPROF_VERSION='"$(VERSION)"' -DCPROF_PPROF_FOLLOWED='"$(PPROF_F
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
 	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils mandoc bash-completion zsh fish \
-	golang-go openssl
+	golang-go openssl nodejs chromium chromium-driver python3-selenium
 PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
 
 CC ?= gcc
@@ -41,7 +41,9 @@ LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 SRCS = $(wildcard src/*.c)
 PROTO_OBJS = $(BUILD)/profile.pb-c.o $(BUILD)/profile_skeleton.pb-c.o
-OBJS = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(PROTO_OBJS)
+# The files of web/, compiled in (src/assets.h).
+ASSETS = $(sort $(wildcard web/*.js web/*.css web/*.html))
+OBJS = $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS)) $(PROTO_OBJS) $(BUILD)/assets.o
 LIB_OBJS = $(filter-out $(BUILD)/main.o,$(OBJS))
 
 ifeq ($(SANITIZE),1)
@@ -76,6 +78,14 @@ $(BUILD)/%.o: src/%.c $(BUILD)/profile.pb-c.h $(BUILD)/profile_skeleton.pb-c.h |
 $(BUILD):
 	mkdir -p $@
 
+$(BUILD)/assets.c: web/embed.sh $(ASSETS) | $(BUILD)
+	@echo "  EMBED   $(ASSETS)"
+	$(Q)sh web/embed.sh $(ASSETS) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/assets.o: $(BUILD)/assets.c src/assets.h
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
 .SECONDARY: $(patsubst $(BUILD)/%.o,$(BUILD)/%.c,$(PROTO_OBJS))
 
 # The sample reader and the graph walks are the hot loops of a large
@@ -92,9 +102,9 @@ $(BUILD)/graph.o $(BUILD)/graph_tags.o $(BUILD)/graph_trim.o $(BUILD)/graph_tree
 # What the build and the tests run, probed before make demo and make check:
 # only when something is missing do they call deps (apt-get, as root).
 PROBE_TOOLS = gcc make pkg-config protoc-c tmux clang valgrind python3 llvm-nm llvm-objdump nm objdump objcopy \
-	mandoc zsh fish go openssl
+	mandoc zsh fish go openssl node chromium chromedriver
 PROBE_FILES = /usr/bin/time $(shell clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a \
-	/usr/share/bash-completion/bash_completion
+	/usr/share/bash-completion/bash_completion /usr/lib/python3/dist-packages/selenium
 
 setup:
 	@pkg-config --exists $(PKGS) 2>/dev/null && \
@@ -155,6 +165,12 @@ http-test: all
 layers: all
 	tests/layers.py $(BUILD)
 
+# -folded and -flame: golden files, agreement with -top, the SVG as XML
+# and in a real browser (tests/flame.py, tests/flame_browser.py).
+flame-test: all
+	tests/flame.py $(BUILD)/cprof
+	tests/flame_browser.py $(BUILD)/cprof
+
 broken-test: all
 	tests/broken.sh $(BUILD)/cprof
 
@@ -197,7 +213,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all layers unit conformance shell-test graphs http-test broken-test nul-test bomb-test disasm-test gosym-test man-lint install-test
+test: all layers unit conformance flame-test shell-test graphs http-test broken-test nul-test bomb-test disasm-test gosym-test man-lint install-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -221,7 +237,14 @@ FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fwrapv -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_HARNESSES = $(patsubst tests/fuzz/fuzz_%.c,build-fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_OBJS = $(patsubst src/%.c,build-fuzz/%.o,$(filter-out src/main.c,$(SRCS))) \
-	build-fuzz/profile.pb-c.o build-fuzz/profile_skeleton.pb-c.o
+	build-fuzz/profile.pb-c.o build-fuzz/profile_skeleton.pb-c.o build-fuzz/assets.o
+
+build-fuzz/assets.c: web/embed.sh $(ASSETS)
+	@mkdir -p build-fuzz
+	$(Q)sh web/embed.sh $(ASSETS) >$@.tmp && mv $@.tmp $@
+
+build-fuzz/assets.o: build-fuzz/assets.c src/assets.h
+	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
 
 build-fuzz/%.pb-c.c build-fuzz/%.pb-c.h: proto/%.proto
 	@mkdir -p build-fuzz
@@ -293,4 +316,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test layers unit conformance shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance flame-test shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

@@ -15,6 +15,8 @@ enum report_format {
 	FMT_COMMENTS,
 	FMT_DIS,
 	FMT_DOT,
+	FMT_FLAME,
+	FMT_FOLDED,
 	FMT_LIST,
 	FMT_PROTO,
 	FMT_RAW,

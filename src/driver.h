@@ -62,6 +62,7 @@ struct report_request {
 	const char *arg;  /* the regexp of list/peek/disasm, or NULL */
 	bool interactive; /* from the shell: binary outputs always go to a file, viewers run in the background */
 	const char *tools; /* where -disasm finds nm and objdump: pprof's -tools ($PPROF_TOOLS) */
+	bool icicle;       /* -flame draws the root at the top */
 };
 
 /*

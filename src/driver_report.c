@@ -195,6 +195,8 @@ static void apply_command_overrides(struct options *o, const struct command *cmd
 	} else if (o->nodecount == -1) {
 		o->nodecount = 80;
 	}
+	if (cmd->format == FMT_FLAME || cmd->format == FMT_FOLDED)
+		trim = false; /* every stack, down to the flame's minimum width */
 	if (cmd->format == FMT_PROTO || cmd->format == FMT_RAW || cmd->format == FMT_CALLGRIND) {
 		trim = false;
 		set_opt(o, "granularity", "addresses");
@@ -379,6 +381,7 @@ int driver_report(const struct profile *loaded, const struct options *opt, const
 	r.tools = req->tools ? req->tools : "";
 	r.command = req->cmd->name;
 	r.interactive = req->interactive;
+	r.icicle = req->icicle;
 	options_copy(&r.o, opt);
 	identify_units(&r, loaded, warn);
 	apply_command_overrides(&r.o, req->cmd);

@@ -175,6 +175,7 @@ static void register_flags(struct flagset *fs, struct cli *cli, struct raw_flags
 	add_flag(fs, "tools", F_STRING, &cli->tools, "Path for object tool pathnames");
 	add_flag(fs, "http", F_STRING, &cli->http, "Present interactive web UI at the specified http host:port");
 	add_flag(fs, "no_browser", F_BOOL, &cli->no_browser, "Skip opening a browser for the interactive web UI");
+	add_flag(fs, "icicle", F_BOOL, &cli->icicle, "-flame draws the root at the top");
 	add_flag(fs, "max_inflated", F_UINT64, &cli->max_inflated, "Largest inflated size of a gzip profile, in bytes");
 	add_flag(fs, "complete", F_STRING, &cli->complete, "List the values of a flag, for shell completion");
 	add_flag(fs, "version", F_BOOL, &rf->version, "Print cprof's version and the pprof its output follows");
@@ -633,6 +634,17 @@ void flags_usage(struct strbuf *out)
 		     "   -complete          List the values flag WHAT takes (for WHAT=flags: the flags),\n"
 		     "                      one a line, for shell completion; sample_index reads them\n"
 		     "                      from the profiles given\n"
+		     "\n"
+		     "  cprof's own outputs (pprof has none of these):\n"
+		     "   -flame             A flame graph: one SVG file, interactive in a browser.\n"
+		     "                      With -base or -diff_base, boxes are as wide as the new\n"
+		     "                      profile and coloured by change (red grows, blue shrinks).\n"
+		     "   -icicle            -flame draws the root at the top, as pprof's web view does.\n"
+		     "   -folded            Folded stacks for flamegraph.pl or speedscope: a line per\n"
+		     "                      stack, frames from the root joined by ';', and the sum of\n"
+		     "                      the selected sample index in its unit (-mean: each sample\n"
+		     "                      divided by its count first; -divide_by and -unit do not\n"
+		     "                      apply). In names, ';' becomes ':' and line breaks spaces.\n"
 		     "\n"
 		     "  Legacy convenience options:\n"
 		     "   -inuse_space           Same as -sample_index=inuse_space\n"

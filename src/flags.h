@@ -38,6 +38,7 @@ struct cli {
 	int seconds;
 	bool all_frames;
 	bool no_browser;
+	bool icicle;
 	uint64_t max_inflated;
 	char *complete; /* -complete: "" unless the completion scripts ask */
 	unsigned max_ratio; /* the decoder's bound on a gzip's inflate ratio; 0 once -max_inflated is given */

@@ -36,7 +36,7 @@ static int run_command(struct cli *cli, const struct profile *p, struct strbuf *
 			return 1;
 		}
 	}
-	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools };
+	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools, cli->icicle };
 	char err[1024];
 	int rc = driver_report(p, &cli->opt, &req, out, warn, err, sizeof err);
 	print_warnings(warn);
@@ -111,6 +111,13 @@ static int complete(const struct cli *cli, struct strbuf *warn)
 static int load_and_run(struct cli *cli, struct strbuf *warn)
 {
 	struct load_options so = load_options(cli);
+	/*
+	 * A differential flame graph shows the new profile and the base, not
+	 * only their difference: it needs the base's samples apart, as
+	 * -diff_base keeps them (the shell reloads for it, see flame_profile).
+	 */
+	if (cli->cmd && cli->cmd->format == FMT_FLAME)
+		so.diff_base = so.base != NULL;
 	char err[1024];
 	struct profile *p = driver_load(&so, warn, err, sizeof err);
 	print_warnings(warn);
@@ -119,7 +126,8 @@ static int load_and_run(struct cli *cli, struct strbuf *warn)
 		fprintf(stderr, "cprof: %s\n", err);
 		rc = 1;
 	} else if (!cli->cmd) {
-		rc = shell_run(p, &cli->opt, cli->tools);
+		struct shell_session session = { cli->tools, cli->icicle, &so };
+		rc = shell_run(p, &cli->opt, &session);
 	} else {
 		rc = run_command(cli, p, warn);
 	}

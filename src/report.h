@@ -48,6 +48,7 @@ struct report {
 	const char *tools; /* the request's */
 	const char *command; /* the command's name, as errors name it */
 	bool interactive;    /* from the shell, where commands have no leading '-' */
+	bool icicle;         /* the request's */
 };
 
 /* The unit of a numeric label key, as pprof infers it. */
@@ -83,6 +84,6 @@ typedef int report_format_fn(struct report *r, FILE *out, char *err, size_t errs
 int report_generate(struct report *r, FILE *out, char *err, size_t errsize);
 
 report_format_fn report_text, report_traces, report_tags, report_comments, report_raw, report_tree, report_list,
-	report_disasm, report_dot, report_callgrind, report_proto, report_topproto;
+	report_disasm, report_dot, report_callgrind, report_folded, report_flame, report_proto, report_topproto;
 
 #endif

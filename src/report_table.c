@@ -12,6 +12,8 @@ static const struct {
 	{ FMT_COMMENTS, report_comments },
 	{ FMT_DIS, report_disasm },
 	{ FMT_DOT, report_dot },
+	{ FMT_FLAME, report_flame },
+	{ FMT_FOLDED, report_folded },
 	{ FMT_LIST, report_list },
 	{ FMT_PROTO, report_proto },
 	{ FMT_RAW, report_raw },

@@ -29,7 +29,8 @@ static sigjmp_buf abandon_line;           /* where Ctrl-C leaves readline for */
 
 struct shell {
 	const struct profile *p;
-	const char *tools;  /* -tools, for disasm */
+	const struct shell_session *session;
+	struct profile *apart; /* p loaded with the base apart, for flame; made on first use */
 	struct options cfg; /* pprof's currentConfig */
 	bool tty;
 	char *history_path;
@@ -422,6 +423,30 @@ static void free_fields(char **f, size_t n)
 }
 
 /* run_command is pprof's parseCommandLine and generateReport for one command line. */
+/*
+ * flame_profile is the profile a flame graph is drawn from: with -base,
+ * the sources loaded again with the base's samples apart (as -diff_base
+ * keeps them), once per session, since a differential flame graph shows
+ * the new profile and the base and not only their difference.
+ */
+static const struct profile *flame_profile(struct shell *sh, struct strbuf *warn)
+{
+	const struct load_options *lo = sh->session->load;
+	if (!lo || !lo->base || lo->diff_base)
+		return sh->p;
+	if (!sh->apart) {
+		struct load_options apart = *lo;
+		apart.diff_base = true;
+		char err[1024];
+		sh->apart = driver_load(&apart, warn, err, sizeof err);
+		if (!sh->apart) {
+			say("%s", err);
+			return sh->p;
+		}
+	}
+	return sh->apart;
+}
+
 static void run_command(struct shell *sh, char **tok, size_t ntok)
 {
 	char *name = xstrdup(tok[0]);
@@ -511,10 +536,11 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 			goto out;
 		}
 	}
-	struct report_request req = { c, arg, true, sh->tools };
+	struct report_request req = { c, arg, true, sh->session->tools, sh->session->icicle };
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
-	int rc = driver_report(sh->p, &cfg, &req, out, &warn, err, sizeof err);
+	const struct profile *p = c->format == FMT_FLAME ? flame_profile(sh, &warn) : sh->p;
+	int rc = driver_report(p, &cfg, &req, out, &warn, err, sizeof err);
 	if (warn.len)
 		fputs(sb_cstr(&warn), stderr);
 	sb_free(&warn);
@@ -562,7 +588,7 @@ static bool process(struct shell *sh, const char *input)
 
 static void greetings(struct shell *sh)
 {
-	struct report_request req = { command_find("top"), NULL, true, NULL };
+	struct report_request req = { command_find("top"), NULL, true, NULL, false };
 	struct strbuf labels = STRBUF_INIT, warn = STRBUF_INIT;
 	bool zero_total;
 	if (driver_header(sh->p, &sh->cfg, &req, &labels, &zero_total, &warn) == 0) {
@@ -786,9 +812,9 @@ static void setup_readline(struct shell *sh)
 	}
 }
 
-int shell_run(const struct profile *p, const struct options *initial, const char *tools)
+int shell_run(const struct profile *p, const struct options *initial, const struct shell_session *session)
 {
-	struct shell sh = { .p = p, .tools = tools };
+	struct shell sh = { .p = p, .session = session };
 	options_copy(&sh.cfg, initial);
 	sh.cfg.compact_labels = true;
 	sh.tty = isatty(STDIN_FILENO);
@@ -819,5 +845,6 @@ int shell_run(const struct profile *p, const struct options *initial, const char
 	free(completions);
 	free(sh.history_path);
 	options_free(&sh.cfg);
+	profile_free(sh.apart);
 	return 0;
 }

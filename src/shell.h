@@ -11,9 +11,19 @@
 #ifndef CPROF_SHELL_H
 #define CPROF_SHELL_H
 
+#include <stdbool.h>
+
+#include "driver.h"
 #include "options.h"
 #include "profile.h"
 
-int shell_run(const struct profile *p, const struct options *initial, const char *tools);
+/* What a session keeps from the command line besides the options. */
+struct shell_session {
+	const char *tools;               /* -tools, for disasm */
+	bool icicle;                     /* -icicle, for flame */
+	const struct load_options *load; /* how p was loaded: flame reloads a -base apart */
+};
+
+int shell_run(const struct profile *p, const struct options *initial, const struct shell_session *session);
 
 #endif

@@ -33,6 +33,16 @@ void *xcalloc(size_t count, size_t size)
 	return p;
 }
 
+void *xcalloc_written(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		die_oom();
+	size_t n = count * size;
+	void *p = xmalloc(n > 0 ? n : 1);
+	memset(p, 0, n);
+	return p;
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);

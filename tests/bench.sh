@@ -8,12 +8,14 @@
 #   BENCH_PROFILES="large wide" BENCH_COMMANDS="-top" RUNS=5 PPROF_RUNS=1 tests/bench.sh ./cprof
 #   BENCH_COMMANDS="-svg -nodecount=300,-top" ...   (a comma separates commands with arguments;
 #   one such command alone ends with a comma: "-svg -nodecount=300,")
-# PPROF_RUNS=0 leaves pprof out.
+# PPROF_RUNS=0 leaves pprof out. cprof's own outputs (-folded, -flame) have
+# no pprof figure; every command's time is also given as a multiple of
+# cprof -top's on the same profile (x_top), when -top is among the commands.
 set -u
 cprof=$1
 dir=${BENCH_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/shared/bench}
 profiles=${BENCH_PROFILES:-small medium large large-heap wide deep large.cpu}
-commands=${BENCH_COMMANDS:--top -traces -raw}
+commands=${BENCH_COMMANDS:--top -traces -raw -folded -flame}
 runs=${RUNS:-5}
 pprof_runs=${PPROF_RUNS:-$runs}
 have_pprof=0
@@ -47,22 +49,26 @@ measure() {
 	echo "$mt $mm"
 }
 
-printf '%-16s %-8s %10s %10s %10s %10s %8s %8s\n' profile command cprof_s cprof_MB pprof_s pprof_MB time% mem%
+printf '%-16s %-8s %10s %10s %10s %10s %8s %8s %6s\n' profile command cprof_s cprof_MB pprof_s pprof_MB time% mem% x_top
 for prof in $profiles; do
+	top=0
 	f=$dir/$prof
 	[ -f "$f" ] || { echo "bench: $f missing" >&2; continue; }
 	for cmd in "${cmds[@]}"; do
 		[ -n "$cmd" ] || continue
 		read -r -a args <<<"$cmd"
 		read -r ct cm < <(measure "$runs" "$cprof" "${args[@]}" "$f")
-		if [ $have_pprof = 1 ]; then
+		[ "$cmd" = -top ] && top=$ct
+		xt=$(awk -v ct="$ct" -v t="$top" 'BEGIN { if (t > 0) printf "%.2f", ct / t; else print "-" }')
+		case $cmd in -folded* | -flame*) own=1 ;; *) own=0 ;; esac
+		if [ $have_pprof = 1 ] && [ $own = 0 ]; then
 			read -r pt pm < <(measure "$pprof_runs" go tool pprof "${args[@]}" "$f")
-			awk -v p="$prof" -v c="$cmd" -v ct="$ct" -v cm="$cm" -v pt="$pt" -v pm="$pm" 'BEGIN {
-				printf "%-16s %-8s %10.2f %10.1f %10.2f %10.1f %7.1f%% %7.1f%%\n", p, c, ct, cm/1024, pt, pm/1024,
-					(pt > 0 ? 100*ct/pt : 0), (pm > 0 ? 100*cm/pm : 0) }'
+			awk -v p="$prof" -v c="$cmd" -v ct="$ct" -v cm="$cm" -v pt="$pt" -v pm="$pm" -v xt="$xt" 'BEGIN {
+				printf "%-16s %-8s %10.2f %10.1f %10.2f %10.1f %7.1f%% %7.1f%% %6s\n", p, c, ct, cm/1024, pt, pm/1024,
+					(pt > 0 ? 100*ct/pt : 0), (pm > 0 ? 100*cm/pm : 0), xt }'
 		else
-			awk -v p="$prof" -v c="$cmd" -v ct="$ct" -v cm="$cm" 'BEGIN {
-				printf "%-16s %-8s %10.2f %10.1f %10s %10s %8s %8s\n", p, c, ct, cm/1024, "-", "-", "-", "-" }'
+			awk -v p="$prof" -v c="$cmd" -v ct="$ct" -v cm="$cm" -v xt="$xt" 'BEGIN {
+				printf "%-16s %-8s %10.2f %10.1f %10s %10s %8s %8s %6s\n", p, c, ct, cm/1024, "-", "-", "-", "-", xt }'
 		fi
 	done
 done

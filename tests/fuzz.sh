@@ -25,7 +25,7 @@ seed() {
 	report)
 		# the first byte picks the report; every profile is seeded with a few of them
 		find "$root/testdata/conformance/profiles" "$root/testdata/nul/profiles" -type f -size -64k | while IFS= read -r f; do
-			for k in 0 3 6 10 12 13; do
+			for k in 0 3 6 10 12 13 16 18; do
 				i=$((i + 1))
 				{ printf "\\$(printf %03o $k)"; cat "$f"; } >"$dir/r$i"
 			done

@@ -25,7 +25,7 @@ import sys
 # Stages in pipeline order, each with the file-name prefixes it owns.
 # A prefix matches a file named exactly so, or so followed by '_'.
 STAGES = [
-    ("base", ["util", "hashtab", "units", "re", "gofmt", "profile", "options", "commands"]),
+    ("base", ["util", "hashtab", "units", "re", "gofmt", "profile", "options", "commands", "assets"]),
     ("source", ["fetch"]),
     ("decode", ["decode", "encode"]),
     ("symbolize", ["symbolize", "demangle"]),
