@@ -11,6 +11,9 @@
 # PPROF_RUNS=0 leaves pprof out. cprof's own outputs (-folded, -flame) have
 # no pprof figure; every command's time is also given as a multiple of
 # cprof -top's on the same profile (x_top), when -top is among the commands.
+# Last, the flame graph of FLAME_RENDER (default large; empty: none) is
+# opened in headless chromium (tests/flame_render.py): its size and the
+# time until its script has read every frame.
 set -u
 cprof=$1
 dir=${BENCH_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/shared/bench}
@@ -72,3 +75,9 @@ for prof in $profiles; do
 		fi
 	done
 done
+
+# The flame graph of the largest profile, opened in a real browser.
+render=${FLAME_RENDER:-large}
+if [ -n "$render" ] && [ -f "$dir/$render" ] && [ -x /usr/bin/chromedriver ]; then
+	"$(dirname "$0")/flame_render.py" "$cprof" "$dir/$render" 3
+fi
