@@ -246,6 +246,10 @@ build-fuzz/assets.c: web/embed.sh $(ASSETS)
 build-fuzz/assets.o: build-fuzz/assets.c src/assets.h
 	$(Q)$(FUZZ_CC) -D_DEFAULT_SOURCE -Isrc $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
 
+# Every module's object is kept between builds (make would remove them as
+# intermediates of the harnesses' pattern rule, and rebuild them all each time).
+.SECONDARY: $(FUZZ_OBJS) build-fuzz/assets.c build-fuzz/profile.pb-c.c build-fuzz/profile_skeleton.pb-c.c
+
 build-fuzz/%.pb-c.c build-fuzz/%.pb-c.h: proto/%.proto
 	@mkdir -p build-fuzz
 	$(Q)protoc-c --c_out=build-fuzz -Iproto $<

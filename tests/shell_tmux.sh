@@ -19,7 +19,8 @@ trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$home"' EXIT
 start() {
 	tmux -S "$sock" kill-server 2>/dev/null
 	tmux -S "$sock" new-session -d -x 160 -y 50 -c "$home" "env HOME=$home ASAN_OPTIONS=detect_leaks=0 $cprof $profile"
-	wait_for 'Entering interactive mode|\(cprof\)' || true
+	# the prompt itself: readline has read the history by then, so Up finds it
+	wait_for '^\(cprof\) ?$' || true
 }
 
 start
