@@ -98,8 +98,12 @@ static void read_stacks(const struct report *r, const struct graph_options *go, 
 static void read_functions(const struct report *r, const struct graph_options *go, struct series *s, size_t i)
 {
 	struct graph *g = graph_nodes(r->p, go);
-	graph_build_values(g);
 	bool cum = !strcmp(r->o.sort, "cum");
+	/* flat values are the leaves': on large-heap, 0.024 s a snapshot rather than 0.034 */
+	if (cum)
+		graph_build_values(g);
+	else
+		graph_build_flat(g);
 	for (size_t k = 0; k < g->n; k++) {
 		const struct gnode *n = &g->node[g->list[k]];
 		int64_t v = cum ? node_cum(n) : node_flat(n);
@@ -340,6 +344,12 @@ static void value_text(const struct report *r, int64_t v, bool sign, char *buf, 
 		snprintf(buf, size, "-");
 		return;
 	}
+	if (!strcmp(r->sample_unit, "count")) { /* a plain number, even under MemStats' bytes */
+		if (r->ratio > 0 && r->ratio != 1)
+			v = go_int64((double)v * r->ratio);
+		snprintf(buf, size, "%s%" PRId64, sign && v > 0 ? "+" : "", v);
+		return;
+	}
 	char b[48];
 	report_format_value(r, v, b, sizeof b);
 	snprintf(buf, size, "%s%s", sign && v > 0 && strcmp(b, "0") != 0 ? "+" : "", b);
@@ -380,7 +390,8 @@ static void pick_unit(struct report *r, const struct series *s, bool memstats)
 	int64_t min = 0, max = 0;
 	for (size_t k = 0; k < s->n_order; k++) {
 		size_t row = s->order[k];
-		if (!s->row[row].kept || (s->row[row].kind == SERIES_MEMSTATS) != memstats)
+		const struct memstat_row *m = memstat_row(s->row[row].name);
+		if (!s->row[row].kept || (s->row[row].kind == SERIES_MEMSTATS) != memstats || (memstats && m && !m->bytes))
 			continue;
 		for (size_t i = 0; i < s->n_snap; i++) {
 			int64_t v = series_value(s, row, i);
@@ -505,7 +516,7 @@ int report_series_memstats(struct report *r, const struct series *s, FILE *out, 
 	for (size_t k = 0; k < s->n_order; k++)
 		any |= s->row[s->order[k]].kind == SERIES_MEMSTATS;
 	if (!any) {
-		report_no_memstats(r, "no snapshot of the series has", err, errsize);
+		report_no_memstats(r, "no snapshot of the series has runtime.MemStats", err, errsize);
 		return -1;
 	}
 	struct strbuf b = STRBUF_INIT;
@@ -515,6 +526,7 @@ int report_series_memstats(struct report *r, const struct series *s, FILE *out, 
 	r->output_unit = xstrdup(r->o.unit);
 	const char *sample_unit = r->sample_unit;
 	r->sample_unit = "bytes";
+	r->ratio = 1; /* -divide_by divides samples, not the runtime's figures */
 	pick_unit(r, s, true);
 	struct table t = { NULL, s->n_snap + 3, 0, 0 };
 	headers(s, &t);
