@@ -305,7 +305,7 @@ ERRORS = [
     (["-series", "-base=heap-1.pb.gz", "-top", "heap-2.pb.gz", "heap-3.pb.gz"],
      "cprof: -series and -base cannot both be specified: a series compares its own snapshots"),
     (["-series", "-top", "heap-1.pb.gz", "goroutine-2.pb.gz"],
-     "cprof: goroutine-2.pb.gz: its sample type is goroutine, not inuse_space as in the other snapshots"),
+     "cprof: goroutine-2.pb.gz: its sample type is goroutine, not inuse_space as in heap-1.pb.gz"),
     (["-series", "-traces"] + HEAP, "cprof: -traces: not available for a series: use -top, -svg, -flame or -memstats"),
     (["-series", "-memstats"] + GOROUTINE, "cprof: -memstats: no snapshot of the series has runtime.MemStats; Go"),
     (["-memstats", "goroutine-1.pb.gz"], "cprof: -memstats: the profile has no runtime.MemStats; Go writes them at"),
