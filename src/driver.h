@@ -113,7 +113,8 @@ int driver_header(const struct profile *p, const struct options *opt, const stru
  * comes at once), each loaded as driver_load does and saved as pprof
  * saves what it fetches, with the time of its fetch when the profile has
  * none and any MemStats trailer (driver_load's saved). progress(ctx,
- * line) is told of each as it is taken. It stops early, keeping what it
+ * text) is told of each as it is taken, and of pprof's messages about
+ * fetching, in lines that end with a newline. It stops early, keeping what it
  * took, once *stop is set (Ctrl-C), or at a failed fetch after the first.
  * The saved files' paths go to *paths (the caller frees each and the
  * array); -1 with a message when not even one could be taken.
@@ -122,7 +123,7 @@ struct capture {
 	int n;
 	int64_t interval_nanos;
 	const volatile sig_atomic_t *stop;
-	void (*progress)(void *ctx, const char *line);
+	void (*progress)(void *ctx, const char *text);
 	void *ctx;
 };
 int driver_capture(const struct load_options *lo, const struct capture *c, char ***paths, int *n_paths,

@@ -154,10 +154,10 @@ static void stop_capture(int sig)
 	capture_stopped = 1;
 }
 
-static void say_progress(void *ctx, const char *line)
+static void say_progress(void *ctx, const char *text)
 {
 	(void)ctx;
-	fprintf(stderr, "%s\n", line);
+	fputs(text, stderr);
 }
 
 /*

@@ -105,8 +105,8 @@ int report_generate(struct report *r, FILE *out, char *err, size_t errsize);
  * it or it is not a number.
  */
 int report_memstat_number(const struct profile *p, const char *key, int part, int64_t *v);
-/* report_no_memstats says, in err, that who ("the profile has") no MemStats trailer, and where Go writes one. */
-void report_no_memstats(const struct report *r, const char *who, char *err, size_t errsize);
+/* report_no_memstats says, in err, what lacks a MemStats trailer ("the profile has none"), and where Go writes one. */
+void report_no_memstats(const struct report *r, const char *what, char *err, size_t errsize);
 
 report_format_fn report_text, report_traces, report_tags, report_comments, report_raw, report_tree, report_list,
 	report_disasm, report_dot, report_callgrind, report_folded, report_flame, report_proto, report_topproto, report_memstats;

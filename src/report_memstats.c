@@ -131,7 +131,8 @@ static void live_heap(const struct ms *m)
 			"  They differ: the profile samples about one allocation in every %s\n"
 			"  (runtime.MemProfileRate) and scales each sample up, an estimate that is\n"
 			"  coarse for small heaps; and it shows the heap as of the last completed\n"
-			"  garbage collection%s, while HeapAlloc also counts what was allocated since.\n",
+			"  garbage collection%s, while HeapAlloc also counts what was\n"
+			"  allocated since.\n",
 			rate, cycle);
 	} else {
 		sb_addf(m->out,
@@ -226,18 +227,17 @@ static void collector(const struct ms *m)
 	}
 }
 
-void report_no_memstats(const struct report *r, const char *who, char *err, size_t errsize)
+void report_no_memstats(const struct report *r, const char *what, char *err, size_t errsize)
 {
 	snprintf(err, errsize,
-		 "%smemstats: %s no runtime.MemStats; Go writes them at the end of the debug=1 heap profile "
-		 "(/debug/pprof/heap?debug=1)",
-		 r->interactive ? "" : "-", who);
+		 "%smemstats: %s; Go writes them at the end of the debug=1 heap profile (/debug/pprof/heap?debug=1)",
+		 r->interactive ? "" : "-", what);
 }
 
 int report_memstats(struct report *r, FILE *out, char *err, size_t errsize)
 {
 	if (!r->p->n_memstats) {
-		report_no_memstats(r, "the profile has", err, errsize);
+		report_no_memstats(r, "the profile has no runtime.MemStats", err, errsize);
 		return -1;
 	}
 	struct strbuf b = STRBUF_INIT;

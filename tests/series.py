@@ -37,7 +37,7 @@ HEAP = [f"heap-{i}.pb.gz" for i in range(1, 6)]
 GOROUTINE = [f"goroutine-{i}.pb.gz" for i in range(1, 6)]
 SVG = "{http://www.w3.org/2000/svg}"
 # src/transform_series.h: the leak rule
-MIN_R2, MIN_RISE = 0.8, 0.01
+MIN_R2, MIN_RISE = 0.9, 0.01
 check = Checks("series")
 
 
@@ -74,7 +74,9 @@ def top_values(path, extra):
             total = int(m.group(1))
         cols = line.split(None, 5)
         if len(cols) == 6 and cols[1].endswith("%") and re.match(r"^-?\d+B?$", cols[0]):
-            values[cols[5]] = int(cols[column].rstrip("B"))
+            # "(inline)" tells how a node was called in that snapshot: no part of its name
+            name = re.sub(r" \((partial-)?inline\)$", "", cols[5])
+            values[name] = values.get(name, 0) + int(cols[column].rstrip("B"))
     return values, total
 
 

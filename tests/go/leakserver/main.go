@@ -121,8 +121,9 @@ func work() {
 }
 
 func main() {
-	// As early as possible, as runtime.MemProfileRate asks: one sample per 16 KiB.
-	runtime.MemProfileRate = 16 << 10
+	// As early as possible, as runtime.MemProfileRate asks: a sample per 4 KiB,
+	// for estimates whose noise is well below the leak rule's 1% of the heap.
+	runtime.MemProfileRate = 4 << 10
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
 	flag.Parse()
 	http.HandleFunc("/leaked", func(w http.ResponseWriter, r *http.Request) {
