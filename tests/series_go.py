@@ -18,7 +18,8 @@ This test needs Go: Debian's golang-go (make deps installs it).
   and reports on them;
 - -memstats of the proto heap profile fetches the trailer from ?debug=1,
   and its numbers are those of a trailer fetched at the same time, give
-  or take what the heap did in between; a -series of URLs fetches each.
+  or take what the heap did in between, as the shell's memstats does;
+  a -series of URLs fetches each.
 """
 import os
 import re
@@ -133,6 +134,10 @@ def memstats(addr, tmp):
     # a collection every 100 ms: a second later, at most some 20 more
     check(m and 0 <= int(trailer["NumGC"]) - int(m.group(1)) <= 20,
           f"-memstats: NumGC {m and m.group(1)}, the trailer fetched after it says {trailer.get('NumGC')}")
+    p = cprof([f"http://{addr}/debug/pprof/heap"], tmp, stdin=subprocess.PIPE)
+    out, err = p.communicate(b"memstats\n", timeout=60)
+    check(p.returncode == 0 and "  HeapAlloc  " in out.decode() and "heap?debug=1" in err.decode(),
+          f"the shell's memstats of a proto heap: {err.decode()!r}")
     p = cprof(["-series", "-top", f"http://{addr}/debug/pprof/heap", f"{addr}/debug/pprof/heap"], tmp)
     out, err = p.communicate(timeout=60)
     check(p.returncode == 0 and "Series of 2 snapshots" in out.decode(), f"-series of two URLs: {err.decode()!r}")
