@@ -267,12 +267,12 @@ static void *reader(void *arg)
 /*
  * read_series reads every source into a finished series: two at a time,
  * each decoded on one thread. A snapshot costs what decoding it costs
- * (0.31 of the 0.37 s of CPU a snapshot of the bench's large-heap takes),
- * and on 2 cores two decodes side by side do better than one decoding
- * on two threads, whose inflating thread the other waits for: 20
- * snapshots of large-heap took 7.9 s rather than 8.3 s (medians of 3, on
- * a machine shared with other work), in 369 to 427 MB rather than 246 MB,
- * under twice the 218 MB of one -top of it.
+ * (0.31 of the 0.37 s of CPU a snapshot of the bench's large-heap takes,
+ * most of it zlib's inflating), and on 2 cores two decodes side by side
+ * do better than one decoding on two threads, whose parsing thread waits
+ * for the inflating one: 20 snapshots of large-heap took 5.7 to 8.6 s (a
+ * machine shared with other work; 8.5 s of CPU) rather than 8.3 s, in
+ * 381 to 427 MB rather than 246 MB: under twice the 218 MB of one -top.
  */
 static struct series *read_series(struct reading *rd, char *err, size_t errsize)
 {
