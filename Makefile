@@ -171,6 +171,13 @@ flame-test: all
 	tests/flame.py $(BUILD)/cprof
 	tests/flame_browser.py $(BUILD)/cprof
 
+# Series of snapshots, -memstats: golden files and their properties on the
+# snapshots of testdata/series (tests/series.py), then snapshots of a live
+# Go program that leaks at a known rate (tests/series_go.py: golang-go).
+series-test: all
+	tests/series.py $(BUILD)/cprof
+	tests/series_go.py $(BUILD)/cprof
+
 broken-test: all
 	tests/broken.sh $(BUILD)/cprof
 
@@ -213,7 +220,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all layers unit conformance flame-test shell-test graphs http-test broken-test nul-test bomb-test disasm-test gosym-test man-lint install-test
+test: all layers unit conformance flame-test series-test shell-test graphs http-test broken-test nul-test bomb-test disasm-test gosym-test man-lint install-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -320,4 +327,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test layers unit conformance flame-test shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance flame-test series-test shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

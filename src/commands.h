@@ -18,6 +18,7 @@ enum report_format {
 	FMT_FLAME,
 	FMT_FOLDED,
 	FMT_LIST,
+	FMT_MEMSTATS,
 	FMT_PROTO,
 	FMT_RAW,
 	FMT_TAGS,

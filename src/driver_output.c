@@ -181,6 +181,37 @@ static bool unescaped_output(const struct report *r, const struct command *cmd)
 	return r->p->escaped && !cmd->render_format && cmd->format != FMT_PROTO && cmd->format != FMT_TOPPROTO;
 }
 
+/* write_away writes a binary report to profileNNN.suffix rather than to a terminal, as pprof does. */
+static int write_away(const struct command *cmd, const char *buf, size_t n, struct strbuf *warn, char *err,
+		      size_t errsize)
+{
+	struct strbuf path = STRBUF_INIT;
+	int rc = 0;
+	FILE *f = create_numbered_file(NULL, "profile", cmd->tty_suffix, &path);
+	if (!f) {
+		snprintf(err, errsize, "%s: %s", sb_cstr(&path), strerror(errno));
+		rc = -1;
+	} else {
+		sb_addf(warn, "Generating report in %s\n", sb_cstr(&path));
+		rc = write_file(f, sb_cstr(&path), buf, n, err, errsize);
+	}
+	sb_free(&path);
+	return rc;
+}
+
+int driver_deliver_made(const struct report *r, const struct report_request *req, FILE *out, char *buf, size_t n,
+			struct strbuf *warn, char *err, size_t errsize)
+{
+	const struct command *cmd = req->cmd;
+	bool to_file = r->o.output && r->o.output[0];
+	if (r->p->escaped)
+		n = nul_unescape(buf, buf, n);
+	if (cmd->tty_suffix && !to_file && (req->interactive || isatty(fileno(out))))
+		return write_away(cmd, buf, n, warn, err, errsize);
+	fwrite(buf, 1, n, out);
+	return 0;
+}
+
 int driver_deliver(struct report *r, const struct report_request *req, FILE *out, struct strbuf *warn, char *err,
 		   size_t errsize)
 {
@@ -223,16 +254,7 @@ int driver_deliver(struct report *r, const struct report_request *req, FILE *out
 		if (viewer) {
 			rc = view(cmd, req->interactive, buf, n, err, errsize);
 		} else if (away) {
-			struct strbuf path = STRBUF_INIT;
-			FILE *f = create_numbered_file(NULL, "profile", cmd->tty_suffix, &path);
-			if (!f) {
-				snprintf(err, errsize, "%s: %s", sb_cstr(&path), strerror(errno));
-				rc = -1;
-			} else {
-				sb_addf(warn, "Generating report in %s\n", sb_cstr(&path));
-				rc = write_file(f, sb_cstr(&path), buf, n, err, errsize);
-			}
-			sb_free(&path);
+			rc = write_away(cmd, buf, n, warn, err, errsize);
 		} else {
 			fwrite(buf, 1, n, out);
 		}

@@ -367,6 +367,59 @@ static void report_free(struct report *r)
 	free(r->units);
 }
 
+int driver_prepare(struct prepared *pr, const struct profile *loaded, const struct options *opt,
+		   const struct report_request *req, struct strbuf *warn, char *err, size_t errsize)
+{
+	memset(pr, 0, sizeof *pr);
+	struct report *r = &pr->r;
+	r->format = req->cmd->format;
+	r->tools = req->tools ? req->tools : "";
+	r->command = req->cmd->name;
+	r->interactive = req->interactive;
+	r->icicle = req->icicle;
+	options_copy(&r->o, opt);
+	identify_units(r, loaded, warn);
+	apply_command_overrides(&r->o, req->cmd);
+
+	pr->framed = label_frames(r, loaded, warn);
+	const struct profile *p = pr->framed;
+	bool relative = r->o.relative_percentages;
+	if (relative) {
+		if (!(pr->focused = transform_filters(p, &r->o, unit_of, r, warn, err, errsize)))
+			return -1;
+		p = pr->focused;
+	}
+	if (report_options(r, p, err, errsize) < 0)
+		return -1;
+	if (req->arg) {
+		char e[256];
+		r->symbol = re_compile(req->arg, e, sizeof e);
+		if (!r->symbol) {
+			snprintf(err, errsize, "parsing argument regexp %s: %s", req->arg, e);
+			return -1;
+		}
+	}
+	r->total = compute_total(r, p);
+	if (!relative) {
+		if (!(pr->focused = transform_filters(p, &r->o, unit_of, r, warn, err, errsize)))
+			return -1;
+		p = pr->focused;
+	}
+	if (!(pr->agg = aggregate(r, p, err, errsize)))
+		return -1;
+	r->p = pr->agg;
+	return 0;
+}
+
+void driver_prepared_free(struct prepared *pr)
+{
+	profile_free(pr->agg);
+	profile_free(pr->focused);
+	profile_free(pr->framed);
+	report_free(&pr->r);
+	memset(pr, 0, sizeof *pr);
+}
+
 int driver_report(const struct profile *loaded, const struct options *opt, const struct report_request *req,
 		  FILE *out, struct strbuf *warn, char *err, size_t errsize)
 {
@@ -375,54 +428,12 @@ int driver_report(const struct profile *loaded, const struct options *opt, const
 		snprintf(err, errsize, "%sweblist: the web interface is not available yet; use %slist", dash, dash);
 		return -1;
 	}
-	struct report r;
-	memset(&r, 0, sizeof r);
-	r.format = req->cmd->format;
-	r.tools = req->tools ? req->tools : "";
-	r.command = req->cmd->name;
-	r.interactive = req->interactive;
-	r.icicle = req->icicle;
-	options_copy(&r.o, opt);
-	identify_units(&r, loaded, warn);
-	apply_command_overrides(&r.o, req->cmd);
-
-	struct profile *framed = label_frames(&r, loaded, warn), *focused = NULL, *agg = NULL;
-	const struct profile *p = framed;
-	int rc = -1;
-	bool relative = r.o.relative_percentages;
-	if (relative) {
-		if (!(focused = transform_filters(p, &r.o, unit_of, &r, warn, err, errsize)))
-			goto out;
-		p = focused;
-	}
-	if (report_options(&r, p, err, errsize) < 0)
-		goto out;
-	if (req->arg) {
-		char e[256];
-		r.symbol = re_compile(req->arg, e, sizeof e);
-		if (!r.symbol) {
-			snprintf(err, errsize, "parsing argument regexp %s: %s", req->arg, e);
-			goto out;
-		}
-	}
-	r.total = compute_total(&r, p);
-	if (!relative) {
-		if (!(focused = transform_filters(p, &r.o, unit_of, &r, warn, err, errsize)))
-			goto out;
-		p = focused;
-	}
-	agg = aggregate(&r, p, err, errsize);
-	if (!agg)
-		goto out;
-	r.p = agg;
-
+	struct prepared pr;
 	/* Every report checks what can fail before it writes its first byte. */
-	rc = driver_deliver(&r, req, out, warn, err, errsize);
-out:
-	profile_free(agg);
-	profile_free(focused);
-	profile_free(framed);
-	report_free(&r);
+	int rc = driver_prepare(&pr, loaded, opt, req, warn, err, errsize);
+	if (rc == 0)
+		rc = driver_deliver(&pr.r, req, out, warn, err, errsize);
+	driver_prepared_free(&pr);
 	return rc;
 }
 

@@ -141,6 +141,45 @@ void report_labels(const struct report *r, struct strbuf *out, int64_t shown_tot
 		sb_adds(out, "\n\nSee https://git.io/JfYMW for how to read the graph");
 }
 
+/* ---- SVG ---- */
+
+static size_t utf8_seq(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+size_t report_xml_text(FILE *out, const char *s, size_t max_chars)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t chars = 0;
+	while (*p) {
+		size_t n = utf8_seq(p);
+		if (chars < max_chars) {
+			if (n == 0 || (*p < 0x20 && *p != '\t' && *p != '\n'))
+				fputs("\xef\xbf\xbd", out);
+			else if (*p == '&')
+				fputs("&amp;", out);
+			else if (*p == '<')
+				fputs("&lt;", out);
+			else if (*p == '>')
+				fputs("&gt;", out);
+			else if (*p == '"')
+				fputs("&quot;", out);
+			else
+				fwrite(p, 1, n, out);
+		}
+		p += n ? n : 1;
+		chars++;
+	}
+	return chars;
+}
+
 /* ---- the trimmed graph ---- */
 
 static void select_output_unit(struct report *r, const struct graph *g)
@@ -156,7 +195,13 @@ static void select_output_unit(struct report *r, const struct graph *g)
 		if (v > 0 && (min == 0 || v < min))
 			min = v;
 	}
-	int64_t max = r->total;
+	report_minimum_unit(r, min, r->total);
+}
+
+void report_minimum_unit(struct report *r, int64_t min, int64_t max)
+{
+	if (strcmp(r->output_unit, "minimum") != 0)
+		return;
 	if (min == 0)
 		min = max;
 	if (r->ratio > 0 && r->ratio != 1) {

@@ -22,6 +22,7 @@
 #include "options.h"
 #include "profile.h"
 #include "re.h"
+#include "transform_series.h"
 #include "util.h"
 
 struct numlabel_unit {
@@ -75,15 +76,72 @@ struct trimmed {
 /* The graph options of pprof's rpt.newGraph for the report's format. */
 struct graph_options report_graph_options(const struct report *r);
 
+/*
+ * report_minimum_unit is pprof's selectOutputUnit for -unit=minimum: the
+ * unit of the smallest value shown (min, non-zero when any is), unless
+ * it is under a hundredth of the largest (max) in another unit. It sets
+ * r->output_unit; any other -unit stays.
+ */
+void report_minimum_unit(struct report *r, int64_t min, int64_t max);
+
 /* pprof's newTrimmedGraph then selectOutputUnit. */
 int report_trimmed_graph(struct report *r, struct trimmed *t);
+
+/*
+ * report_xml_text writes at most max_chars characters of s as XML text:
+ * markup escaped, control characters and bytes that are not UTF-8 (which
+ * XML cannot hold) as U+FFFD. It returns how many characters s has.
+ */
+size_t report_xml_text(FILE *out, const char *s, size_t max_chars);
 
 typedef int report_format_fn(struct report *r, FILE *out, char *err, size_t errsize);
 
 /* report_generate writes the report of r's format to out. */
 int report_generate(struct report *r, FILE *out, char *err, size_t errsize);
 
+/*
+ * report_memstat_number reads a number of p's MemStats trailer: field
+ * key, part 0 (or, for "Stack = inuse / sys", part 1). -1 when p lacks
+ * it or it is not a number.
+ */
+int report_memstat_number(const struct profile *p, const char *key, int part, int64_t *v);
+/* report_no_memstats says, in err, what lacks a MemStats trailer ("the profile has none"), and where Go writes one. */
+void report_no_memstats(const struct report *r, const char *what, char *err, size_t errsize);
+
 report_format_fn report_text, report_traces, report_tags, report_comments, report_raw, report_tree, report_list,
-	report_disasm, report_dot, report_callgrind, report_folded, report_flame, report_proto, report_topproto;
+	report_disasm, report_dot, report_callgrind, report_folded, report_flame, report_proto, report_topproto, report_memstats;
+
+/* ---- a series of snapshots (report_series.c, report_series_chart.c) ---- */
+
+struct series;
+/* Whether a row shows under the series' table and chart: every function or stack, and MemStats' HeapAlloc and Sys. */
+bool report_series_in_table(const struct series_row *row);
+/* Whether rows are stacks (of a goroutine profile, its sample type) rather than functions. */
+bool report_series_stacks(const char *sample_type);
+/*
+ * report_series_read reads r's profile, after every transform, into
+ * snapshot i of s, taken at time_nanos from source: its rows (flat
+ * values, cum with -cum, or a goroutine profile's stacks) and the
+ * figures of its MemStats trailer.
+ */
+void report_series_read(const struct report *r, struct series *s, size_t i, const char *source, int64_t time_nanos);
+/*
+ * The call path holding most of the rise of each suspect of the finished
+ * series s: the stacks through it (ending in it, for flat values) cut
+ * after its outermost frame, summed per path in the report of the first
+ * snapshot (which 0) and of the last (which 1), added one at a time;
+ * report_series_paths_finish records each suspect's best in s and frees
+ * ps.
+ */
+struct series_paths;
+struct series_paths *report_series_paths_new(void);
+void report_series_paths_add(struct series_paths *ps, const struct report *r, const struct series *s, int which);
+void report_series_paths_finish(struct series_paths *ps, struct series *s);
+/* The suspects above the table of values over time (r: the last snapshot's report, for its header and unit). */
+int report_series_text(struct report *r, const struct series *s, FILE *out, char *err, size_t errsize);
+/* The MemStats trailer over time; -1 when no snapshot has one. */
+int report_series_memstats(struct report *r, const struct series *s, FILE *out, char *err, size_t errsize);
+/* The series as an SVG line chart: a line per kept row, MemStats' HeapAlloc and Sys dashed. */
+int report_series_chart(struct report *r, const struct series *s, FILE *out, char *err, size_t errsize);
 
 #endif

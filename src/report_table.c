@@ -15,6 +15,7 @@ static const struct {
 	{ FMT_FLAME, report_flame },
 	{ FMT_FOLDED, report_folded },
 	{ FMT_LIST, report_list },
+	{ FMT_MEMSTATS, report_memstats },
 	{ FMT_PROTO, report_proto },
 	{ FMT_RAW, report_raw },
 	{ FMT_TAGS, report_tags },

@@ -21,11 +21,13 @@ seed() {
 	decode | legacy)
 		# small seeds keep executions fast; -max_len bounds what the fuzzer grows
 		find "$root/testdata/conformance/profiles" "$root/testdata/nul/profiles" -type f -size -64k -exec cp {} "$dir/" \;
+		cp "$root"/testdata/series/*.pb.gz "$dir/" # a MemStats trailer in comments
 		;;
 	report)
 		# the first byte picks the report; every profile is seeded with a few of them
-		find "$root/testdata/conformance/profiles" "$root/testdata/nul/profiles" -type f -size -64k | while IFS= read -r f; do
-			for k in 0 3 6 10 12 13 16 18; do
+		{ find "$root/testdata/conformance/profiles" "$root/testdata/nul/profiles" -type f -size -64k
+		  ls "$root"/testdata/series/*.pb.gz; } | while IFS= read -r f; do
+			for k in 0 3 6 10 12 13 16 18 20; do
 				i=$((i + 1))
 				{ printf "\\$(printf %03o $k)"; cat "$f"; } >"$dir/r$i"
 			done

@@ -1,7 +1,7 @@
 /*
  * Fuzz harness: decode, then one report into /dev/null. The first byte
  * of the input picks the report (-top, -traces, -tree, -raw, -tags,
- * -dot, -callgrind, -proto, -folded, -flame, with a few options), the
+ * -dot, -callgrind, -proto, -folded, -flame, -memstats, with a few options), the
  * rest is the profile:
  * one report an execution keeps executions fast.
  */
@@ -52,6 +52,7 @@ static const struct {
 	{ "folded", "granularity", "lines" },
 	{ "flame", NULL, NULL },
 	{ "flame", "tagleaf", "bytes" },
+	{ "memstats", NULL, NULL },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
