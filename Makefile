@@ -15,11 +15,11 @@ VERSION = 0.13.0
 PPROF_FOLLOWED = google/pprof as of 2026-07-09, commit b9395ee17fa0
 VERSION_DEFS = -DCPROF_VERSION='"$(VERSION)"' -DCPROF_PPROF_FOLLOWED='"$(PPROF_FOLLOWED)"'
 
-DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
+DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev libisal-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
 	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils mandoc bash-completion zsh fish \
 	golang-go openssl nodejs chromium chromium-driver python3-selenium
-PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
+PKGS = libprotobuf-c zlib libisal libpcre2-8 readline libcurl libgvc libdw libelf
 
 CC ?= gcc
 Q = @

@@ -1,8 +1,9 @@
 /*
  * decode_int: what the decode stage's files share. decode.c, the top of
  * the stage, starts an inflow (decode_inflow.c) and hands it to
- * decode_proto.c, which reads the profile from it. Both inflaters,
- * decode.c's and the inflow, refuse a decompression bomb the same way.
+ * decode_proto.c, which reads the profile from it; when it cannot, it
+ * inflates the whole stream (decode_inflate.c) and decodes that. Both
+ * inflaters refuse a decompression bomb the same way.
  *
  * An inflow is a gzip stream inflating on a thread of its own while the
  * caller reads the bytes already out: decoding a large profile overlaps
@@ -43,6 +44,24 @@ static inline bool past_ratio(uint64_t out, uint64_t in, unsigned max_ratio)
 {
 	return max_ratio && out > DECODE_RATIO_STRETCH && out / max_ratio > in;
 }
+
+/* ---- decode_inflate.c ---- */
+
+/*
+ * inflate_gzip inflates every gzip member of in into a malloc'd *out of
+ * *outlen bytes: 0, or -1 and why in err (a corrupt stream, or past o's
+ * limits). inflate_gzip_isal and inflate_gzip_zlib are its two
+ * inflaters, each alone, for tests/fuzz/fuzz_inflate.c:
+ * inflate_gzip_isal returns -1, saying nothing, for a stream it will not
+ * inflate or that goes past a limit, which inflate_gzip then hands to
+ * inflate_gzip_zlib.
+ */
+int inflate_gzip(const uint8_t *in, size_t inlen, const struct decode_options *o, uint8_t **out, size_t *outlen,
+		 char *err, size_t errsize);
+int inflate_gzip_isal(const uint8_t *in, size_t inlen, const struct decode_options *o, uint8_t **out,
+		      size_t *outlen);
+int inflate_gzip_zlib(const uint8_t *in, size_t inlen, const struct decode_options *o, uint8_t **out,
+		      size_t *outlen, char *err, size_t errsize);
 
 /* ---- decode_inflow.c ---- */
 
