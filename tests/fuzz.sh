@@ -10,7 +10,7 @@ seconds=$1
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/build-fuzz
-harnesses=${*:-decode legacy flags tagrange report merge sample table demangle symbolize dwarf}
+harnesses=${*:-decode inflate legacy flags tagrange report merge sample table demangle symbolize dwarf}
 mkdir -p "$bin/findings"
 
 # seed NAME DIR: fills DIR with starting inputs for harness NAME.
@@ -22,6 +22,45 @@ seed() {
 		# small seeds keep executions fast; -max_len bounds what the fuzzer grows
 		find "$root/testdata/conformance/profiles" "$root/testdata/nul/profiles" -type f -size -64k -exec cp {} "$dir/" \;
 		cp "$root"/testdata/series/*.pb.gz "$dir/" # a MemStats trailer in comments
+		;;
+	inflate)
+		# gzip streams: the small gzip profiles, and the shapes of stream a profile is
+		# seldom in (several members, every header field, stored and fixed-code blocks,
+		# cut short, a wrong CRC or size, garbage after, a megabyte of zeros)
+		find "$root/testdata/conformance/profiles" -type f -size -64k | while IFS= read -r f; do
+			[ "$(head -c 2 "$f" | od -An -tx1 | tr -d ' ')" = 1f8b ] && cp "$f" "$dir/"
+		done
+		python3 - "$dir" "$root/testdata/conformance/profiles/go/go-heap-good.pb.gz" <<'PY'
+import gzip, struct, sys, zlib
+out, src = sys.argv[1], sys.argv[2]
+raw = gzip.decompress(open(src, 'rb').read())
+def member(data, level=6, strategy=zlib.Z_DEFAULT_STRATEGY, flags=0, extra=b''):
+    c = zlib.compressobj(level, zlib.DEFLATED, -15, 8, strategy)
+    body = c.compress(data) + c.flush()
+    head = b'\x1f\x8b\x08' + bytes([flags]) + b'\0\0\0\0\0\xff' + extra
+    if flags & 2:
+        head += struct.pack('<H', zlib.crc32(head) & 0xffff)
+    return head + body + struct.pack('<II', zlib.crc32(data), len(data) & 0xffffffff)
+one = member(raw)
+seeds = {
+    'two-members': one + member(raw[:1000], 9),
+    'empty-member': member(b'') + one,
+    'garbage-after': one + b'\0',
+    'magic-after': one + b'\x1f\x8b',
+    'stored': member(raw[:20000], 0),
+    'fixed': member(raw, 6, zlib.Z_FIXED),
+    'huffman-only': member(raw, 6, zlib.Z_HUFFMAN_ONLY),
+    'rle': member(raw, 6, zlib.Z_RLE),
+    'header-fields': member(raw, 6, 0, 2 | 4 | 8 | 16, b'\x04\0ab\0\0name\0comment\0'),
+    'reserved-flag': member(raw, 6, 0, 0x20),
+    'cut': one[:len(one) // 2],
+    'wrong-crc': one[:-8] + bytes([one[-8] ^ 1]) + one[-7:],
+    'wrong-size': one[:-4] + bytes([one[-4] ^ 1]) + one[-3:],
+    'zeros': member(bytes(1100000), 9),
+}
+for name, data in seeds.items():
+    open(out + '/' + name, 'wb').write(data)
+PY
 		;;
 	report)
 		# the first byte picks the report; every profile is seeded with a few of them
