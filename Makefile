@@ -310,9 +310,17 @@ inject-build:
 inject-test: inject-build
 	tests/inject.sh
 
-# Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
-bench: all
-	tests/bench.sh ./cprof
+# make bench's floors, each a program of its own doing only that: inflating a
+# file with the library cprof uses, writing as many bytes as a report prints.
+FLOORS = $(BUILD)/inflate_floor $(BUILD)/write_floor
+
+$(BUILD)/%_floor: tests/%_floor.c | $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+# Speed and memory against go tool pprof and the floors; see tests/bench.sh for the knobs.
+bench: all $(FLOORS)
+	FLOORS=$(BUILD) tests/bench.sh ./cprof
 
 PREFIX ?= /usr/local
 DESTDIR ?=
