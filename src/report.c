@@ -28,6 +28,14 @@ void report_format_value(const struct report *r, int64_t v, char *buf, size_t si
 	units_label(buf, size, v, r->sample_unit, r->output_unit);
 }
 
+void report_flush(struct strbuf *b, FILE *out, size_t at)
+{
+	if (b->len >= at && b->len) {
+		fwrite(b->s, 1, b->len, out);
+		sb_reset(b);
+	}
+}
+
 void report_columns(const struct report *r, int64_t flat, int64_t flat_sum, int64_t cum, FILE *out)
 {
 	char fv[64], cv[64], fp[32], sp[32], cp[32];

@@ -58,6 +58,16 @@ const char *report_label_unit(const struct report *r, const char *key);
 /* A value formatted in the report's unit, after divide_by. */
 void report_format_value(const struct report *r, int64_t v, char *buf, size_t size);
 
+/*
+ * report_flush hands b's text to out, and empties b, once it holds at
+ * least `at` bytes (0: whatever it holds). Reports that print a line per
+ * frame (-traces, -raw) build their text in a strbuf and write it in
+ * blocks of REPORT_BLOCK bytes: fprintf line by line took most of their
+ * time.
+ */
+#define REPORT_BLOCK ((size_t)1 << 20)
+void report_flush(struct strbuf *b, FILE *out, size_t at);
+
 /* report_columns prints the flat, flat%, sum%, cum, cum% columns of a -top or -tree row. */
 void report_columns(const struct report *r, int64_t flat, int64_t flat_sum, int64_t cum, FILE *out);
 

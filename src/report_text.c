@@ -86,50 +86,79 @@ static void label_lines(struct report *r, const struct sample *s, bool numeric, 
 	free(lines);
 }
 
+/*
+ * trace_lines makes the lines -traces prints for each location, once:
+ * per line of the location, a blank value column, three spaces, the
+ * frame's name and " (inline)" for all but the last line. A sample's
+ * first line gets its value written over the blank column. On
+ * large-heap, 475 k samples print 17.6 M lines of 105 k locations.
+ * Location l's lines are text[off[l], off[l + 1]); off is malloc'd.
+ */
+enum { TRACE_VALUE_WIDTH = 10 };
+
+static size_t *trace_lines(struct graph *g, size_t n_loc, struct strbuf *text)
+{
+	size_t *off = xmalloc((n_loc + 1) * sizeof *off);
+	for (size_t l = 0; l < n_loc; l++) {
+		off[l] = text->len;
+		size_t f0 = g->loc_frame[l], nf = g->loc_frame[l + 1] - f0;
+		for (size_t k = 0; k < nf; k++) {
+			sb_addpad(text, "", 0, TRACE_VALUE_WIDTH);
+			sb_adds(text, "   ");
+			sb_adds(text, graph_printable(g, g->frame_node[f0 + k]));
+			if (k != nf - 1)
+				sb_adds(text, " (inline)");
+			sb_addc(text, '\n');
+		}
+	}
+	off[n_loc] = text->len;
+	return off;
+}
+
 int report_traces(struct report *r, FILE *out, char *err, size_t errsize)
 {
 	(void)err, (void)errsize; /* cannot fail */
-	struct strbuf b = STRBUF_INIT;
+	struct strbuf b = STRBUF_INIT, text = STRBUF_INIT;
 	report_profile_labels(r, &b);
-	fprintf(out, "%s\n", sb_cstr(&b));
-	static const char sep[] = "-----------+-------------------------------------------------------";
+	sb_addc(&b, '\n');
+	static const char sep[] = "-----------+-------------------------------------------------------\n";
 	/* Only the nodes' names are needed: traces print every sample as it is. */
 	struct graph_options go = { .value_index = r->value_index, .mean_index = -1 };
 	struct graph *g = graph_nodes(r->p, &go);
 	const struct profile *p = r->p;
+	size_t *off = trace_lines(g, p->n_location, &text);
 	for (size_t s = 0; s < p->n_sample; s++) {
 		const struct sample *sm = &p->sample[s];
-		size_t frames = 0;
-		for (uint32_t i = 0; i < sm->n_loc; i++)
-			frames += g->loc_frame[sm->loc[i] + 1] - g->loc_frame[sm->loc[i]];
-		if (frames == 0)
-			continue;
-		sb_reset(&b);
+		uint32_t i = 0;
+		while (i < sm->n_loc && off[sm->loc[i] + 1] == off[sm->loc[i]])
+			i++;
+		if (i == sm->n_loc)
+			continue; /* no frames */
+		sb_addn(&b, sep, sizeof sep - 1);
 		label_lines(r, sm, false, &b);
 		label_lines(r, sm, true, &b);
-		fprintf(out, "%s\n%s", sep, sb_cstr(&b));
 		int64_t v = sm->value[r->value_index];
 		if (r->mean_index >= 0) {
 			int64_t d = sm->value[r->mean_index];
 			if (d != 0)
 				v /= d;
 		}
-		bool first = true;
-		for (uint32_t i = 0; i < sm->n_loc; i++) {
-			uint32_t loc = sm->loc[i];
-			size_t f0 = g->loc_frame[loc], nf = g->loc_frame[loc + 1] - f0;
-			for (size_t k = 0; k < nf; k++) {
-				char vs[64] = "";
-				if (first)
-					report_format_value(r, v, vs, sizeof vs);
-				first = false;
-				fprintf(out, "%10s   %s%s\n", vs, graph_printable(g, g->frame_node[f0 + k]),
-					k != nf - 1 ? " (inline)" : "");
-			}
+		char vs[64];
+		report_format_value(r, v, vs, sizeof vs);
+		sb_addpad(&b, vs, strlen(vs), TRACE_VALUE_WIDTH);
+		uint32_t loc = sm->loc[i];
+		sb_addn(&b, text.s + off[loc] + TRACE_VALUE_WIDTH, off[loc + 1] - off[loc] - TRACE_VALUE_WIDTH);
+		for (i++; i < sm->n_loc; i++) {
+			loc = sm->loc[i];
+			sb_addn(&b, text.s + off[loc], off[loc + 1] - off[loc]);
 		}
+		report_flush(&b, out, REPORT_BLOCK);
 	}
-	fprintf(out, "%s\n", sep);
+	sb_addn(&b, sep, sizeof sep - 1);
+	report_flush(&b, out, 0);
 	sb_free(&b);
+	sb_free(&text);
+	free(off);
 	graph_free(g);
 	return 0;
 }

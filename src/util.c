@@ -311,6 +311,16 @@ void sb_addf(struct strbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void sb_addpad(struct strbuf *b, const char *s, size_t n, size_t width)
+{
+	size_t pad = n < width ? width - n : 0;
+	sb_reserve(b, pad + n);
+	memset(b->s + b->len, ' ', pad);
+	memcpy(b->s + b->len + pad, s, n);
+	b->len += pad + n;
+	b->s[b->len] = '\0';
+}
+
 void sb_reset(struct strbuf *b)
 {
 	b->len = 0;

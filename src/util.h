@@ -73,6 +73,8 @@ void sb_adds(struct strbuf *b, const char *s);
 void sb_addc(struct strbuf *b, char c);
 void sb_addf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vaddf(struct strbuf *b, const char *fmt, va_list ap);
+/* sb_addpad appends s (n bytes) right-aligned with spaces in width bytes, as printf's "%*s" does. */
+void sb_addpad(struct strbuf *b, const char *s, size_t n, size_t width);
 void sb_reset(struct strbuf *b);
 void sb_free(struct strbuf *b);
 /* sb_cstr never returns NULL, even for an empty buffer. */
