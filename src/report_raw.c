@@ -27,7 +27,8 @@ static void labels_line(const struct sample *s, bool numeric, struct strbuf *out
 			if (!s->label[j].str && !strcmp(s->label[j].key, l->key) && s->label[j].unit[0])
 				units = true;
 		struct strbuf b = STRBUF_INIT;
-		sb_addf(&b, "%s:[", l->key);
+		sb_adds(&b, l->key);
+		sb_adds(&b, ":[");
 		bool first = true;
 		for (uint32_t j = i; j < s->n_label; j++) {
 			const struct label *m = &s->label[j];
@@ -38,17 +39,22 @@ static void labels_line(const struct sample *s, bool numeric, struct strbuf *out
 			first = false;
 			if (!numeric)
 				sb_adds(&b, m->str);
-			else if (units)
-				sb_addf(&b, "%" PRId64 " %s", m->num, m->unit);
-			else
-				sb_addf(&b, "%" PRId64, m->num);
+			else {
+				sb_addi64(&b, m->num, 0);
+				if (units) {
+					sb_addc(&b, ' ');
+					sb_adds(&b, m->unit);
+				}
+			}
 		}
 		sb_addc(&b, ']');
 		items[n++] = b.s;
 	}
 	qsort(items, n, sizeof *items, cmp_cstr);
 	for (size_t i = 0; i < n; i++) {
-		sb_addf(out, "%s%s", i ? " " : "", items[i]);
+		if (i)
+			sb_addc(out, ' ');
+		sb_adds(out, items[i]);
 		free(items[i]);
 	}
 	free(items);
@@ -132,22 +138,30 @@ int report_raw(struct report *r, FILE *out, char *err, size_t errsize)
 	size_t a, e;
 	go_trim_space_bounds(sb_cstr(&b), b.len, &a, &e);
 	fprintf(out, "%.*s\n", (int)(e - a), sb_cstr(&b) + a);
+	/* The samples, a line or more each (17 M numbers on large-heap), go out in blocks. */
+	sb_reset(&b);
 	for (size_t s = 0; s < p->n_sample; s++) {
 		const struct sample *sm = &p->sample[s];
-		for (size_t i = 0; i < p->n_sample_type; i++)
-			fprintf(out, " %10" PRId64, sm->value[i]);
-		fputs(": ", out);
-		for (uint32_t i = 0; i < sm->n_loc; i++)
-			fprintf(out, "%" PRIu64 " ", p->location[sm->loc[i]].id);
-		fputc('\n', out);
+		for (size_t i = 0; i < p->n_sample_type; i++) {
+			sb_addc(&b, ' ');
+			sb_addi64(&b, sm->value[i], 10);
+		}
+		sb_adds(&b, ": ");
+		for (uint32_t i = 0; i < sm->n_loc; i++) {
+			sb_addu64(&b, p->location[sm->loc[i]].id, 0);
+			sb_addc(&b, ' ');
+		}
+		sb_addc(&b, '\n');
 		for (int numeric = 0; numeric < 2; numeric++) {
 			if (!has_labels(sm, numeric))
 				continue;
-			sb_reset(&b);
+			sb_adds(&b, "                ");
 			labels_line(sm, numeric, &b);
-			fprintf(out, "                %s\n", sb_cstr(&b));
+			sb_addc(&b, '\n');
 		}
+		report_flush(&b, out, REPORT_BLOCK);
 	}
+	report_flush(&b, out, 0);
 	fputs("Locations\n", out);
 	for (size_t i = 0; i < p->n_location; i++)
 		print_location(out, p, &p->location[i]);

@@ -321,6 +321,27 @@ void sb_addpad(struct strbuf *b, const char *s, size_t n, size_t width)
 	b->s[b->len] = '\0';
 }
 
+void sb_addu64(struct strbuf *b, uint64_t v, size_t width)
+{
+	char d[24], *e = d + sizeof d, *p = e;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	sb_addpad(b, p, (size_t)(e - p), width);
+}
+
+void sb_addi64(struct strbuf *b, int64_t v, size_t width)
+{
+	uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char d[24], *e = d + sizeof d, *p = e;
+	do
+		*--p = (char)('0' + m % 10);
+	while (m /= 10);
+	if (v < 0)
+		*--p = '-';
+	sb_addpad(b, p, (size_t)(e - p), width);
+}
+
 void sb_reset(struct strbuf *b)
 {
 	b->len = 0;

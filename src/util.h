@@ -73,6 +73,13 @@ void sb_adds(struct strbuf *b, const char *s);
 void sb_addc(struct strbuf *b, char c);
 void sb_addf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vaddf(struct strbuf *b, const char *fmt, va_list ap);
+/*
+ * sb_addu64 and sb_addi64 append v in decimal, right-aligned with spaces
+ * in width bytes, as printf's "%*" PRIu64 / PRId64 do: the reports that
+ * print a number per frame (-raw) spent half their time in printf.
+ */
+void sb_addu64(struct strbuf *b, uint64_t v, size_t width);
+void sb_addi64(struct strbuf *b, int64_t v, size_t width);
 /* sb_addpad appends s (n bytes) right-aligned with spaces in width bytes, as printf's "%*s" does. */
 void sb_addpad(struct strbuf *b, const char *s, size_t n, size_t width);
 void sb_reset(struct strbuf *b);
