@@ -1,0 +1,471 @@
+// The Flame Graph view: an icicle (root at the top) drawn from the page
+// data's compact stack tree ("flame": names, and frames as a flat array
+// of parent, name, total, self[, base]). Only boxes wide enough to see are
+// made (absolutely positioned divs), so the cost follows the window, not
+// the profile. Boxes are as wide as their total, coloured by package (or,
+// for a comparison, grey with the net change shaded: red grows, blue
+// shrinks). Hover: the details bar. Click: pivot on the frame (p= in the
+// URL; the server sends its callees, and its callers as "callers", drawn
+// above it). Right-click: Show source, Focus, Ignore, Hide, Show from.
+(function () {
+  'use strict';
+  const { state, el, link, quoteMeta, formatValue, percent, go } = cprof;
+  const ROW = 18;        // pixels per row
+  const PAD = 4;         // pixels left and right of the chart
+  const MIN_PX = 2;      // narrower boxes are not drawn
+  const LABEL_PX = 22;   // narrower boxes have no label
+  const FONT = '12px system-ui, "DejaVu Sans", Arial, sans-serif';
+
+  Object.assign(state, {
+    flame: null,        // the page data's "flame"
+    down: null,         // the tree of callees (the whole profile without a pivot)
+    up: null,           // the tree of callers, with a pivot
+    pivot: '',          // the pivot regexp (p=)
+    boxes: [],          // drawn: {tree, f, x, y, w, div}
+    byName: new Map(),  // name index -> its boxes
+    colors: new Map(),  // name index -> background
+    re: null,           // the search
+    hover: null,        // the box under the pointer
+    menuBox: null,      // the box the action menu is about
+    measure: null,      // a canvas context, to fit labels
+    resizeTimer: 0,
+  });
+
+  // ---- the data ----
+
+  // readTree turns a flat frames array into typed arrays and child lists,
+  // children by decreasing width. A frame whose parent is not before it is dropped.
+  function readTree(arr, diff, inlined) {
+    const stride = diff ? 5 : 4;
+    const n = Math.floor((arr || []).length / stride);
+    const t = {
+      n, parent: new Int32Array(n), name: new Int32Array(n), total: new Float64Array(n),
+      self: new Float64Array(n), base: new Float64Array(n), weight: new Float64Array(n),
+      first: new Int32Array(n + 1), kids: new Int32Array(n), inlined: new Set(inlined || []),
+    };
+    for (let i = 0; i < n; i++) {
+      const o = i * stride;
+      const p = arr[o];
+      t.parent[i] = i > 0 && p >= 0 && p < i ? p : -1;
+      t.name[i] = arr[o + 1];
+      t.total[i] = arr[o + 2];
+      t.self[i] = arr[o + 3];
+      t.base[i] = diff ? arr[o + 4] : 0;
+      t.weight[i] = diff ? t.total[i] + 2 * t.base[i] : Math.abs(t.total[i]);
+    }
+    children(t);
+    return t;
+  }
+
+  function children(t) {
+    const count = new Int32Array(t.n + 1);
+    for (let i = 1; i < t.n; i++) if (t.parent[i] >= 0) count[t.parent[i]]++;
+    for (let i = 0; i < t.n; i++) t.first[i + 1] = t.first[i] + count[i];
+    const next = t.first.slice(0, t.n);
+    for (let i = 1; i < t.n; i++) if (t.parent[i] >= 0) t.kids[next[t.parent[i]]++] = i;
+    for (let i = 0; i < t.n; i++) {
+      if (t.first[i + 1] - t.first[i] < 2) continue;
+      const list = Array.from(t.kids.subarray(t.first[i], t.first[i + 1]));
+      list.sort((a, b) => t.weight[b] - t.weight[a]);
+      t.kids.set(list, t.first[i]);
+    }
+  }
+
+  function kidsOf(t, f) {
+    return t.kids.subarray(t.first[f], t.first[f + 1]);
+  }
+
+  function nameOf(t, f) {
+    return state.flame.names[t.name[f]] || '';
+  }
+
+  // ---- values ----
+
+  function value(v) {
+    return formatValue(v, state.flame.unit || state.data.unit);
+  }
+
+  function share(v) {
+    return value(v) + ' (' + percent(v, state.flame.total || state.data.total) + ')';
+  }
+
+  // describe is the details bar's right side for frame f.
+  function describe(t, f) {
+    const parts = [];
+    if (!state.flame.diff) {
+      if (t.self[f]) parts.push('self ' + value(t.self[f]));
+      parts.push('total ' + share(t.total[f]));
+      return parts.join(' │ ');
+    }
+    const before = t.base[f], after = t.total[f] + t.base[f];
+    if (t.self[f]) parts.push('self change ' + signed(t.self[f]));
+    parts.push(share(before) + ' → ' + share(after));
+    parts.push('change ' + signed(t.total[f]));
+    return parts.join(' │ ');
+  }
+
+  function signed(v) {
+    return (v > 0 ? '+' : '') + value(v);
+  }
+
+  // ---- colours ----
+
+  // packageOf: a C++ name's first namespace, a Go name's import path and
+  // package ("net/http.(*conn).serve" -> "net/http"), else the name.
+  function packageOf(name) {
+    const colons = name.indexOf('::'), paren = name.indexOf('(');
+    if (colons >= 0 && (paren < 0 || colons < paren)) return name.slice(0, colons);
+    const start = name.lastIndexOf('/') + 1;
+    const dot = name.indexOf('.', start);
+    return dot > start ? name.slice(0, dot) : name;
+  }
+
+  // A hue per package (FNV-1a of its UTF-8 bytes), pale enough for black text.
+  function packageColor(pkg) {
+    let h = 2166136261;
+    for (const b of new TextEncoder().encode(pkg)) h = Math.imul(h ^ b, 16777619) >>> 0;
+    return 'hsl(' + (h % 360) + ',' + (50 + ((h >>> 9) % 25)) + '%,' + (62 + ((h >>> 17) % 12)) + '%)';
+  }
+
+  function colorOf(t, f) {
+    const i = t.name[f];
+    let c = state.colors.get(i);
+    if (c === undefined) {
+      const pk = state.flame.packages && state.flame.packages[i];
+      c = packageColor(pk !== undefined && pk !== '' ? pk : packageOf(state.flame.names[i] || ''));
+      state.colors.set(i, c);
+    }
+    return c;
+  }
+
+  // ---- layout ----
+
+  // place lays out frame f's subtree at x (pixels), row depth, going dir
+  // (+1 down for callees, -1 up for callers); with skip, f itself is not drawn.
+  function place(t, f, x, depth, dir, scale, skip, out) {
+    const stack = [[f, x, depth, skip]];
+    while (stack.length) {
+      const [g, gx, d, hidden] = stack.pop();
+      const w = t.weight[g] * scale;
+      if (w < MIN_PX) continue;
+      if (!hidden) out.push({ tree: t, f: g, x: gx, depth: d, w });
+      let cx = gx;
+      const kids = kidsOf(t, g);
+      for (let k = 0; k < kids.length; k++) {
+        stack.push([kids[k], cx, d + dir, false]);
+        cx += t.weight[kids[k]] * scale;
+      }
+    }
+  }
+
+  // layout is every box to draw: the tree from its root, or with a pivot,
+  // the pivot row (the root's children), callees below and callers above.
+  function layout(width) {
+    const t = state.down, out = [];
+    if (!t || !t.n || !(t.weight[0] > 0)) return out;
+    const scale = (width - 2 * PAD) / t.weight[0];
+    if (!state.pivot) {
+      place(t, 0, PAD, 0, 1, scale, false, out);
+      return out;
+    }
+    const at = new Map(); // pivot name -> x
+    let x = PAD;
+    for (const k of kidsOf(t, 0)) {
+      place(t, k, x, 0, 1, scale, false, out);
+      at.set(t.name[k], x);
+      x += t.weight[k] * scale;
+    }
+    const up = state.up;
+    if (up && up.n) {
+      for (const k of kidsOf(up, 0)) {
+        if (at.has(up.name[k])) place(up, k, at.get(up.name[k]), 0, -1, scale, true, out);
+      }
+    }
+    return out;
+  }
+
+  // ---- drawing ----
+
+  function variants(name) {
+    const list = [name];
+    const add = (s) => { if (s && s !== list[list.length - 1]) list.push(s); };
+    if (name.includes('::')) add(name.replace(/\(.*\)( const)?$/, ''));
+    const last = list[list.length - 1];
+    add(last.slice(last.lastIndexOf('/') + 1));
+    const cur = list[list.length - 1];
+    const colons = cur.lastIndexOf('::');
+    if (colons >= 0) add(cur.slice(colons + 2));
+    else if (/^[\w$-]+\./.test(cur)) add(cur.replace(/^[\w$-]+\./, ''));
+    return list;
+  }
+
+  // label is the longest form of name that fits avail pixels (CSS ellipsis cuts the last).
+  function label(name, avail) {
+    const list = variants(name);
+    for (const s of list) if (state.measure.measureText(s).width <= avail) return s;
+    return list[list.length - 1];
+  }
+
+  function makeBox(b, top) {
+    const t = b.tree, f = b.f;
+    const div = document.createElement('div');
+    div.className = 'box';
+    div.style.left = b.x.toFixed(1) + 'px';
+    div.style.top = top + 'px';
+    div.style.width = Math.max(1, b.w - 1).toFixed(1) + 'px';
+    if (t.inlined.has(f) && t === state.down) div.classList.add('inlined');
+    if (state.flame.diff) {
+      const d = Math.abs(t.total[f]) * (b.w / t.weight[f]);
+      if (d >= 1) {
+        const delta = document.createElement('div');
+        delta.className = 'delta ' + (t.total[f] > 0 ? 'grow' : 'shrink');
+        delta.style.width = Math.min(d, b.w - 1).toFixed(1) + 'px';
+        div.appendChild(delta);
+      }
+    } else if (!isRoot(b)) {
+      div.style.background = colorOf(t, f);
+    }
+    if (b.w >= LABEL_PX) {
+      const span = document.createElement('span');
+      span.textContent = label(nameOf(t, f), b.w - 8);
+      div.appendChild(span);
+    }
+    return div;
+  }
+
+  function separator(top, width) {
+    const div = document.createElement('div');
+    div.className = 'separator';
+    div.style.top = top + 'px';
+    div.style.left = PAD + 'px';
+    div.style.width = (width - 2 * PAD) + 'px';
+    const t = state.down;
+    div.textContent = '▲ callers   ' + state.pivot + ': ' + describe(t, 0) + '   callees ▼  ';
+    const clear = document.createElement('a');
+    clear.href = link('./flamegraph', (p) => p.delete('p'));
+    clear.id = 'clear-pivot';
+    clear.textContent = '✕ clear pivot';
+    div.appendChild(clear);
+    return div;
+  }
+
+  function render() {
+    const chart = el('flame-chart');
+    const width = chart.clientWidth;
+    const boxes = layout(width);
+    let top = 0;
+    for (const b of boxes) top = Math.min(top, b.depth);
+    const sep = state.pivot ? 1 : 0;
+    const frag = document.createDocumentFragment();
+    state.byName.clear();
+    state.boxes = boxes;
+    state.hover = null;
+    let rows = 0;
+    boxes.forEach((b, i) => {
+      const row = b.depth - top + (b.depth >= 0 ? sep : 0);
+      rows = Math.max(rows, row + 1);
+      b.div = makeBox(b, row * ROW);
+      b.div.dataset.i = String(i);
+      const name = b.tree.name[b.f];
+      if (!state.byName.has(name)) state.byName.set(name, []);
+      state.byName.get(name).push(b);
+      frag.appendChild(b.div);
+    });
+    if (sep) frag.appendChild(separator(-top * ROW, width));
+    chart.replaceChildren(frag);
+    chart.style.height = (Math.max(rows, 1) + 1) * ROW + 'px';
+    chart.dataset.boxes = String(boxes.length);
+    if (!boxes.length) chart.textContent = state.pivot ? 'No frame matches the pivot ' + state.pivot + '.' : 'No samples.';
+    highlight();
+    details(null);
+  }
+
+  function markDrawn() {
+    requestAnimationFrame(() => setTimeout(() => {
+      performance.mark('drawn');
+      document.documentElement.dataset.drawn = performance.now().toFixed(1);
+    }, 0));
+  }
+
+  // ---- search ----
+
+  // matched is the share of the tree's width under frames the regexp matches (nested ones once).
+  function matched(re) {
+    const t = state.down;
+    const under = new Uint8Array(t.n);
+    let sum = 0;
+    for (let i = state.pivot ? 1 : 0; i < t.n; i++) {
+      const p = t.parent[i];
+      if (p >= 0 && under[p]) {
+        under[i] = 1;
+      } else if (re.test(nameOf(t, i))) {
+        under[i] = 1;
+        sum += t.weight[i];
+      }
+    }
+    return t.weight[0] ? sum / t.weight[0] : 0;
+  }
+
+  function highlight() {
+    const re = state.re;
+    for (const [name, list] of state.byName) {
+      const on = !!re && re.test(state.flame.names[name] || '');
+      for (const b of list) b.div.classList.toggle('match', on);
+    }
+  }
+
+  // ---- details bar and events ----
+
+  function details(b) {
+    const left = el('flame-name'), right = el('flame-values');
+    if (b) {
+      const t = b.tree, f = b.f;
+      left.textContent = nameOf(t, f) + (t.inlined.has(f) && t === state.down ? ' (inlined)' : '');
+      right.textContent = describe(t, f);
+      return;
+    }
+    left.textContent = state.pivot ? 'pivot: ' + state.pivot : '';
+    let text = state.down && state.down.n ? 'total ' + share(state.down.total[0]) : '';
+    if (state.re && state.down && state.down.n) text = 'Matched: ' + (100 * matched(state.re)).toFixed(1) + '% │ ' + text;
+    right.textContent = text;
+  }
+
+  function boxOf(target) {
+    const div = target.closest && target.closest('.box');
+    return div ? state.boxes[Number(div.dataset.i)] : null;
+  }
+
+  function setHover(b) {
+    if (state.hover === b) return;
+    for (const x of state.hover ? state.byName.get(state.hover.tree.name[state.hover.f]) || [] : []) x.div.classList.remove('hover');
+    state.hover = b;
+    for (const x of b ? state.byName.get(b.tree.name[b.f]) || [] : []) x.div.classList.add('hover');
+    details(b);
+  }
+
+  function isRoot(b) {
+    return b.tree === state.down && b.f === 0;
+  }
+
+  function pivotOn(b) {
+    if (isRoot(b)) return;
+    go(link('./flamegraph', (p) => p.set('p', quoteMeta(nameOf(b.tree, b.f)))));
+  }
+
+  // ---- the action menu ----
+
+  function actionLinks(re) {
+    const append = (param) => (p) => {
+      const old = p.get(param);
+      p.set(param, old ? re + '|' + old : re);
+    };
+    const setTo = (param) => (p) => p.set(param, re);
+    return [
+      ['Show source code', link('./source', setTo('f')), ''],
+      ['Show source in new tab', link('./source', setTo('f')), '_blank'],
+      ['Pivot here', link('./flamegraph', setTo('p')), ''],
+      null,
+      ['Focus', link('./flamegraph', setTo('f')), ''],
+      ['Ignore', link('./flamegraph', append('i')), ''],
+      ['Hide', link('./flamegraph', append('h')), ''],
+      ['Show from', link('./flamegraph', setTo('sf')), ''],
+    ];
+  }
+
+  function showMenu(e, b) {
+    const menu = el('action-menu');
+    const name = nameOf(b.tree, b.f);
+    const title = document.createElement('div');
+    title.className = 'action-title';
+    title.textContent = name;
+    const items = [title];
+    for (const a of actionLinks(quoteMeta(name))) {
+      if (!a) {
+        items.push(document.createElement('hr'));
+        continue;
+      }
+      const link = document.createElement('a');
+      link.textContent = a[0];
+      link.href = a[1];
+      if (a[2]) link.target = a[2];
+      items.push(link);
+    }
+    menu.replaceChildren(...items);
+    menu.hidden = false;
+    const x = Math.min(e.clientX, window.innerWidth - menu.offsetWidth - 4);
+    const y = Math.min(e.clientY, window.innerHeight - menu.offsetHeight - 4);
+    menu.style.left = Math.max(0, x) + 'px';
+    menu.style.top = Math.max(0, y) + 'px';
+    state.menuBox = b;
+    b.div.classList.add('menu-target');
+  }
+
+  function hideMenu() {
+    el('action-menu').hidden = true;
+    if (state.menuBox && state.menuBox.div) state.menuBox.div.classList.remove('menu-target');
+    state.menuBox = null;
+  }
+
+  function listen() {
+    const chart = el('flame-chart');
+    const down = { x: 0, y: 0 };
+    chart.addEventListener('mouseover', (e) => setHover(boxOf(e.target)));
+    chart.addEventListener('mouseleave', () => setHover(null));
+    chart.addEventListener('mousedown', (e) => { down.x = e.clientX; down.y = e.clientY; });
+    chart.addEventListener('click', (e) => {
+      const b = boxOf(e.target);
+      if (b && Math.abs(e.clientX - down.x) + Math.abs(e.clientY - down.y) < 4) pivotOn(b);
+    });
+    chart.addEventListener('contextmenu', (e) => {
+      const b = boxOf(e.target);
+      if (!b || isRoot(b)) return;
+      e.preventDefault();
+      hideMenu();
+      showMenu(e, b);
+    });
+    document.addEventListener('mousedown', (e) => {
+      if (!el('action-menu').contains(e.target)) hideMenu();
+    });
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape') hideMenu(); });
+    window.addEventListener('resize', () => {
+      clearTimeout(state.resizeTimer);
+      state.resizeTimer = setTimeout(render, 100);
+    });
+  }
+
+  function build() {
+    const content = el('content');
+    content.classList.add('flame');
+    content.insertAdjacentHTML('beforeend',
+      '<div id="flame-details"><span id="flame-name"></span><span id="flame-values"></span></div>' +
+      '<div id="flame-chart"></div><div id="action-menu" hidden></div>');
+    state.measure = document.createElement('canvas').getContext('2d');
+    state.measure.font = FONT;
+  }
+
+  const view = {
+    init(data) {
+      state.flame = data.flame || { names: [], frames: [] };
+      state.pivot = data.pivot || new URLSearchParams(location.search).get('p') || '';
+      state.down = readTree(state.flame.frames, state.flame.diff, state.flame.inlined);
+      state.up = state.pivot && state.flame.callers ? readTree(state.flame.callers, state.flame.diff, null) : null;
+      build();
+      listen();
+      render();
+      markDrawn();
+    },
+    match(re) {
+      state.re = re;
+      highlight();
+      details(state.hover);
+    },
+    selection() {
+      return state.pivot;
+    },
+    enter(text) {
+      go(link('./flamegraph', (p) => (text ? p.set('p', text) : p.delete('p'))));
+    },
+  };
+
+  cprof.start(view);
+})();
