@@ -10,9 +10,8 @@
 (function () {
   'use strict';
   const { state, el, link, quoteMeta, formatValue, percent, go } = cprof;
+  const { PAD, readTree, layout, matched, packageOf, packageColor, variants } = flameTree;
   const ROW = 18;        // pixels per row
-  const PAD = 4;         // pixels left and right of the chart
-  const MIN_PX = 2;      // narrower boxes are not drawn
   const LABEL_PX = 22;   // narrower boxes have no label
   const FONT = '12px system-ui, "DejaVu Sans", Arial, sans-serif';
 
@@ -30,50 +29,6 @@
     measure: null,      // a canvas context, to fit labels
     resizeTimer: 0,
   });
-
-  // ---- the data ----
-
-  // readTree turns a flat frames array into typed arrays and child lists,
-  // children by decreasing width. A frame whose parent is not before it is dropped.
-  function readTree(arr, diff, inlined) {
-    const stride = diff ? 5 : 4;
-    const n = Math.floor((arr || []).length / stride);
-    const t = {
-      n, parent: new Int32Array(n), name: new Int32Array(n), total: new Float64Array(n),
-      self: new Float64Array(n), base: new Float64Array(n), weight: new Float64Array(n),
-      first: new Int32Array(n + 1), kids: new Int32Array(n), inlined: new Set(inlined || []),
-    };
-    for (let i = 0; i < n; i++) {
-      const o = i * stride;
-      const p = arr[o];
-      t.parent[i] = i > 0 && p >= 0 && p < i ? p : -1;
-      t.name[i] = arr[o + 1];
-      t.total[i] = arr[o + 2];
-      t.self[i] = arr[o + 3];
-      t.base[i] = diff ? arr[o + 4] : 0;
-      t.weight[i] = diff ? t.total[i] + 2 * t.base[i] : Math.abs(t.total[i]);
-    }
-    children(t);
-    return t;
-  }
-
-  function children(t) {
-    const count = new Int32Array(t.n + 1);
-    for (let i = 1; i < t.n; i++) if (t.parent[i] >= 0) count[t.parent[i]]++;
-    for (let i = 0; i < t.n; i++) t.first[i + 1] = t.first[i] + count[i];
-    const next = t.first.slice(0, t.n);
-    for (let i = 1; i < t.n; i++) if (t.parent[i] >= 0) t.kids[next[t.parent[i]]++] = i;
-    for (let i = 0; i < t.n; i++) {
-      if (t.first[i + 1] - t.first[i] < 2) continue;
-      const list = Array.from(t.kids.subarray(t.first[i], t.first[i + 1]));
-      list.sort((a, b) => t.weight[b] - t.weight[a]);
-      t.kids.set(list, t.first[i]);
-    }
-  }
-
-  function kidsOf(t, f) {
-    return t.kids.subarray(t.first[f], t.first[f + 1]);
-  }
 
   function nameOf(t, f) {
     return state.flame.names[t.name[f]] || '';
@@ -110,23 +65,6 @@
 
   // ---- colours ----
 
-  // packageOf: a C++ name's first namespace, a Go name's import path and
-  // package ("net/http.(*conn).serve" -> "net/http"), else the name.
-  function packageOf(name) {
-    const colons = name.indexOf('::'), paren = name.indexOf('(');
-    if (colons >= 0 && (paren < 0 || colons < paren)) return name.slice(0, colons);
-    const start = name.lastIndexOf('/') + 1;
-    const dot = name.indexOf('.', start);
-    return dot > start ? name.slice(0, dot) : name;
-  }
-
-  // A hue per package (FNV-1a of its UTF-8 bytes), pale enough for black text.
-  function packageColor(pkg) {
-    let h = 2166136261;
-    for (const b of new TextEncoder().encode(pkg)) h = Math.imul(h ^ b, 16777619) >>> 0;
-    return 'hsl(' + (h % 360) + ',' + (50 + ((h >>> 9) % 25)) + '%,' + (62 + ((h >>> 17) % 12)) + '%)';
-  }
-
   function colorOf(t, f) {
     const i = t.name[f];
     let c = state.colors.get(i);
@@ -138,66 +76,7 @@
     return c;
   }
 
-  // ---- layout ----
-
-  // place lays out frame f's subtree at x (pixels), row depth, going dir
-  // (+1 down for callees, -1 up for callers); with skip, f itself is not drawn.
-  function place(t, f, x, depth, dir, scale, skip, out) {
-    const stack = [[f, x, depth, skip]];
-    while (stack.length) {
-      const [g, gx, d, hidden] = stack.pop();
-      const w = t.weight[g] * scale;
-      if (w < MIN_PX) continue;
-      if (!hidden) out.push({ tree: t, f: g, x: gx, depth: d, w });
-      let cx = gx;
-      const kids = kidsOf(t, g);
-      for (let k = 0; k < kids.length; k++) {
-        stack.push([kids[k], cx, d + dir, false]);
-        cx += t.weight[kids[k]] * scale;
-      }
-    }
-  }
-
-  // layout is every box to draw: the tree from its root, or with a pivot,
-  // the pivot row (the root's children), callees below and callers above.
-  function layout(width) {
-    const t = state.down, out = [];
-    if (!t || !t.n || !(t.weight[0] > 0)) return out;
-    const scale = (width - 2 * PAD) / t.weight[0];
-    if (!state.pivot) {
-      place(t, 0, PAD, 0, 1, scale, false, out);
-      return out;
-    }
-    const at = new Map(); // pivot name -> x
-    let x = PAD;
-    for (const k of kidsOf(t, 0)) {
-      place(t, k, x, 0, 1, scale, false, out);
-      at.set(t.name[k], x);
-      x += t.weight[k] * scale;
-    }
-    const up = state.up;
-    if (up && up.n) {
-      for (const k of kidsOf(up, 0)) {
-        if (at.has(up.name[k])) place(up, k, at.get(up.name[k]), 0, -1, scale, true, out);
-      }
-    }
-    return out;
-  }
-
   // ---- drawing ----
-
-  function variants(name) {
-    const list = [name];
-    const add = (s) => { if (s && s !== list[list.length - 1]) list.push(s); };
-    if (name.includes('::')) add(name.replace(/\(.*\)( const)?$/, ''));
-    const last = list[list.length - 1];
-    add(last.slice(last.lastIndexOf('/') + 1));
-    const cur = list[list.length - 1];
-    const colons = cur.lastIndexOf('::');
-    if (colons >= 0) add(cur.slice(colons + 2));
-    else if (/^[\w$-]+\./.test(cur)) add(cur.replace(/^[\w$-]+\./, ''));
-    return list;
-  }
 
   // label is the longest form of name that fits avail pixels (CSS ellipsis cuts the last).
   function label(name, avail) {
@@ -252,7 +131,7 @@
   function render() {
     const chart = el('flame-chart');
     const width = chart.clientWidth;
-    const boxes = layout(width);
+    const boxes = layout(state.down, state.up, state.pivot, width);
     let top = 0;
     for (const b of boxes) top = Math.min(top, b.depth);
     const sep = state.pivot ? 1 : 0;
@@ -289,28 +168,11 @@
 
   // ---- search ----
 
-  // matched is the share of the tree's width under frames the regexp matches (nested ones once).
-  function matched(re) {
-    const t = state.down;
-    const under = new Uint8Array(t.n);
-    let sum = 0;
-    for (let i = state.pivot ? 1 : 0; i < t.n; i++) {
-      const p = t.parent[i];
-      if (p >= 0 && under[p]) {
-        under[i] = 1;
-      } else if (re.test(nameOf(t, i))) {
-        under[i] = 1;
-        sum += t.weight[i];
-      }
-    }
-    return t.weight[0] ? sum / t.weight[0] : 0;
-  }
-
   function highlight() {
     const re = state.re;
     for (const [name, list] of state.byName) {
       const on = !!re && re.test(state.flame.names[name] || '');
-      for (const b of list) b.div.classList.toggle('match', on);
+      for (const b of list) b.div.classList.toggle('match', on && !isRoot(b));
     }
   }
 
@@ -326,7 +188,7 @@
     }
     left.textContent = state.pivot ? 'pivot: ' + state.pivot : '';
     let text = state.down && state.down.n ? 'total ' + share(state.down.total[0]) : '';
-    if (state.re && state.down && state.down.n) text = 'Matched: ' + (100 * matched(state.re)).toFixed(1) + '% │ ' + text;
+    if (state.re && state.down && state.down.n) text = 'Matched: ' + (100 * matched(state.down, state.flame.names, state.re)).toFixed(1) + '% │ ' + text;
     right.textContent = text;
   }
 
