@@ -34,14 +34,12 @@ import time
 import urllib.parse
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from checks import Checks
+from flame_browser import browser, wait  # headless chromium with its console log; polling
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "testdata", "conformance")
@@ -100,25 +98,7 @@ def cli_top(cprof, args):
     return rows
 
 
-# ---- the browser ----
-
-def browser():
-    o = Options()
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,900",
-              "--disable-background-networking", "--disable-component-update", "--no-first-run"):
-        o.add_argument(a)
-    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
-
-
-def wait(cond, seconds=10):
-    end = time.time() + seconds
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.05)
-    return cond()
+# ---- the browser (flame_browser.browser: headless chromium, 1300x900) ----
 
 
 class Page:
