@@ -18,8 +18,8 @@ VERSION_DEFS = -DCPROF_VERSION='"$(VERSION)"' -DCPROF_PPROF_FOLLOWED='"$(PPROF_F
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
 	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils mandoc bash-completion zsh fish \
-	golang-go openssl nodejs chromium chromium-driver python3-selenium
-PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
+	golang-go openssl nodejs chromium chromium-driver python3-selenium libmicrohttpd-dev
+PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf libmicrohttpd
 
 CC ?= gcc
 Q = @

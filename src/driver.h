@@ -80,4 +80,11 @@ int driver_report(const struct profile *loaded, const struct options *opt, const
 int driver_header(const struct profile *p, const struct options *opt, const struct report_request *req,
 		  struct strbuf *out, bool *zero_total, struct strbuf *warn);
 
+/*
+ * driver_open_browser starts the first web browser that starts on url, as
+ * pprof's -http opens one ($BROWSER, then chrome, ..., xdg-open), without
+ * waiting for it. Returns 0, or -1 when none could be started.
+ */
+int driver_open_browser(const char *url);
+
 #endif

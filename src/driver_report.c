@@ -139,7 +139,7 @@ static void identify_units(struct report *r, const struct profile *p, struct str
 				n += *c == ',';
 			char **items = xcalloc(n, sizeof *items);
 			size_t k = 0;
-			for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
+			for (char *save, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 				items[k++] = tok;
 			for (size_t a = 1; a < k; a++)
 				for (size_t b = a; b > 0 && strcmp(items[b - 1], items[b]) > 0; b--) {
@@ -181,8 +181,9 @@ static void apply_command_overrides(struct options *o, const struct command *cmd
 		set_opt(o, "granularity", "addresses");
 		o->noinlines = true;
 	} else if (!strcmp(name, "weblist")) {
+		/* pprof's weblist shows each line's instructions too, at addresses; cprof's, -list's lines */
 		trim = false;
-		set_opt(o, "granularity", "addresses");
+		set_opt(o, "granularity", "lines");
 		o->noinlines = false;
 	} else if (!strcmp(name, "peek")) {
 		trim = false;
@@ -195,7 +196,7 @@ static void apply_command_overrides(struct options *o, const struct command *cmd
 	} else if (o->nodecount == -1) {
 		o->nodecount = 80;
 	}
-	if (cmd->format == FMT_FLAME || cmd->format == FMT_FOLDED)
+	if (cmd->format == FMT_FLAME || cmd->format == FMT_FOLDED || cmd->format == FMT_WEB_FLAME)
 		trim = false; /* every stack, down to the flame's minimum width */
 	if (cmd->format == FMT_PROTO || cmd->format == FMT_RAW || cmd->format == FMT_CALLGRIND) {
 		trim = false;
@@ -327,7 +328,7 @@ static size_t split_keys(const char *list, char ***out)
 	char *copy = xstrdup(list);
 	size_t n = 0;
 	char **keys = xcalloc(strlen(list) + 1, sizeof *keys);
-	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+	for (char *save, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		keys[n++] = xstrdup(tok);
 	free(copy);
 	*out = keys;
@@ -370,11 +371,6 @@ static void report_free(struct report *r)
 int driver_report(const struct profile *loaded, const struct options *opt, const struct report_request *req,
 		  FILE *out, struct strbuf *warn, char *err, size_t errsize)
 {
-	if (req->cmd->format == FMT_WEBLIST) {
-		const char *dash = req->interactive ? "" : "-";
-		snprintf(err, errsize, "%sweblist: the web interface is not available yet; use %slist", dash, dash);
-		return -1;
-	}
 	struct report r;
 	memset(&r, 0, sizeof r);
 	r.format = req->cmd->format;

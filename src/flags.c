@@ -378,12 +378,6 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 		r = FLAGS_ERROR;
 		goto out;
 	}
-	if (cli->http[0]) {
-		/* Until the web interface exists, -http must not fall back to the shell unnoticed. */
-		sb_adds(msg, "-http: the web interface is not available yet; use the shell or -svg");
-		r = FLAGS_ERROR;
-		goto out;
-	}
 
 	for (int i = 0; i < 7; i++) {
 		if (!rf.sample_shortcut[i])

@@ -14,6 +14,8 @@
  */
 #include "graph_stack.h"
 
+#include "re.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,6 +278,7 @@ struct grower {
 	struct stack_tree *t;
 	size_t t_cap, base_cap;
 	bool diff;
+	bool up; /* walk from a pivot toward the root (its callers) */
 	int64_t *value;  /* per sample */
 	bool *is_base;   /* per sample, with diff */
 	struct walker *w;
@@ -292,6 +295,31 @@ static bool settle(const struct grower *gr, struct walker *w)
 			return true;
 		w->left--;
 		w->k = 0;
+	}
+	return false;
+}
+
+/* advance moves w to its next frame, toward the leaf or (up) the root; false past the stack's end. */
+static bool advance(const struct grower *gr, struct walker *w)
+{
+	if (!gr->up) {
+		w->k++;
+		return settle(gr, w);
+	}
+	if (w->k > 0) {
+		w->k--;
+		return true;
+	}
+	/* the caller's location is the next one of the leaf-first array; its innermost line first */
+	uint32_t n_loc = gr->p->sample[w->sample].n_loc;
+	while (w->left < n_loc) {
+		w->left++;
+		uint32_t loc = w->loc[w->left - 1];
+		size_t nf = gr->g->loc_frame[loc + 1] - gr->g->loc_frame[loc];
+		if (nf) {
+			w->k = (uint32_t)nf - 1;
+			return true;
+		}
 	}
 	return false;
 }
@@ -374,8 +402,7 @@ static void *step(void *arg)
 		if (base)
 			cd->base_total -= v;
 		w->frame = c;
-		w->k++;
-		if (!settle(gr, w)) {
+		if (!advance(gr, w)) {
 			cd->self += v;
 			if (base)
 				cd->base_self -= v;
@@ -530,14 +557,65 @@ static void link_children(struct stack_tree *t)
 	free(rank);
 }
 
-struct stack_tree *stack_tree_new(const struct profile *p, const struct graph_options *o, bool diff,
-				  double min_share)
+/* pivot_nodes marks the nodes whose name or file the pivot matches. */
+static bool *pivot_nodes(const struct graph *g, const struct regex *pivot)
+{
+	bool *match = xcalloc(g->n_node + 1, sizeof *match);
+	for (size_t n = 0; n < g->n_node; n++) {
+		const struct node_info *info = &g->node[n].info;
+		match[n] = re_match(pivot, info->name) || (info->file[0] && re_match(pivot, info->file));
+	}
+	return match;
+}
+
+/*
+ * add_walkers sets out the walkers of sample s, whose stack starts at w:
+ * one at the root; with a pivot, one at the outermost frame of each
+ * matched node, as pprof's flame view places a source in a stack once.
+ */
+static void add_walkers(struct grower *gr, size_t *cap, struct walker w, const bool *match, struct candidate *root,
+			int64_t v, bool base)
+{
+	uint32_t seen[16];
+	size_t n_seen = 0;
+	for (;;) {
+		bool take = true;
+		if (match) {
+			uint32_t node = STACK_NODE(key_at(gr, &w));
+			take = match[node];
+			for (size_t i = 0; i < n_seen && take; i++)
+				take = seen[i] != node;
+			/* past 16 distinct pivots in one stack, a node met again counts again */
+			if (take && n_seen < sizeof seen / sizeof seen[0])
+				seen[n_seen++] = node;
+		}
+		if (take) {
+			GROW(gr->w, *cap, gr->n_w + 1);
+			gr->w[gr->n_w++] = w;
+			root->total += v;
+			root->weight += abs64(v);
+			if (base)
+				root->base_total -= v;
+			if (!match)
+				return;
+		}
+		/* the next frame toward the leaf, still counting from the root */
+		w.k++;
+		if (!settle(gr, &w))
+			return;
+	}
+}
+
+static struct stack_tree *grow_tree(const struct profile *p, const struct graph_options *o, bool diff,
+				    double min_share, const struct regex *pivot, bool callers)
 {
 	struct stack_tree *t = xcalloc(1, sizeof *t);
 	t->g = graph_nodes(p, o);
-	struct grower gr = { .p = p, .g = t->g, .t = t, .diff = diff };
+	struct grower gr = { .p = p, .g = t->g, .t = t, .diff = diff, .up = callers };
+	bool *match = pivot ? pivot_nodes(t->g, pivot) : NULL;
 	gr.value = xcalloc(p->n_sample + 1, sizeof *gr.value);
-	gr.w = xcalloc(p->n_sample + 1, sizeof *gr.w);
+	size_t w_cap = p->n_sample + 1;
+	gr.w = xcalloc(w_cap, sizeof *gr.w);
 	if (diff)
 		gr.is_base = xcalloc(p->n_sample + 1, sizeof *gr.is_base);
 	struct candidate root = { NO_INDEX, NO_INDEX, 0, 0, 0, 0, 0 };
@@ -548,14 +626,11 @@ struct stack_tree *stack_tree_new(const struct profile *p, const struct graph_op
 			continue;
 		int64_t v = sample_value(sm, o);
 		gr.value[s] = v;
-		root.total += v;
-		root.weight += abs64(v);
-		if (diff && sm->n_label && sample_has_label(sm, "pprof::base", "true")) {
+		if (diff && sm->n_label && sample_has_label(sm, "pprof::base", "true"))
 			gr.is_base[s] = true;
-			root.base_total -= v;
-		}
-		gr.w[gr.n_w++] = w;
+		add_walkers(&gr, &w_cap, w, match, &root, v, diff && gr.is_base[s]);
 	}
+	free(match);
 	add_frame(&gr, &root);
 	int64_t min_weight = (int64_t)((double)root.weight * min_share);
 	while (gr.n_w > 0)
@@ -569,6 +644,18 @@ struct stack_tree *stack_tree_new(const struct profile *p, const struct graph_op
 	}
 	link_children(t);
 	return t;
+}
+
+struct stack_tree *stack_tree_new(const struct profile *p, const struct graph_options *o, bool diff,
+				  double min_share)
+{
+	return grow_tree(p, o, diff, min_share, NULL, false);
+}
+
+struct stack_tree *stack_tree_pivot(const struct profile *p, const struct graph_options *o, bool diff,
+				    double min_share, const struct regex *pivot, bool callers)
+{
+	return grow_tree(p, o, diff, min_share, pivot, callers);
 }
 
 void stack_tree_free(struct stack_tree *t)

@@ -81,6 +81,16 @@ struct stack_tree {
  */
 struct stack_tree *stack_tree_new(const struct profile *p, const struct graph_options *o, bool diff,
 				  double min_share);
+/*
+ * stack_tree_pivot is the tree seen from the frames whose node's name or
+ * file pivot matches (pprof's flame view pivoted on a regexp): each
+ * stack's outermost frame of each matched node is a child of the root,
+ * and below it its callees (callers false) or its callers, the caller
+ * first (callers true). A stack counts once per matched node it holds.
+ */
+struct regex;
+struct stack_tree *stack_tree_pivot(const struct profile *p, const struct graph_options *o, bool diff,
+				    double min_share, const struct regex *pivot, bool callers);
 void stack_tree_free(struct stack_tree *t);
 
 static inline const char *stack_frame_name(const struct stack_tree *t, uint32_t f)

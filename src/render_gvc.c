@@ -2,6 +2,7 @@
 #include "render_gvc.h"
 
 #include <gvc.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,13 @@
  * render_dot call (cgraph forces this global, as readline does the shell's).
  */
 static struct strbuf *gv_messages;
+
+/*
+ * Graphviz keeps more process-wide state than its error callback (cgraph's
+ * default discipline, the layout's globals): one render at a time, when the
+ * web server lays out graphs for concurrent requests.
+ */
+static pthread_mutex_t gv_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int collect_message(char *msg)
 {
@@ -36,6 +44,7 @@ int render_dot(const char *dot, size_t len, const char *format, bool pan, FILE *
 {
 	char *text = xstrndup(dot, len);
 	struct strbuf msgs = STRBUF_INIT;
+	pthread_mutex_lock(&gv_lock);
 	gv_messages = &msgs;
 	agusererrf prev = agseterrf(collect_message);
 	int rc = -1;
@@ -73,6 +82,7 @@ out:
 	gvFreeContext(gvc);
 	agseterrf(prev);
 	gv_messages = NULL;
+	pthread_mutex_unlock(&gv_lock);
 	sb_free(&msgs);
 	free(text);
 	return rc;

@@ -398,6 +398,17 @@ int64_t go_int64(double f)
 	return (int64_t)f;
 }
 
+int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int streq(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "") == 0;
