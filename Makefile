@@ -165,6 +165,11 @@ http-test: all
 layers: all
 	tests/layers.py $(BUILD)
 
+# cprof -http at the HTTP level: routes, parameters, rows against the CLI,
+# concurrency, 403, configs (tests/web_http.py).
+web-test: all
+	tests/web_http.py $(BUILD)/cprof
+
 # -folded and -flame: golden files, agreement with -top, the SVG as XML
 # and in a real browser (tests/flame.py, tests/flame_browser.py).
 flame-test: all
@@ -213,7 +218,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all layers unit conformance flame-test shell-test graphs http-test broken-test nul-test bomb-test disasm-test gosym-test man-lint install-test
+test: all layers unit conformance flame-test shell-test graphs http-test web-test broken-test nul-test bomb-test disasm-test gosym-test man-lint install-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -316,4 +321,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test layers unit conformance flame-test shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance flame-test web-test shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

@@ -279,8 +279,27 @@ int report_web_list(struct report *r, FILE *out, char *err, size_t errsize)
 
 struct flame_json {
 	bool diff;
-	struct strset names; /* the names of every tree written */
+	struct strset names; /* the printable names of every tree's frames, each once */
+	const char **fn, **file; /* per name: its function's name (as a regexp sees it) and file */
+	size_t cap;
+	struct strbuf inlined; /* the inlined frames' indices, JSON */
 };
+
+/* name_index is the index of frame f's name, added with its function and file when new. */
+static uint32_t name_index(struct flame_json *fj, struct stack_tree *t, uint32_t f)
+{
+	const char *printable = f ? stack_frame_name(t, f) : "root";
+	uint32_t i = strset_find(&fj->names, printable);
+	if (i != UINT32_MAX)
+		return i;
+	i = strset_add(&fj->names, printable, NULL);
+	GROW(fj->fn, fj->cap, fj->names.n);
+	fj->file = xreallocarray(fj->file, fj->cap, sizeof *fj->file);
+	const struct node_info *info = f ? &t->g->node[STACK_NODE(t->frame[f].key)].info : NULL;
+	fj->fn[i] = info ? info->name : "root";
+	fj->file[i] = info ? info->file : "";
+	return i;
+}
 
 /* A frame's width: the new profile's value with a base, as -flame draws it. */
 static int64_t width_of(const struct stack_tree *t, bool diff, uint32_t f)
@@ -331,8 +350,9 @@ static void frames(struct flame_json *fj, struct stack_tree *t, struct strbuf *b
 	while (top) {
 		uint32_t f = stack[--top];
 		index[f] = (uint32_t)written++;
-		const char *name = f ? stack_frame_name(t, f) : "root";
-		uint32_t ni = strset_add(&fj->names, name, NULL);
+		uint32_t ni = name_index(fj, t, f);
+		if (f && t->frame[f].key & STACK_INLINED)
+			sb_addf(&fj->inlined, "%s%u", fj->inlined.len > 1 ? "," : "", index[f]);
 		if (written > 1)
 			sb_addc(b, ',');
 		sb_addf(b, "%d,%u,", f ? (int)index[t->frame[f].parent] : -1, ni);
@@ -357,6 +377,24 @@ static void frames(struct flame_json *fj, struct stack_tree *t, struct strbuf *b
 	free(index);
 }
 
+/* json_array writes n strings, or (packages) the package each function name starts with. */
+static void json_array(struct strbuf *b, const char *const *s, size_t n, bool packages)
+{
+	sb_addc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_addc(b, ',');
+		if (packages) {
+			char *pkg = xstrndup(s[i], report_package_len(s[i]));
+			json_pstr(b, pkg);
+			free(pkg);
+		} else {
+			json_pstr(b, s[i]);
+		}
+	}
+	sb_addc(b, ']');
+}
+
 static bool has_base(const struct profile *p)
 {
 	for (size_t s = 0; s < p->n_sample; s++)
@@ -366,10 +404,14 @@ static bool has_base(const struct profile *p)
 }
 
 /*
- * The flame view's data. With a pivot (r->symbol, the p= parameter), as
- * pprof's view pivots: "frames" holds the matched frames and their
- * callees, "callers" the same frames (children of its root) and their
- * callers, each caller a child of its callee.
+ * The flame view's data. Per name index: "names" (the function's, as a
+ * regexp matches it), "files", "labels" (the frame's name at the
+ * granularity: with lines, "main.f file.go:12"), "packages" (colour
+ * keys). "inlined": the indices of the frames that are inlined calls.
+ * With a pivot (r->symbol, the p= parameter), as pprof's view pivots:
+ * "frames" holds the matched frames and their callees, "callers" the same
+ * frames (children of its root) and their callers, each caller a child of
+ * its callee.
  */
 int report_web_flame(struct report *r, FILE *out, char *err, size_t errsize)
 {
@@ -391,33 +433,33 @@ int report_web_flame(struct report *r, FILE *out, char *err, size_t errsize)
 	common(r, sb_cstr(&labels), &b);
 	sb_free(&labels);
 	json_key(&tree, "frames", true);
+	sb_addc(&fj.inlined, '[');
 	frames(&fj, callees, &tree);
+	sb_addc(&fj.inlined, ']');
+	json_key(&tree, "inlined", false);
+	sb_addn(&tree, fj.inlined.s, fj.inlined.len);
 	if (callers) {
 		json_key(&tree, "callers", false);
+		sb_reset(&fj.inlined);
+		sb_addc(&fj.inlined, '[');
 		frames(&fj, callers, &tree);
+		sb_addc(&fj.inlined, ']');
+		json_key(&tree, "callersInlined", false);
+		sb_addn(&tree, fj.inlined.s, fj.inlined.len);
 	}
 	json_key(&b, "pivot", false);
 	json_pstr(&b, r->symbol ? re_pattern(r->symbol) : "");
 	json_key(&b, "flame", false);
 	sb_addc(&b, '{');
 	json_key(&b, "names", true);
-	sb_addc(&b, '[');
-	for (size_t i = 0; i < fj.names.n; i++) {
-		if (i)
-			sb_addc(&b, ',');
-		json_pstr(&b, fj.names.s[i]);
-	}
-	sb_addc(&b, ']');
+	json_array(&b, fj.fn, fj.names.n, false);
+	json_key(&b, "files", false);
+	json_array(&b, fj.file, fj.names.n, false);
+	json_key(&b, "labels", false);
+	json_array(&b, fj.names.s, fj.names.n, false);
 	json_key(&b, "packages", false);
-	sb_addc(&b, '[');
-	for (size_t i = 0; i < fj.names.n; i++) {
-		char *pkg = xstrndup(fj.names.s[i], report_package_len(fj.names.s[i]));
-		if (i)
-			sb_addc(&b, ',');
-		json_pstr(&b, pkg);
-		free(pkg);
-	}
-	sb_adds(&b, "],");
+	json_array(&b, fj.fn, fj.names.n, true);
+	sb_addc(&b, ',');
 	sb_addn(&b, tree.s, tree.len);
 	json_key(&b, "diff", false);
 	json_bool(&b, fj.diff);
@@ -433,6 +475,9 @@ int report_web_flame(struct report *r, FILE *out, char *err, size_t errsize)
 	json_double(&b, r->ratio);
 	sb_addc(&b, '}');
 	sb_free(&tree);
+	sb_free(&fj.inlined);
+	free(fj.fn);
+	free(fj.file);
 	strset_free(&fj.names);
 	stack_tree_free(callees);
 	stack_tree_free(callers);
@@ -441,13 +486,17 @@ int report_web_flame(struct report *r, FILE *out, char *err, size_t errsize)
 
 /* ---- pages ---- */
 
-/* The script and style of each view, after common.js and common.css. */
+/* The scripts and style of each view, after those every page has. */
+static const char *const page_js[] = { "common.js", "menus.js", "dialogs.js" };
 static const struct {
-	const char *view, *js, *css;
+	const char *view, *js[2], *css;
 } view_assets[] = {
-	{ "flamegraph", "stacks.js", "stacks.css" }, { "graph", "graph.js", "graph.css" },
-	{ "top", "top.js", "top.css" },               { "peek", "text.js", "text.css" },
-	{ "disasm", "text.js", "text.css" },          { "source", "source.js", "source.css" },
+	{ "flamegraph", { "flametree.js", "stacks.js" }, "stacks.css" },
+	{ "graph", { "graph.js", NULL }, "graph.css" },
+	{ "top", { "top.js", NULL }, "top.css" },
+	{ "peek", { "text.js", NULL }, "text.css" },
+	{ "disasm", { "text.js", NULL }, "text.css" },
+	{ "source", { "source.js", NULL }, "source.css" },
 };
 
 /* Until web/page.html exists, a page with the same placeholders. */
@@ -457,12 +506,15 @@ static const char stand_in_page[] =
 	"<script id=\"pagedata\" type=\"application/json\">{{data}}</script>\n<script>{{script}}</script>\n"
 	"</body>\n</html>\n";
 
+/* put_asset writes a file of web/, and a newline after it (nothing for a missing one). */
 static void put_asset(FILE *out, const char *name)
 {
 	size_t len;
 	const char *a = name ? asset_find(name, &len) : NULL;
-	if (a)
+	if (a) {
 		fwrite(a, 1, len, out);
+		fputc('\n', out);
+	}
 }
 
 static void html_text(FILE *out, const char *s)
@@ -493,7 +545,7 @@ static void html_text(FILE *out, const char *s)
 void report_web_page(FILE *out, const char *view, const char *title, const char *data, size_t data_len,
 		     const char *body, size_t body_len)
 {
-	const char *js = NULL, *css = NULL;
+	const char *const *js = NULL, *css = NULL;
 	for (size_t i = 0; i < sizeof view_assets / sizeof view_assets[0]; i++)
 		if (!strcmp(view_assets[i].view, view)) {
 			js = view_assets[i].js;
@@ -522,8 +574,10 @@ void report_web_page(FILE *out, const char *view, const char *title, const char 
 			put_asset(out, "common.css");
 			put_asset(out, css);
 		} else if (n == 6 && !memcmp(name, "script", 6)) {
-			put_asset(out, "common.js");
-			put_asset(out, js);
+			for (size_t i = 0; i < sizeof page_js / sizeof page_js[0]; i++)
+				put_asset(out, page_js[i]);
+			for (size_t i = 0; js && i < 2; i++)
+				put_asset(out, js[i]);
 		} else if (n == 4 && !memcmp(name, "data", 4)) {
 			fwrite(data, 1, data_len, out);
 		} else if (n == 4 && !memcmp(name, "body", 4)) {
