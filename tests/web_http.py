@@ -47,17 +47,10 @@ GO = os.path.join(CONF, "profiles", "go")
 HEAP = os.path.join(GO, "go-heap-bad.pb.gz")
 LABELS = os.path.join(GO, "go-labels-cpu.pb.gz")
 NUMLABELS = os.path.join(GO, "edge-numlabels.pb.gz")
-failures = 0
-checks = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
 
-
-def check(ok, what):
-    global failures, checks
-    checks += 1
-    if not ok:
-        failures += 1
-        print("web_http: FAIL: " + what, file=sys.stderr)
-    return ok
+check = Checks("web_http")
 
 
 def cli(args, cwd=None):
@@ -586,5 +579,4 @@ if __name__ == "__main__":
         test_forbidden()
         test_concurrency()
         test_configs()
-    print("web_http: %d checks, %d failed" % (checks, failures))
-    sys.exit(1 if failures else 0)
+    check.done()
