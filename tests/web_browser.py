@@ -38,8 +38,9 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from checks import Checks
-from flame_browser import browser, wait  # headless chromium with its console log; polling
+sys.dont_write_bytecode = True  # no __pycache__ in tests/ from the imports below
+from checks import Checks  # noqa: E402
+from flame_browser import browser, wait  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "testdata", "conformance")
@@ -392,6 +393,24 @@ def test_text_views(p):
     check(marked and all("fib(n" in r.text for r in marked), "source: search marks the wrong lines")
 
 
+def test_weblist(d, cprof, shots):
+    """-weblist writes the Source page standalone: it loads from a file, without menus."""
+    tmp = tempfile.mkdtemp()
+    opener = os.path.join(tmp, "open")
+    with open(opener, "w") as f:
+        f.write(f'#!/bin/sh\ncp "$1" {tmp}/weblist.html\n')
+    os.chmod(opener, 0o755)
+    subprocess.run([cprof, "-weblist=fib", "-source_path=src/native"] + CALC, cwd=CORPUS, check=True,
+                   env=dict(os.environ, BROWSER=opener), capture_output=True)
+    d.get("file://" + os.path.join(tmp, "weblist.html"))
+    p = Page(d, None, shots)
+    p.loaded("weblist")
+    check(not d.find_element(By.ID, "view-menu").is_displayed(), "weblist: the menus show in a file")
+    check(d.find_element(By.ID, "detailsbox").is_displayed(), "weblist: the legend is not shown")
+    check(d.find_elements(By.CSS_SELECTOR, ".listing tr.hot"), "weblist: no hot line marked")
+    p.shot("weblist")
+
+
 def settings(config_home):
     """The names of the configurations in settings.json, and the whole document."""
     try:
@@ -497,6 +516,7 @@ def main():
             test_text_views(Page(d, calc, shots))
         finally:
             calc.stop()
+        test_weblist(d, cprof, shots)
         test_configs(d, cprof, shots)
     finally:
         d.quit()

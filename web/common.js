@@ -176,6 +176,16 @@ const cprof = (function () {
     const view = el('view-' + d.view);
     if (view) view.classList.add('current');
     showErrors(d.errors);
+    if (d.standalone) standalone(box);
+  }
+
+  // standalone: a page written to a file (-weblist) has no server behind
+  // it: no menus, no search; the legend shows at once.
+  function standalone(box) {
+    document.body.classList.add('standalone');
+    el('brand').removeAttribute('href');
+    el('content').prepend(box);
+    box.hidden = false;
   }
 
   // ---- values ----

@@ -99,15 +99,15 @@ const flameTree = (function () {
   }
 
   // matched is the share of t's width under the frames (root aside) whose
-  // names match re, nested ones counted once.
-  function matched(t, names, re) {
+  // name index passes hit (the search), nested ones counted once.
+  function matched(t, hit) {
     const under = new Uint8Array(t.n);
     let sum = 0;
     for (let i = 1; i < t.n; i++) {
       const p = t.parent[i];
       if (p >= 0 && under[p]) {
         under[i] = 1;
-      } else if (re.test(names[t.name[i]] || '')) {
+      } else if (hit(t.name[i])) {
         under[i] = 1;
         sum += t.weight[i];
       }
@@ -132,22 +132,23 @@ const flameTree = (function () {
     return 'hsl(' + (h % 360) + ',' + (50 + ((h >>> 9) % 25)) + '%,' + (62 + ((h >>> 17) % 12)) + '%)';
   }
 
-  // variants are name's shorter forms, longest first: without a C++
-  // argument list, without the import path, then without each leading
-  // package or namespace in turn ("ns::Class::method", "Class::method", "method").
+  // variants are name's shorter forms, longest first: a C++ name without
+  // its argument list, then without each leading namespace in turn
+  // ("ns::Class::method", "Class::method", "method"); a Go name without
+  // its import path, then without its package ("http.(*conn).serve",
+  // "(*conn).serve"), never cut inside ("Emit.func2.1" stays).
   function variants(name) {
     const list = [name];
     const add = (s) => { if (s && s !== list[list.length - 1]) list.push(s); };
-    const cpp = name.includes('::');
-    if (cpp) add(name.replace(/\(.*\)( const)?$/, ''));
-    let cur = list[list.length - 1];
-    if (!cpp) add(cur.slice(cur.lastIndexOf('/') + 1));
-    for (let i = 0; i < 8; i++) {
-      cur = list[list.length - 1];
-      const m = cpp ? /^[^:(<]+::(.+)$/.exec(cur) : /^[\w$-]+\.(.+)$/.exec(cur);
-      if (!m) break;
-      add(m[1]);
+    const last = () => list[list.length - 1];
+    if (name.includes('::')) {
+      add(name.replace(/\(.*\)( const)?$/, ''));
+      for (let m = /^[^:(<]+::(.+)$/.exec(last()); m; m = /^[^:(<]+::(.+)$/.exec(last())) add(m[1]);
+      return list;
     }
+    add(name.slice(name.lastIndexOf('/') + 1));
+    const m = /^[\w$-]+\.(.+)$/.exec(last());
+    if (m) add(m[1]);
     return list;
   }
 

@@ -27,6 +27,13 @@
     return tr;
   }
 
+  function note(parent, cls, text) {
+    const p = document.createElement('p');
+    p.className = cls;
+    p.textContent = text;
+    parent.appendChild(p);
+  }
+
   function section(f) {
     const s = document.createElement('section');
     s.className = 'func';
@@ -37,7 +44,7 @@
     file.textContent = f.file || '';
     const total = document.createElement('p');
     total.className = 'total';
-    total.textContent = 'Total: ' + f.flat + ' flat, ' + f.cum + ' cum';
+    if (f.flat !== undefined) total.textContent = f.flat + ' flat, ' + f.cum + ' cum' + (f.cumPct ? ' (' + f.cumPct.trim() + ' of total)' : '');
     const table = document.createElement('table');
     table.className = 'listing';
     const rows = [];
@@ -50,7 +57,7 @@
     if (!rows.length) {
       body = document.createElement('p');
       body.className = 'empty';
-      body.textContent = 'No source lines (the file was not found: see -source_path).';
+      body.textContent = f.error || 'No source lines (the file was not found: see -source_path).';
     }
     s.append(h, file, total, body);
     state.funcs.push({ section: s, name: f.name, rows });
@@ -67,6 +74,8 @@
         return;
       }
       const frag = document.createDocumentFragment();
+      if (data.listingTotal) note(frag, 'total', 'Total: ' + data.listingTotal);
+      if (data.truncated) note(frag, 'empty', 'Showing the first ' + listing.length + ' functions only: narrow the search.');
       for (const f of listing) frag.appendChild(section(f));
       content.appendChild(frag);
     },

@@ -30,18 +30,33 @@
     resizeTimer: 0,
   });
 
+  // nameOf is frame f's function name, what regexps match; labelOf what
+  // its box shows (with g=lines or files, the name at that granularity).
   function nameOf(t, f) {
     return state.flame.names[t.name[f]] || '';
   }
 
-  // ---- values ----
-
-  function value(v) {
-    return formatValue(v, state.flame.unit || state.data.unit);
+  function labelOf(t, f) {
+    const labels = state.flame.labels;
+    return (labels && labels[t.name[f]]) || nameOf(t, f);
   }
 
+  // matches tells whether the search matches name index i's name or label.
+  function matches(re, i) {
+    const fl = state.flame;
+    return re.test(fl.names[i] || '') || (!!fl.labels && re.test(fl.labels[i] || ''));
+  }
+
+  // ---- values ----
+
+  // value formats v, a sample value, scaled by the report's ratio (-divide_by, -mean, -normalize).
+  function value(v) {
+    return formatValue(v * (state.flame.ratio || 1), state.flame.unit || state.data.unit);
+  }
+
+  // share is v and its part of the whole report (not of a pivot), as pprof shows it.
   function share(v) {
-    return value(v) + ' (' + percent(v, state.flame.total || state.data.total) + ')';
+    return value(v) + ' (' + percent(v, state.data.total || state.flame.total) + ')';
   }
 
   // describe is the details bar's right side for frame f.
@@ -92,7 +107,7 @@
     div.style.left = b.x.toFixed(1) + 'px';
     div.style.top = top + 'px';
     div.style.width = Math.max(1, b.w - 1).toFixed(1) + 'px';
-    if (t.inlined.has(f) && t === state.down) div.classList.add('inlined');
+    if (t.inlined.has(f)) div.classList.add('inlined');
     if (state.flame.diff) {
       const d = Math.abs(t.total[f]) * (b.w / t.weight[f]);
       if (d >= 1) {
@@ -106,7 +121,7 @@
     }
     if (b.w >= LABEL_PX) {
       const span = document.createElement('span');
-      span.textContent = label(nameOf(t, f), b.w - 8);
+      span.textContent = label(labelOf(t, f), b.w - 8);
       div.appendChild(span);
     }
     return div;
@@ -171,7 +186,7 @@
   function highlight() {
     const re = state.re;
     for (const [name, list] of state.byName) {
-      const on = !!re && re.test(state.flame.names[name] || '');
+      const on = !!re && matches(re, name);
       for (const b of list) b.div.classList.toggle('match', on && !isRoot(b));
     }
   }
@@ -182,13 +197,15 @@
     const left = el('flame-name'), right = el('flame-values');
     if (b) {
       const t = b.tree, f = b.f;
-      left.textContent = nameOf(t, f) + (t.inlined.has(f) && t === state.down ? ' (inlined)' : '');
+      const file = state.flame.files && state.flame.files[t.name[f]];
+      const label = labelOf(t, f);
+      left.textContent = label + (file && !label.includes(file) ? ' · ' + file : '') + (t.inlined.has(f) ? ' (inlined)' : '');
       right.textContent = describe(t, f);
       return;
     }
     left.textContent = state.pivot ? 'pivot: ' + state.pivot : '';
-    let text = state.down && state.down.n ? 'total ' + share(state.down.total[0]) : '';
-    if (state.re && state.down && state.down.n) text = 'Matched: ' + (100 * matched(state.down, state.flame.names, state.re)).toFixed(1) + '% │ ' + text;
+    let text = state.down && state.down.n ? describe(state.down, 0) : '';
+    if (state.re && state.down && state.down.n) text = 'Matched: ' + (100 * matched(state.down, (i) => matches(state.re, i))).toFixed(1) + '% │ ' + text;
     right.textContent = text;
   }
 
@@ -310,7 +327,7 @@
       state.flame = data.flame || { names: [], frames: [] };
       state.pivot = data.pivot || new URLSearchParams(location.search).get('p') || '';
       state.down = readTree(state.flame.frames, state.flame.diff, state.flame.inlined);
-      state.up = state.pivot && state.flame.callers ? readTree(state.flame.callers, state.flame.diff, null) : null;
+      state.up = state.pivot && state.flame.callers ? readTree(state.flame.callers, state.flame.diff, state.flame.callersInlined) : null;
       build();
       listen();
       render();
