@@ -305,8 +305,11 @@ inject-test: inject-build
 	tests/inject.sh
 
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
+# Then the web interface's views on ../shared/bench/large (tests/bench_web.py;
+# BENCH_WEB_PPROF=0 leaves out go tool pprof -http, which takes minutes there).
 bench: all
 	tests/bench.sh ./cprof
+	tests/bench_web.py ./cprof
 
 PREFIX ?= /usr/local
 DESTDIR ?=

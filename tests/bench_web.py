@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""The web interface's speed: time to first byte of each landing view.
+
+    tests/bench_web.py CPROF [PROFILE]
+
+PROFILE is ../shared/bench/large by default. For cprof it prints:
+- how long loading alone takes (cprof -comments), and how long until the
+  server says "Serving web UI on" (loading, then the landing views for
+  the command line's settings made once, before serving);
+- per view (flamegraph, top, graph), the time to the first byte of the
+  answer and to its last, and its size: first as a browser gets it (the
+  landing views, made before serving), then as a request with other
+  settings gets it (si= the default type spelled out: a report made
+  afresh, as any new combination of settings is);
+- with Debian's chromium (tests/web_browser.py --render-time), the time
+  the flame graph page takes to draw.
+Then the same views from go tool pprof -http (when go is installed and
+BENCH_WEB_PPROF is not 0): its time to load, and each view's time to first
+byte. pprof's graph view runs the dot program, which Debian's graphviz
+library packages do not install: without it pprof answers 501.
+"""
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VIEWS = ["flamegraph", "top", "graph"]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def fetch(port, path, timeout=3600):
+    """(status, seconds to the first byte, seconds to the last, bytes)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    t0 = time.monotonic()
+    c.request("GET", path)
+    r = c.getresponse()
+    t1 = time.monotonic()
+    body = r.read()
+    t2 = time.monotonic()
+    c.close()
+    return r.status, t1 - t0, t2 - t0, len(body), body
+
+
+def row(tool, view, how, status, ttfb, total, size):
+    print("%-6s %-11s %-22s %6s %9.3f %9.3f %11d" % (tool, view, how, status, ttfb, total, size))
+
+
+def default_type(cprof, profile):
+    out = subprocess.run([cprof, "-raw", profile], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    m = re.search(rb"^PeriodType: .*\nPeriod: .*\n(?:.*\n)*?Samples:\n(.*)\n", out, re.M)
+    types = m.group(1).split() if m else []
+    return types[-1].decode().split("/")[0] if types else ""
+
+
+def bench_cprof(cprof, profile, xdg):
+    t0 = time.monotonic()
+    subprocess.run([cprof, "-comments", profile], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    load = time.monotonic() - t0
+    port = free_port()
+    t0 = time.monotonic()
+    p = subprocess.Popen([cprof, "-http=127.0.0.1:%d" % port, "-no_browser", profile], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, env=dict(os.environ, XDG_CONFIG_HOME=xdg))
+    line = p.stderr.readline().decode()
+    ready = time.monotonic() - t0
+    if not line.startswith("Serving web UI on"):
+        sys.exit("bench_web: cprof did not start: %r" % line)
+    print("cprof: loading alone %.2f s; serving after %.2f s (loading, then the landing views made once)" % (load, ready))
+    si = default_type(cprof, profile)
+    flame_page = b""
+    for view in VIEWS:
+        status, ttfb, total, size, body = fetch(port, "/ui/" + view)
+        row("cprof", view, "landing", status, ttfb, total, size)
+        if view == "flamegraph":
+            flame_page = body
+    for view in VIEWS:
+        status, ttfb, total, size, _ = fetch(port, "/ui/%s?si=%s" % (view, si))
+        row("cprof", view, "made afresh (si=%s)" % si, status, ttfb, total, size)
+    rss = open("/proc/%d/status" % p.pid).read()
+    m = re.search(r"VmHWM:\s+(\d+) kB", rss)
+    p.terminate()
+    p.wait()
+    import gzip
+    print("cprof: flame graph page %d bytes (%d gzipped); server peak RSS %s MB" % (
+        len(flame_page), len(gzip.compress(flame_page)), int(m.group(1)) // 1024 if m else "?"))
+    browser = os.path.join(ROOT, "tests", "web_browser.py")
+    if shutil.which("chromium") and os.path.exists(browser):
+        r = subprocess.run(["/usr/bin/python3", browser, "--render-time", cprof, profile, "3"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, XDG_CONFIG_HOME=xdg))
+        print("chromium: " + (r.stdout.decode().strip() or "no figure (exit %d)" % r.returncode))
+
+
+def bench_pprof(profile, xdg):
+    port = free_port()
+    t0 = time.monotonic()
+    p = subprocess.Popen(["go", "tool", "pprof", "-http=127.0.0.1:%d" % port, "-no_browser", profile],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, XDG_CONFIG_HOME=xdg))
+    try:
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if p.poll() is not None:
+                    print("pprof: exited with %d" % p.returncode)
+                    return
+                time.sleep(0.2)
+        print("pprof: serving after %.2f s (loading)" % (time.monotonic() - t0))
+        for view in VIEWS:
+            status, ttfb, total, size, _ = fetch(port, "/ui/" + view)
+            row("pprof", view, "first" + (" (no dot: 501)" if status == 501 else ""), status, ttfb, total, size)
+        m = re.search(r"VmHWM:\s+(\d+) kB", open("/proc/%d/status" % p.pid).read())
+        print("pprof: peak RSS %s MB" % (int(m.group(1)) // 1024 if m else "?"))
+    finally:
+        p.kill()
+        p.wait()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: tests/bench_web.py CPROF [PROFILE]")
+    cprof = os.path.abspath(sys.argv[1])
+    profile = sys.argv[2] if len(sys.argv) == 3 else os.path.join(os.path.dirname(ROOT), "shared", "bench", "large")
+    print("web views of %s (seconds; size in bytes)" % profile)
+    print("%-6s %-11s %-22s %6s %9s %9s %11s" % ("tool", "view", "request", "status", "ttfb_s", "total_s", "size"))
+    with tempfile.TemporaryDirectory() as xdg:
+        bench_cprof(cprof, profile, xdg)
+        if os.environ.get("BENCH_WEB_PPROF", "1") != "0" and shutil.which("go"):
+            bench_pprof(profile, xdg)
