@@ -275,10 +275,7 @@ def test_top(p, cprof):
     p.search("")
 
     # Select a row, Refine > Focus: the rows of cprof -top -focus.
-    row = [tr for tr in d.find_elements(By.CSS_SELECTOR, "#toprows tr")
-           if tr.find_elements(By.TAG_NAME, "td")[5].text == "main.mapAllocationsBad"][0]
-    row.click()
-    check("selected" in row.get_attribute("class"), "a click does not select the row")
+    select_row(d, "main.mapAllocationsBad")
     p.menu("refine-menu", "refine-f")
     focus = p.params().get("f")
     check(focus == r"^main\.mapAllocationsBad$", f"Focus sets f={focus!r}")
@@ -287,19 +284,19 @@ def test_top(p, cprof):
     check(rows == want and len(rows) > 1, f"focused rows differ from -top -focus:\n{rows}\n{want}")
     p.shot("top-focus")
 
-    # Ignore adds to the old value with |.
-    row = [tr for tr in d.find_elements(By.CSS_SELECTOR, "#toprows tr")
-           if tr.find_elements(By.TAG_NAME, "td")[5].text == "fmt.Sprintf"][0]
-    row.click()
-    p.menu("refine-menu", "refine-i")
-    check(p.params().get("i") == r"^fmt\.Sprintf$" and p.params().get("f") == focus,
-          f"Ignore: {d.current_url}")
-    check(p.top_rows() == cli_top(cprof, ["-focus=" + focus, r"-ignore=^fmt\.Sprintf$", HEAP]),
-          "Focus and Ignore together differ from the CLI's")
-
-    # Reset drops them.
+    # Reset drops it.
     p.menu("refine-menu", "refine-reset")
     check(not p.params(), f"Reset keeps {p.params()}")
+
+    # Ignore adds to the old value with |.
+    ignored = []
+    for name in ("fmt.Sprintf", "main.createDeepTreeBad"):
+        select_row(d, name)
+        p.menu("refine-menu", "refine-i")
+        ignored.insert(0, "^" + name.replace(".", "\\.") + "$")
+        check(p.params() == {"i": "|".join(ignored)}, f"Ignore: {d.current_url}")
+    check(p.top_rows() == cli_top(cprof, ["-ignore=" + "|".join(ignored), HEAP]), "Ignore's rows differ from the CLI's")
+    p.menu("refine-menu", "refine-reset")
 
     # Enter in the search box focuses.
     p.search("Allocations")
@@ -309,6 +306,14 @@ def test_top(p, cprof):
     p.loaded("top after Enter")
     check(p.params().get("f") == "Allocations", f"Enter does not focus: {d.current_url}")
     check(p.top_rows() == cli_top(cprof, ["-focus=Allocations", HEAP]), "Enter's focus differs from -focus")
+
+
+def select_row(d, name):
+    """Clicks the Top row of the function name; it must then be selected."""
+    row = [tr for tr in d.find_elements(By.CSS_SELECTOR, "#toprows tr")
+           if tr.find_elements(By.TAG_NAME, "td")[5].text == name][0]
+    row.click()
+    check("selected" in row.get_attribute("class"), f"a click does not select the row of {name}")
 
 
 def test_sample(p, cprof):
