@@ -398,6 +398,22 @@ def test_text_views(p):
     check(marked and all("fib(n" in r.text for r in marked), "source: search marks the wrong lines")
 
 
+def test_diff(d, cprof, shots):
+    """With -diff_base the flame graph shades the net change: red grows, blue shrinks."""
+    server = Server(cprof, ["-diff_base=profiles/go/go-leak-1.pb.gz", "profiles/go/go-leak-5.pb.gz"])
+    try:
+        p = Page(d, server, shots)
+        p.open("/ui/flamegraph", "diff flame graph")
+        check(p.data()["flame"].get("diff") is True, "the page data does not say diff")
+        grow = d.find_elements(By.CSS_SELECTOR, "#flame-chart .delta.grow")
+        check(grow, "a leak that grows shades no frame red")
+        summary = d.find_element(By.ID, "flame-values").text
+        check("→" in summary and "change +" in summary, f"diff summary: {summary!r}")
+        p.shot("flamegraph-diff")
+    finally:
+        server.stop()
+
+
 def test_weblist(d, cprof, shots):
     """-weblist writes the Source page standalone: it loads from a file, without menus."""
     tmp = tempfile.mkdtemp()
@@ -521,6 +537,7 @@ def main():
             test_text_views(Page(d, calc, shots))
         finally:
             calc.stop()
+        test_diff(d, cprof, shots)
         test_weblist(d, cprof, shots)
         test_configs(d, cprof, shots)
     finally:
