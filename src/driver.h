@@ -57,13 +57,27 @@ struct profile *driver_load(const struct load_options *lo, struct strbuf *warn, 
 
 /* ---- reports: pprof's generateReport ---- */
 
+/*
+ * Where a report's time went, in seconds, when a request asks (the web
+ * server's timing log, make bench): the numeric label units, label
+ * frames (tagroot/tagleaf), filters, the total, aggregation, the report
+ * itself (its graph or stack tree and its text) and the graph's layout.
+ */
+struct driver_timing {
+	double units, label_frames, filters, total, aggregate, report, layout;
+};
+
 struct report_request {
 	const struct command *cmd;
 	const char *arg;  /* the regexp of list/peek/disasm, or NULL */
 	bool interactive; /* from the shell: binary outputs always go to a file, viewers run in the background */
 	const char *tools; /* where -disasm finds nm and objdump: pprof's -tools ($PPROF_TOOLS) */
 	bool icicle;       /* -flame draws the root at the top */
+	struct driver_timing *timing; /* filled in when not NULL */
 };
+
+/* driver_seconds is a monotonic clock's time in seconds, for timings. */
+double driver_seconds(void);
 
 /*
  * One report: command overrides, label frames, filters, sample

@@ -239,7 +239,7 @@ static int render_in_memory(const char *dot, size_t n, const char *format, bool 
  * title, the JSON members) as they are, then the DOT text after them laid
  * out as SVG, from its <svg> element on, as pprof's web view embeds it.
  */
-static int web_graph(struct report *r, FILE *out, char *err, size_t errsize)
+static int web_graph(struct report *r, const struct report_request *req, FILE *out, char *err, size_t errsize)
 {
 	char *buf = NULL, *img = NULL;
 	size_t n = 0, nimg = 0;
@@ -248,7 +248,10 @@ static int web_graph(struct report *r, FILE *out, char *err, size_t errsize)
 		/* the title and members are a line each; the DOT text begins "digraph" */
 		const char *dot = strstr(buf, "\ndigraph ");
 		size_t head = dot ? (size_t)(dot - buf) + 1 : n;
+		double t = driver_seconds();
 		rc = render_in_memory(buf + head, n - head, "svg", false, &img, &nimg, err, errsize);
+		if (req->timing)
+			req->timing->layout = driver_seconds() - t;
 		if (rc == 0) {
 			const char *svg = strstr(img, "<svg"); /* a memstream's buffer ends in a NUL */
 			size_t skip = svg ? (size_t)(svg - img) : 0;
@@ -270,7 +273,7 @@ int driver_deliver(struct report *r, const struct report_request *req, FILE *out
 	bool away = !viewer && cmd->tty_suffix && !to_file && (req->interactive || isatty(fileno(out)));
 	bool unescape = unescaped_output(r, cmd);
 	if (cmd->format == FMT_WEB_GRAPH)
-		return web_graph(r, out, err, errsize);
+		return web_graph(r, req, out, err, errsize);
 	if (!cmd->render_format && !viewer && !away) {
 		if (!unescape)
 			return report_generate(r, out, err, errsize);

@@ -37,7 +37,7 @@ static int run_command(struct cli *cli, const struct profile *p, struct strbuf *
 			return 1;
 		}
 	}
-	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools, cli->icicle };
+	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools, cli->icicle, NULL };
 	char err[1024];
 	int rc = driver_report(p, &cli->opt, &req, out, warn, err, sizeof err);
 	print_warnings(warn);

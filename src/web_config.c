@@ -104,10 +104,15 @@ static bool set_saved(struct options *o, const struct option_field *f, const str
 	return false;
 }
 
-static const char *json_kind(enum json_type t)
+/* json_kind names a value as Go's UnmarshalTypeError does: "number 1.5", "string", ... */
+static const char *json_kind(const struct json *v, char *buf, size_t size)
 {
 	static const char *const kinds[] = { "null", "bool", "number", "string", "array", "object" };
-	return kinds[t];
+	if (v->type == JSON_NUMBER)
+		snprintf(buf, size, "number %s", v->text);
+	else
+		snprintf(buf, size, "%s", kinds[v->type]);
+	return buf;
 }
 
 /* read_config fills c from a JSON object; -1 with Go's message at the first field of the wrong type. */
@@ -117,6 +122,7 @@ static int read_config(struct named_config *c, const struct json *obj, const str
 	zero_config(&c->o, current);
 	c->name = xstrdup("");
 	int rc = 0;
+	char kind[64];
 	for (size_t i = 0; i < obj->n; i++) {
 		const char *key = obj->key[i];
 		const struct json *v = &obj->item[i];
@@ -127,7 +133,7 @@ static int read_config(struct named_config *c, const struct json *obj, const str
 				c->name = xstrdup(v->text);
 			} else if (v->type != JSON_NULL && rc == 0) {
 				snprintf(err, errsize, "json: cannot unmarshal %s into Go struct field namedConfig.configs.name of type string",
-					 json_kind(v->type));
+					 json_kind(v, kind, sizeof kind));
 				rc = -1;
 			}
 			continue;
@@ -139,7 +145,7 @@ static int read_config(struct named_config *c, const struct json *obj, const str
 			if (!set_saved(&c->o, f, v) && rc == 0) {
 				static const char *const types[] = { "bool", "int", "float64", "string" };
 				snprintf(err, errsize, "json: cannot unmarshal %s into Go struct field namedConfig.configs.%s of type %s",
-					 json_kind(v->type), f->name, types[f->type]);
+					 json_kind(v, kind, sizeof kind), f->name, types[f->type]);
 				rc = -1;
 			}
 		}
@@ -194,6 +200,7 @@ int web_read_settings(const char *file, const struct options *current, struct na
 		if (!strcasecmp(j->key[i], "configs"))
 			configs = &j->item[i];
 	int rc = 0;
+	char kind[64];
 	if (configs && configs->type == JSON_ARRAY) {
 		struct named_config *c = xcalloc(configs->n + 1, sizeof *c);
 		size_t k = 0;
@@ -201,7 +208,7 @@ int web_read_settings(const char *file, const struct options *current, struct na
 			if (configs->item[i].type != JSON_OBJECT) {
 				if (rc == 0)
 					snprintf(err, errsize, "could not parse settings: json: cannot unmarshal %s into Go struct field settings.configs of type driver.namedConfig",
-						 json_kind(configs->item[i].type));
+						 json_kind(&configs->item[i], kind, sizeof kind));
 				rc = -1;
 				continue;
 			}
@@ -215,7 +222,7 @@ int web_read_settings(const char *file, const struct options *current, struct na
 		*n = k;
 	} else if (configs && configs->type != JSON_NULL) {
 		snprintf(err, errsize, "could not parse settings: json: cannot unmarshal %s into Go struct field settings.configs of type []driver.namedConfig",
-			 json_kind(configs->type));
+			 json_kind(configs, kind, sizeof kind));
 		rc = -1;
 	}
 	json_free(j);

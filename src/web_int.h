@@ -116,6 +116,7 @@ struct web {
 	struct strbuf sample_types; /* JSON array, made once */
 	struct strbuf help;         /* JSON object, made once */
 	struct strbuf defaults;     /* JSON object, made once */
+	bool timing_log;            /* $CPROF_WEB_TIMING: each report's stages on standard error */
 };
 
 /* A response: status, content type, body (owned), and extra headers. */

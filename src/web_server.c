@@ -362,6 +362,8 @@ static void web_init(struct web *w, const struct profile *p, const struct web_op
 	sb_addc(&w->sample_types, ']');
 	json_help(&w->help);
 	json_defaults(&w->defaults);
+	const char *timing = getenv("CPROF_WEB_TIMING");
+	w->timing_log = timing && timing[0] && strcmp(timing, "0") != 0;
 }
 
 static void web_destroy(struct web *w)

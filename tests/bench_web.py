@@ -12,6 +12,9 @@ PROFILE is ../shared/bench/large by default. For cprof it prints:
   landing views, made before serving), then as a request with other
   settings gets it (si= the default type spelled out: a report made
   afresh, as any new combination of settings is);
+- where each report's time went (CPROF_WEB_TIMING): numeric label
+  units, label frames, filters, total, aggregation, the report (its graph
+  or stack tree), the graph's layout;
 - with Debian's chromium (tests/web_browser.py --render-time), the time
   the flame graph page takes to draw.
 Then the same views from go tool pprof -http (when go is installed and
@@ -71,9 +74,15 @@ def bench_cprof(cprof, profile, xdg):
     load = time.monotonic() - t0
     port = free_port()
     t0 = time.monotonic()
+    # CPROF_WEB_TIMING: the server says where each report's time went
     p = subprocess.Popen([cprof, "-http=127.0.0.1:%d" % port, "-no_browser", profile], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, env=dict(os.environ, XDG_CONFIG_HOME=xdg))
-    line = p.stderr.readline().decode()
+                         stderr=subprocess.PIPE, env=dict(os.environ, XDG_CONFIG_HOME=xdg, CPROF_WEB_TIMING="1"))
+    stages = []
+    while True:
+        line = p.stderr.readline().decode()
+        if not line.startswith("cprof: "):
+            break
+        stages.append(line.strip())
     ready = time.monotonic() - t0
     if not line.startswith("Serving web UI on"):
         sys.exit("bench_web: cprof did not start: %r" % line)
@@ -88,6 +97,10 @@ def bench_cprof(cprof, profile, xdg):
     for view in VIEWS:
         status, ttfb, total, size, _ = fetch(port, "/ui/%s?si=%s" % (view, si))
         row("cprof", view, "made afresh (si=%s)" % si, status, ttfb, total, size)
+        stages.append(p.stderr.readline().decode().strip())
+    print("cprof: where each report's time went (the landing views made at once, then one at a time):")
+    for s in stages:
+        print("  " + s)
     rss = open("/proc/%d/status" % p.pid).read()
     m = re.search(r"VmHWM:\s+(\d+) kB", rss)
     p.terminate()
