@@ -502,8 +502,9 @@ def render_time(cprof, profile, runs):
             d.get(server.base + "/ui/flamegraph")
             drawn = wait(lambda: d.execute_script("return document.documentElement.dataset.drawn"), 60)
             times.append(float(drawn))
-        boxes = d.execute_script("return document.getElementById('flame-chart').dataset.boxes")
-        print(f"flame page: {size} bytes, {boxes} boxes drawn, rendered in "
+        boxes = d.execute_script("const c = document.getElementById('flame-chart'); "
+                                 "return c.dataset.boxes + ' boxes laid out, ' + c.querySelectorAll('.box').length + ' drawn'")
+        print(f"flame page: {size} bytes, {boxes}, rendered in "
               f"{min(times):.0f} ms (best of {runs}; all: {', '.join(f'{t:.0f}' for t in times)})")
     finally:
         d.quit()

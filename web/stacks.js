@@ -13,6 +13,7 @@
   const { PAD, readTree, layout, matched, packageOf, packageColor, variants } = flameTree;
   const ROW = 18;        // pixels per row
   const LABEL_PX = 22;   // narrower boxes have no label
+  const MARGIN_ROWS = 30; // rows drawn beyond the visible ones
   const FONT = '12px system-ui, "DejaVu Sans", Arial, sans-serif';
 
   Object.assign(state, {
@@ -20,7 +21,10 @@
     down: null,         // the tree of callees (the whole profile without a pivot)
     up: null,           // the tree of callers, with a pivot
     pivot: '',          // the pivot regexp (p=)
-    boxes: [],          // drawn: {tree, f, x, y, w, div}
+    boxes: [],          // laid out: {tree, f, x, depth, w, row, div (once drawn)}
+    rows: [],           // row -> indices of its boxes
+    drawnRows: null,    // per row, 1 once its boxes are made
+    scrollPending: false,
     byName: new Map(),  // name index -> its boxes
     colors: new Map(),  // name index -> background
     re: null,           // the search
@@ -143,6 +147,7 @@
     return div;
   }
 
+  // render lays out every box for the chart's width and draws the rows in view.
   function render() {
     const chart = el('flame-chart');
     const width = chart.clientWidth;
@@ -150,28 +155,49 @@
     let top = 0;
     for (const b of boxes) top = Math.min(top, b.depth);
     const sep = state.pivot ? 1 : 0;
-    const frag = document.createDocumentFragment();
-    state.byName.clear();
-    state.boxes = boxes;
-    state.hover = null;
-    let rows = 0;
+    state.rows = [];
     boxes.forEach((b, i) => {
-      const row = b.depth - top + (b.depth >= 0 ? sep : 0);
-      rows = Math.max(rows, row + 1);
-      b.div = makeBox(b, row * ROW);
-      b.div.dataset.i = String(i);
-      const name = b.tree.name[b.f];
-      if (!state.byName.has(name)) state.byName.set(name, []);
-      state.byName.get(name).push(b);
-      frag.appendChild(b.div);
+      b.row = b.depth - top + (b.depth >= 0 ? sep : 0);
+      (state.rows[b.row] = state.rows[b.row] || []).push(i);
     });
-    if (sep) frag.appendChild(separator(-top * ROW, width));
-    chart.replaceChildren(frag);
-    chart.style.height = (Math.max(rows, 1) + 1) * ROW + 'px';
+    state.boxes = boxes;
+    state.drawnRows = new Uint8Array(state.rows.length);
+    state.byName.clear();
+    state.hover = null;
+    chart.replaceChildren();
+    if (sep) chart.appendChild(separator(-top * ROW, width));
+    chart.style.height = (Math.max(state.rows.length, 1) + 1) * ROW + 'px';
     chart.dataset.boxes = String(boxes.length);
     if (!boxes.length) chart.textContent = state.pivot ? 'No frame matches the pivot ' + state.pivot + '.' : 'No samples.';
-    highlight();
+    drawVisible();
     details(null);
+  }
+
+  // drawVisible makes the boxes of the rows in view (and a margin) that
+  // are not made yet: a deep profile costs its visible rows, not all.
+  function drawVisible() {
+    const content = el('content'), chart = el('flame-chart');
+    const y = content.scrollTop - chart.offsetTop;
+    const first = Math.max(0, Math.floor(y / ROW) - MARGIN_ROWS);
+    const last = Math.min(state.rows.length - 1, Math.ceil((y + content.clientHeight) / ROW) + MARGIN_ROWS);
+    const frag = document.createDocumentFragment();
+    for (let r = first; r <= last; r++) {
+      if (state.drawnRows[r]) continue;
+      state.drawnRows[r] = 1;
+      for (const i of state.rows[r] || []) frag.appendChild(drawBox(i));
+    }
+    chart.appendChild(frag);
+  }
+
+  function drawBox(i) {
+    const b = state.boxes[i];
+    b.div = makeBox(b, b.row * ROW);
+    b.div.dataset.i = String(i);
+    const name = b.tree.name[b.f];
+    if (!state.byName.has(name)) state.byName.set(name, []);
+    state.byName.get(name).push(b);
+    if (state.re && !isRoot(b) && matches(state.re, name)) b.div.classList.add('match');
+    return b.div;
   }
 
   function markDrawn() {
@@ -306,6 +332,14 @@
       if (!el('action-menu').contains(e.target)) hideMenu();
     });
     document.addEventListener('keydown', (e) => { if (e.key === 'Escape') hideMenu(); });
+    el('content').addEventListener('scroll', () => {
+      if (state.scrollPending) return;
+      state.scrollPending = true;
+      requestAnimationFrame(() => {
+        state.scrollPending = false;
+        drawVisible();
+      });
+    }, { passive: true });
     window.addEventListener('resize', () => {
       clearTimeout(state.resizeTimer);
       state.resizeTimer = setTimeout(render, 100);

@@ -21,8 +21,9 @@
     re: null,          // the search
   });
 
+  // rowName is the name as -top prints it: " (inline)" or " (partial-inline)" after it.
   function rowName(r) {
-    return r.name + (r.inline ? ' (inline)' : '');
+    return r.name + (r.inline === 'partial' ? ' (partial-inline)' : r.inline ? ' (inline)' : '');
   }
 
   function compare(key) {
