@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The web interface's speed: time to first byte of each landing view.
 
-    tests/bench_web.py CPROF [PROFILE]
+    tests/bench_web.py CPROF [PROFILE...]
 
-PROFILE is ../shared/bench/large by default. For cprof it prints:
+The profiles are ../shared/bench/medium and large by default. For cprof
+it prints:
 - how long loading alone takes (cprof -comments), and how long until the
   server says "Serving web UI on" (loading, then the landing views for
   the command line's settings made once, before serving);
@@ -18,10 +19,14 @@ PROFILE is ../shared/bench/large by default. For cprof it prints:
 - with Debian's chromium (tests/web_browser.py --render-time), the time
   the flame graph page takes to draw.
 Then the same views from go tool pprof -http (when go is installed and
-BENCH_WEB_PPROF is not 0): its time to load, and each view's time to first
-byte. pprof's graph view runs the dot program, which Debian's graphviz
-library packages do not install: without it pprof answers 501.
+BENCH_WEB_PPROF is not 0): its time to load, each view's time to first
+byte, and cprof's as a share of it. pprof copies the profile for every
+request: on `large` it fills the machine's memory, so it is killed past
+BENCH_WEB_PPROF_MAX_GB (12) of resident memory and the view says so.
+pprof's graph view runs the dot program, which Debian's graphviz library
+packages do not install: without it pprof answers 501.
 """
+import gzip
 import http.client
 import os
 import re
@@ -30,10 +35,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VIEWS = ["flamegraph", "top", "graph"]
+VIEWS = ["top", "graph", "flamegraph"]  # pprof may not get past the flame graph
 
 
 def free_port():
@@ -69,6 +75,8 @@ def default_type(cprof, profile):
 
 
 def bench_cprof(cprof, profile, xdg):
+    """Returns each view's time to first byte: (landing, made afresh)."""
+    times = {}
     t0 = time.monotonic()
     subprocess.run([cprof, "-comments", profile], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     load = time.monotonic() - t0
@@ -92,11 +100,13 @@ def bench_cprof(cprof, profile, xdg):
     for view in VIEWS:
         status, ttfb, total, size, body = fetch(port, "/ui/" + view)
         row("cprof", view, "landing", status, ttfb, total, size)
+        times[view] = [ttfb]
         if view == "flamegraph":
             flame_page = body
     for view in VIEWS:
         status, ttfb, total, size, _ = fetch(port, "/ui/%s?si=%s" % (view, si))
         row("cprof", view, "made afresh (si=%s)" % si, status, ttfb, total, size)
+        times[view].append(ttfb)
         stages.append(p.stderr.readline().decode().strip())
     print("cprof: where each report's time went (the landing views made at once, then one at a time):")
     for s in stages:
@@ -105,7 +115,7 @@ def bench_cprof(cprof, profile, xdg):
     m = re.search(r"VmHWM:\s+(\d+) kB", rss)
     p.terminate()
     p.wait()
-    import gzip
+
     print("cprof: flame graph page %d bytes (%d gzipped); server peak RSS %s MB" % (
         len(flame_page), len(gzip.compress(flame_page)), int(m.group(1)) // 1024 if m else "?"))
     browser = os.path.join(ROOT, "tests", "web_browser.py")
@@ -113,13 +123,31 @@ def bench_cprof(cprof, profile, xdg):
         r = subprocess.run(["/usr/bin/python3", browser, "--render-time", cprof, profile, "3"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, XDG_CONFIG_HOME=xdg))
         print("chromium: " + (r.stdout.decode().strip() or "no figure (exit %d)" % r.returncode))
+    return times
 
 
-def bench_pprof(profile, xdg):
+def watch(p, limit_kb, killed):
+    """Kills p when its resident memory passes limit_kb (pprof -http on a large profile can fill the machine)."""
+    while p.poll() is None:
+        try:
+            m = re.search(r"VmRSS:\s+(\d+) kB", open("/proc/%d/status" % p.pid).read())
+        except OSError:
+            return
+        if m and int(m.group(1)) > limit_kb:
+            killed.append(int(m.group(1)))
+            p.kill()
+            return
+        time.sleep(0.2)
+
+
+def bench_pprof(profile, xdg, times):
     port = free_port()
+    limit_gb = float(os.environ.get("BENCH_WEB_PPROF_MAX_GB", "12"))
     t0 = time.monotonic()
     p = subprocess.Popen(["go", "tool", "pprof", "-http=127.0.0.1:%d" % port, "-no_browser", profile],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, XDG_CONFIG_HOME=xdg))
+    killed = []
+    threading.Thread(target=watch, args=(p, limit_gb * 1024 * 1024, killed), daemon=True).start()
     try:
         while True:
             try:
@@ -127,28 +155,41 @@ def bench_pprof(profile, xdg):
                 break
             except OSError:
                 if p.poll() is not None:
-                    print("pprof: exited with %d" % p.returncode)
+                    print("pprof: %s" % ("killed past %.0f GB while loading" % limit_gb if killed else
+                                         "exited with %d" % p.returncode))
                     return
                 time.sleep(0.2)
         print("pprof: serving after %.2f s (loading)" % (time.monotonic() - t0))
         for view in VIEWS:
-            status, ttfb, total, size, _ = fetch(port, "/ui/" + view)
+            try:
+                status, ttfb, total, size, _ = fetch(port, "/ui/" + view)
+            except (OSError, http.client.HTTPException):
+                print("pprof  %-11s killed past %.0f GB of memory (the machine has %d GB)" % (
+                    view, limit_gb, os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") >> 30))
+                break
             row("pprof", view, "first" + (" (no dot: 501)" if status == 501 else ""), status, ttfb, total, size)
-        m = re.search(r"VmHWM:\s+(\d+) kB", open("/proc/%d/status" % p.pid).read())
-        print("pprof: peak RSS %s MB" % (int(m.group(1)) // 1024 if m else "?"))
+            if view in times:
+                print("       %-11s cprof's time to first byte: %.4f of pprof's landing, %.3f made afresh" % (
+                    view, times[view][0] / ttfb, times[view][1] / ttfb))
+        if p.poll() is None:
+            m = re.search(r"VmHWM:\s+(\d+) kB", open("/proc/%d/status" % p.pid).read())
+            print("pprof: peak RSS %s MB" % (int(m.group(1)) // 1024 if m else "?"))
     finally:
         p.kill()
         p.wait()
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        sys.exit("usage: tests/bench_web.py CPROF [PROFILE]")
+    if len(sys.argv) < 2:
+        sys.exit("usage: tests/bench_web.py CPROF [PROFILE...]")
     cprof = os.path.abspath(sys.argv[1])
-    profile = sys.argv[2] if len(sys.argv) == 3 else os.path.join(os.path.dirname(ROOT), "shared", "bench", "large")
-    print("web views of %s (seconds; size in bytes)" % profile)
-    print("%-6s %-11s %-22s %6s %9s %9s %11s" % ("tool", "view", "request", "status", "ttfb_s", "total_s", "size"))
-    with tempfile.TemporaryDirectory() as xdg:
-        bench_cprof(cprof, profile, xdg)
-        if os.environ.get("BENCH_WEB_PPROF", "1") != "0" and shutil.which("go"):
-            bench_pprof(profile, xdg)
+    bench = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+    profiles = sys.argv[2:] or [os.path.join(bench, "medium"), os.path.join(bench, "large")]
+    for profile in profiles:
+        print("web views of %s (seconds; size in bytes)" % profile)
+        print("%-6s %-11s %-22s %6s %9s %9s %11s" % ("tool", "view", "request", "status", "ttfb_s", "total_s", "size"))
+        with tempfile.TemporaryDirectory() as xdg:
+            times = bench_cprof(cprof, profile, xdg)
+            if os.environ.get("BENCH_WEB_PPROF", "1") != "0" and shutil.which("go"):
+                bench_pprof(profile, xdg, times)
+        print()

@@ -46,7 +46,7 @@ CONF = os.path.join(ROOT, "testdata", "conformance")
 GO = os.path.join(CONF, "profiles", "go")
 HEAP = os.path.join(GO, "go-heap-bad.pb.gz")
 LABELS = os.path.join(GO, "go-labels-cpu.pb.gz")
-NUMLABELS = os.path.join(GO, "edge-numlabels.pb.gz")
+NUL = os.path.join(ROOT, "testdata", "nul", "profiles", "nul.pb.gz")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import Checks  # noqa: E402
 
@@ -67,7 +67,12 @@ class Server:
         flags = [] if browser else ["-no_browser"]
         self.proc = subprocess.Popen([CPROF, "-http=%s:0" % host] + flags + args, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env, cwd=cwd)
-        line = self.proc.stderr.readline().decode()
+        # the first line after loading, but for warnings (Pango's on names that are not UTF-8)
+        for _ in range(100):
+            line = self.proc.stderr.readline().decode("utf-8", "replace")
+            if not line.strip() or "-WARNING **" in line:
+                continue
+            break
         m = re.match(r"Serving web UI on http://(\S+):(\d+)\n$", line)
         if not check(m is not None, "%s: first line %r" % (args, line)):
             self.proc.kill()
@@ -356,7 +361,7 @@ def tree(frames, stride):
     return [frames[i:i + stride] for i in range(0, len(frames), stride)]
 
 
-def test_flame(srv, diff_srv):
+def test_flame(srv, diff_srv, base_srv):
     data = view(srv, "/ui/flamegraph")
     if not data:
         return
@@ -399,14 +404,41 @@ def test_flame(srv, diff_srv):
                 want[caller] = want.get(caller, 0) + value
         check(callers == want and want, "pivot: callers %r, -folded's %r" % (callers, want))
         check(data["params"].get("p") == "^main\\.sliceGrowthBad$", "pivot: params %r" % data["params"])
-    # -diff_base: a fifth number per frame, the base's share
-    data = view(diff_srv, "/ui/flamegraph")
-    if data:
+    # -diff_base and -base: a fifth number per frame, the base's share (the base kept apart, as -flame does)
+    def folded_sum(path):
+        out, _ = cli(["-folded", path])
+        return sum(int(l.rsplit(" ", 1)[1]) for l in out.splitlines())
+
+    good, bad = os.path.join(GO, "go-allocs-good.pb.gz"), os.path.join(GO, "go-allocs-bad.pb.gz")
+    base_total, new_total = folded_sum(good), folded_sum(bad)
+    for srv, flag in ((diff_srv, "-diff_base"), (base_srv, "-base")):
+        data = view(srv, "/ui/flamegraph")
+        if not data:
+            continue
         fl = data["flame"]
         rows = tree(fl["frames"], 5)
-        base, _ = cli(["-top", "-nodecount=1", os.path.join(GO, "go-allocs-good.pb.gz")])
-        m = re.search(r"of (\S+) total", base)
-        check(fl["diff"] is True and rows[0][4] == fl["baseTotal"] > 0, "diff flame: root %r" % rows[0])
+        check(fl["diff"] is True and rows[0][4] == fl["baseTotal"] == base_total and
+              rows[0][2] + rows[0][4] == new_total, "%s flame: root %r, base %d, new %d" % (
+                  flag, rows[0], base_total, new_total))
+        # the other views show the profile as loaded: with -base, the difference
+        data = view(srv, "/ui/top")
+        want, _ = cli(["-top", "-nodecount=500", flag + "=" + good, bad])
+        check(data and json_rows(data) == top_rows(want) and top_rows(want), "%s: top rows differ" % flag)
+
+
+def test_nul(srv):
+    """Names holding NUL and 0xC0 bytes: JSON's \\u0000 and the bytes themselves, the rows of -top."""
+    status, _, body = srv.get("/ui/top")
+    data = page_data(body)
+    if not check(status == 200 and data, "nul top: %d" % status):
+        return
+    check(b"\\u0000" in body, "no \\u0000 in the page")
+    want = subprocess.run([CPROF, "-top", "-nodecount=500", NUL], stdout=subprocess.PIPE).stdout
+    rows = b"".join(("%10s %6s %6s %10s %6s  %s%s\n" % (
+        r["flat"], r["flatPct"], r["sumPct"], r["cum"], r["cumPct"], r["name"],
+        {False: "", True: " (inline)", "partial": " (partial-inline)"}[r["inline"]])).encode("utf-8", "surrogateescape")
+        for r in data["top"])
+    check(want.endswith(rows) and b"x\x00" in rows and b"x\xc0\x80" in rows, "nul: -top's rows are not the page's")
 
 
 # ---- concurrency ----
@@ -568,13 +600,16 @@ if __name__ == "__main__":
         tags = Server([LABELS])
         native = Server(["-trim_path=/", "-source_path=.", "src/native/calc", "profiles/native/calc.cpu"], cwd=CONF)
         diff = Server(["-diff_base=" + os.path.join(GO, "go-allocs-good.pb.gz"), os.path.join(GO, "go-allocs-bad.pb.gz")])
+        base = Server(["-base=" + os.path.join(GO, "go-allocs-good.pb.gz"), os.path.join(GO, "go-allocs-bad.pb.gz")])
+        nul = Server([NUL])
         test_routes(main)
         test_params(main, tags)
         test_rows(main, native)
         test_graph(main)
-        test_flame(main, diff)
+        test_flame(main, diff, base)
+        test_nul(nul)
         test_download(main)
-        for s in (main, tags, native, diff):
+        for s in (main, tags, native, diff, base, nul):
             s.stop()
         test_forbidden()
         test_concurrency()
