@@ -1,8 +1,8 @@
 // The Flame Graph view: an icicle (root at the top) drawn from the page
 // data's compact stack tree ("flame": names, and frames as a flat array
 // of parent, name, total, self[, base]). Only boxes wide enough to see are
-// made (absolutely positioned divs), so the cost follows the window, not
-// the profile. Boxes are as wide as their total, coloured by package (or,
+// laid out, and only those of the rows in view are made (absolutely
+// positioned divs), so the cost follows the window, not the profile. Boxes are as wide as their total, coloured by package (or,
 // for a comparison, grey with the net change shaded: red grows, blue
 // shrinks). Hover: the details bar. Click: pivot on the frame (p= in the
 // URL; the server sends its callees, and its callers as "callers", drawn
@@ -289,11 +289,11 @@
         items.push(document.createElement('hr'));
         continue;
       }
-      const link = document.createElement('a');
-      link.textContent = a[0];
-      link.href = a[1];
-      if (a[2]) link.target = a[2];
-      items.push(link);
+      const item = document.createElement('a');
+      item.textContent = a[0];
+      item.href = a[1];
+      if (a[2]) item.target = a[2];
+      items.push(item);
     }
     menu.replaceChildren(...items);
     menu.hidden = false;
