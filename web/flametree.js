@@ -152,5 +152,23 @@ const flameTree = (function () {
     return list;
   }
 
-  return { PAD, readTree, kidsOf, layout, matched, packageOf, packageColor, variants };
+  // labelForms are the forms of a box's label, longest first. A label
+  // at a finer granularity holds the function name and a location
+  // ("main.f /src/main.go:12", "4b805a main.f /src/main.go:12"): the
+  // location's path goes first, then the name shortens as variants()
+  // does. A label that is the frame's file alone (g=files) shortens to its base name.
+  function labelForms(name, label, file) {
+    if (label === file) return [label, label.slice(label.lastIndexOf('/') + 1)];
+    const at = name ? label.indexOf(name) : -1;
+    if (at < 0) return variants(label);
+    const before = label.slice(0, at), after = label.slice(at + name.length);
+    const where = after.includes('/') ? ' ' + after.slice(after.lastIndexOf('/') + 1) : after;
+    const names = variants(name);
+    const list = [label];
+    for (const v of names) list.push(before + v + where);
+    list.push(names[names.length - 1]);
+    return list.filter((x, i) => i === 0 || x !== list[i - 1]);
+  }
+
+  return { PAD, readTree, kidsOf, layout, matched, packageOf, packageColor, variants, labelForms };
 })();

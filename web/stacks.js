@@ -10,7 +10,7 @@
 (function () {
   'use strict';
   const { state, el, link, quoteMeta, formatValue, percent, go } = cprof;
-  const { PAD, readTree, layout, matched, packageOf, packageColor, variants } = flameTree;
+  const { PAD, readTree, layout, matched, packageOf, packageColor, labelForms } = flameTree;
   const ROW = 18;        // pixels per row
   const LABEL_PX = 22;   // narrower boxes have no label
   const MARGIN_ROWS = 30; // rows drawn beyond the visible ones
@@ -34,10 +34,11 @@
     resizeTimer: 0,
   });
 
-  // nameOf is frame f's function name, what regexps match; labelOf what
-  // its box shows (with g=lines or files, the name at that granularity).
+  // nameOf is frame f's function name, what regexps match (with g=files,
+  // its file); labelOf what its box shows (the name at the granularity).
   function nameOf(t, f) {
-    return state.flame.names[t.name[f]] || '';
+    const fl = state.flame, i = t.name[f];
+    return fl.names[i] || (fl.files && fl.files[i]) || '';
   }
 
   function labelOf(t, f) {
@@ -97,9 +98,10 @@
 
   // ---- drawing ----
 
-  // label is the longest form of name that fits avail pixels (CSS ellipsis cuts the last).
-  function label(name, avail) {
-    const list = variants(name);
+  // label is the longest form of frame f's label that fits avail pixels (CSS ellipsis cuts the last).
+  function label(t, f, avail) {
+    const files = state.flame.files;
+    const list = labelForms(nameOf(t, f), labelOf(t, f), files && files[t.name[f]]);
     for (const s of list) if (state.measure.measureText(s).width <= avail) return s;
     return list[list.length - 1];
   }
@@ -125,7 +127,7 @@
     }
     if (b.w >= LABEL_PX) {
       const span = document.createElement('span');
-      span.textContent = label(labelOf(t, f), b.w - 8);
+      span.textContent = label(t, f, b.w - 8);
       div.appendChild(span);
     }
     return div;
