@@ -328,6 +328,13 @@ def test_sample(p, cprof):
     check(current == ["alloc_space"], f"Sample menu marks {current}")
     p.shot("top-sample")
 
+    # Links carry the parameters in effect, but not those equal to their defaults.
+    nf = p.data()["defaults"]["nf"]
+    p.open(f"/ui/top?si=alloc_space&nf={nf}", "top with a default in its URL")
+    hrefs = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#view-menu a, #sample-list a")]
+    check(all("nf=" not in h for h in hrefs), f"links keep the default nf: {hrefs}")
+    check(all("si=" in h for h in hrefs), f"links lose si: {hrefs}")
+
 
 def test_tags(p, cprof):
     d = p.d
