@@ -126,6 +126,11 @@ def bench_cprof(cprof, profile, xdg):
     return times
 
 
+def pprof_binary():
+    """go tool pprof's own binary (go tool -n pprof): killing go tool would leave pprof running."""
+    return subprocess.run(["go", "tool", "-n", "pprof"], stdout=subprocess.PIPE).stdout.decode().strip()
+
+
 def watch(p, limit_kb, killed):
     """Kills p when its resident memory passes limit_kb (pprof -http on a large profile can fill the machine)."""
     while p.poll() is None:
@@ -144,7 +149,7 @@ def bench_pprof(profile, xdg, times):
     port = free_port()
     limit_gb = float(os.environ.get("BENCH_WEB_PPROF_MAX_GB", "12"))
     t0 = time.monotonic()
-    p = subprocess.Popen(["go", "tool", "pprof", "-http=127.0.0.1:%d" % port, "-no_browser", profile],
+    p = subprocess.Popen([pprof_binary(), "-http=127.0.0.1:%d" % port, "-no_browser", profile],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, XDG_CONFIG_HOME=xdg))
     killed = []
     threading.Thread(target=watch, args=(p, limit_gb * 1024 * 1024, killed), daemon=True).start()
@@ -163,12 +168,15 @@ def bench_pprof(profile, xdg, times):
         for view in VIEWS:
             try:
                 status, ttfb, total, size, _ = fetch(port, "/ui/" + view)
+                if status == 404 and view == "graph":
+                    # before 2025 pprof's landing page was its graph, at /ui/
+                    status, ttfb, total, size, _ = fetch(port, "/ui/")
             except (OSError, http.client.HTTPException):
                 print("pprof  %-11s killed past %.0f GB of memory (the machine has %d GB)" % (
                     view, limit_gb, os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") >> 30))
                 break
             row("pprof", view, "first" + (" (no dot: 501)" if status == 501 else ""), status, ttfb, total, size)
-            if view in times:
+            if view in times and status == 200:
                 print("       %-11s cprof's time to first byte: %.4f of pprof's landing, %.3f made afresh" % (
                     view, times[view][0] / ttfb, times[view][1] / ttfb))
         if p.poll() is None:

@@ -558,13 +558,18 @@ def test_configs():
     srv.stop()
 
 
+def pprof_binary():
+    """go tool pprof's own binary (go tool -n pprof): killing go tool would leave pprof running."""
+    return subprocess.run(["go", "tool", "-n", "pprof"], stdout=subprocess.PIPE).stdout.decode().strip()
+
+
 def pprof_lists(name):
     """Whether go tool pprof's web interface shows config NAME in its menu."""
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    p = subprocess.Popen(["go", "tool", "pprof", "-http=127.0.0.1:%d" % port, "-no_browser", HEAP],
+    p = subprocess.Popen([pprof_binary(), "-http=127.0.0.1:%d" % port, "-no_browser", HEAP],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          env=dict(os.environ, XDG_CONFIG_HOME=XDG, HOME=TMP))
     try:
