@@ -170,6 +170,11 @@ layers: all
 web-test: all
 	tests/web_http.py $(BUILD)/cprof
 
+# The web interface in a real browser: Debian's chromium driven headless by
+# python3-selenium (tests/web_browser.py; a screenshot directory may follow).
+web-browser-test: all
+	/usr/bin/python3 tests/web_browser.py $(BUILD)/cprof
+
 # -folded and -flame: golden files, agreement with -top, the SVG as XML
 # and in a real browser (tests/flame.py, tests/flame_browser.py).
 flame-test: all
@@ -218,7 +223,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all layers unit conformance flame-test shell-test graphs http-test web-test broken-test nul-test bomb-test disasm-test gosym-test man-lint install-test
+test: all layers unit conformance flame-test shell-test graphs http-test web-test web-browser-test broken-test nul-test bomb-test disasm-test gosym-test man-lint install-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -324,4 +329,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test layers unit conformance flame-test web-test shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance flame-test web-test web-browser-test shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

@@ -296,7 +296,8 @@ static uint32_t name_index(struct flame_json *fj, struct stack_tree *t, uint32_t
 	GROW(fj->fn, fj->cap, fj->names.n);
 	fj->file = xreallocarray(fj->file, fj->cap, sizeof *fj->file);
 	const struct node_info *info = f ? &t->g->node[STACK_NODE(t->frame[f].key)].info : NULL;
-	fj->fn[i] = info ? info->name : "root";
+	/* at files granularity a frame is its file: that is what a regexp matches */
+	fj->fn[i] = !info ? "root" : info->name[0] ? info->name : info->file;
 	fj->file[i] = info ? info->file : "";
 	return i;
 }
