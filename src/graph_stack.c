@@ -606,63 +606,106 @@ static void add_walkers(struct grower *gr, size_t *cap, struct walker w, const b
 	}
 }
 
-static struct stack_tree *grow_tree(const struct profile *p, const struct graph_options *o, bool diff,
-				    double min_share, const struct regex *pivot, bool callers)
+/* start_walkers sets out the walkers of every sample (see add_walkers), counting them in root. */
+static void start_walkers(struct grower *gr, const struct graph_options *o, const bool *match,
+			  struct candidate *root)
 {
-	struct stack_tree *t = xcalloc(1, sizeof *t);
-	t->g = graph_nodes(p, o);
-	struct grower gr = { .p = p, .g = t->g, .t = t, .diff = diff, .up = callers };
-	bool *match = pivot ? pivot_nodes(t->g, pivot) : NULL;
-	gr.value = xcalloc(p->n_sample + 1, sizeof *gr.value);
+	const struct profile *p = gr->p;
+	gr->value = xcalloc(p->n_sample + 1, sizeof *gr->value);
 	size_t w_cap = p->n_sample + 1;
-	gr.w = xcalloc(w_cap, sizeof *gr.w);
-	if (diff)
-		gr.is_base = xcalloc(p->n_sample + 1, sizeof *gr.is_base);
-	struct candidate root = { NO_INDEX, NO_INDEX, 0, 0, 0, 0, 0 };
+	gr->w = xcalloc(w_cap, sizeof *gr->w);
+	if (gr->diff)
+		gr->is_base = xcalloc(p->n_sample + 1, sizeof *gr->is_base);
+	*root = (struct candidate){ NO_INDEX, NO_INDEX, 0, 0, 0, 0, 0 };
 	for (size_t s = 0; s < p->n_sample; s++) {
 		const struct sample *sm = &p->sample[s];
 		struct walker w = { sm->loc, sm->n_loc, 0, (uint32_t)s, 0 };
-		if (!settle(&gr, &w))
+		if (!settle(gr, &w))
 			continue;
 		int64_t v = sample_value(sm, o);
-		gr.value[s] = v;
-		if (diff && sm->n_label && sample_has_label(sm, "pprof::base", "true"))
-			gr.is_base[s] = true;
-		add_walkers(&gr, &w_cap, w, match, &root, v, diff && gr.is_base[s]);
+		gr->value[s] = v;
+		if (gr->diff && sm->n_label && sample_has_label(sm, "pprof::base", "true"))
+			gr->is_base[s] = true;
+		add_walkers(gr, &w_cap, w, match, root, v, gr->diff && gr->is_base[s]);
 	}
-	free(match);
-	add_frame(&gr, &root);
-	int64_t min_weight = (int64_t)((double)root.weight * min_share);
-	while (gr.n_w > 0)
-		grow_level(&gr, min_weight > 1 ? min_weight : 1);
-	free(gr.value);
-	free(gr.is_base);
-	free(gr.w);
+}
+
+/* A tree to grow from its walkers, on a thread of its own. */
+struct growing {
+	struct grower gr;
+	struct candidate root;
+	double min_share;
+};
+
+/* grow grows a tree level by level from its walkers (but for the order of children, link_children's). */
+static void *grow(void *arg)
+{
+	struct growing *g = arg;
+	struct grower *gr = &g->gr;
+	add_frame(gr, &g->root);
+	int64_t min_weight = (int64_t)((double)g->root.weight * g->min_share);
+	while (gr->n_w > 0)
+		grow_level(gr, min_weight > 1 ? min_weight : 1);
+	free(gr->w);
 	for (int k = 0; k < 2; k++) {
-		free(gr.lv[k].cand);
-		free(gr.lv[k].slot);
+		free(gr->lv[k].cand);
+		free(gr->lv[k].slot);
 	}
-	link_children(t);
-	return t;
+	return NULL;
 }
 
 struct stack_tree *stack_tree_new(const struct profile *p, const struct graph_options *o, bool diff,
 				  double min_share)
 {
-	return grow_tree(p, o, diff, min_share, NULL, false);
+	struct stack_tree *t = xcalloc(1, sizeof *t);
+	t->g = graph_nodes(p, o);
+	struct growing g = { .gr = { .p = p, .g = t->g, .t = t, .diff = diff }, .min_share = min_share };
+	start_walkers(&g.gr, o, NULL, &g.root);
+	grow(&g);
+	free(g.gr.value);
+	free(g.gr.is_base);
+	link_children(t);
+	return t;
 }
 
-struct stack_tree *stack_tree_pivot(const struct profile *p, const struct graph_options *o, bool diff,
-				    double min_share, const struct regex *pivot, bool callers)
+/*
+ * The two trees of a pivot share what they start from: the nodes (one
+ * graph, the callers' tree borrowing it), the samples' values and the
+ * walkers at the matched frames, found in one walk over every stack.
+ * Then they grow at once, each on a thread; the children are ordered
+ * after, one tree at a time, as naming nodes writes into the graph.
+ */
+void stack_tree_pivot(const struct profile *p, const struct graph_options *o, bool diff, double min_share,
+		      const struct regex *pivot, struct stack_tree **callees, struct stack_tree **callers)
 {
-	return grow_tree(p, o, diff, min_share, pivot, callers);
+	struct stack_tree *down = xcalloc(1, sizeof *down), *up = xcalloc(1, sizeof *up);
+	down->g = graph_nodes(p, o);
+	up->g = down->g;
+	up->borrows_graph = true;
+	struct growing g[2] = { { .gr = { .p = p, .g = down->g, .t = down, .diff = diff }, .min_share = min_share } };
+	bool *match = pivot_nodes(down->g, pivot);
+	start_walkers(&g[0].gr, o, match, &g[0].root);
+	free(match);
+	g[1] = g[0];
+	g[1].gr.t = up;
+	g[1].gr.up = true;
+	g[1].gr.w = xmalloc((g[0].gr.n_w + 1) * sizeof *g[1].gr.w);
+	memcpy(g[1].gr.w, g[0].gr.w, g[0].gr.n_w * sizeof *g[1].gr.w);
+	run_pair(grow, &g[0], &g[1]);
+	free(g[0].gr.value);
+	free(g[0].gr.is_base);
+	link_children(down);
+	link_children(up);
+	*callees = down;
+	*callers = up;
 }
 
 void stack_tree_free(struct stack_tree *t)
 {
 	if (!t)
 		return;
-	graph_free(t->g);
+	if (!t->borrows_graph)
+		graph_free(t->g);
 	free(t->frame);
 	free(t->base);
 	free(t);

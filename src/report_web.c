@@ -422,8 +422,7 @@ int report_web_flame(struct report *r, FILE *out, char *err, size_t errsize)
 	struct graph_options go = report_graph_options(r);
 	struct stack_tree *callees, *callers = NULL;
 	if (r->symbol) {
-		callees = stack_tree_pivot(r->p, &go, fj.diff, FLAME_MIN_SHARE, r->symbol, false);
-		callers = stack_tree_pivot(r->p, &go, fj.diff, FLAME_MIN_SHARE, r->symbol, true);
+		stack_tree_pivot(r->p, &go, fj.diff, FLAME_MIN_SHARE, r->symbol, &callees, &callers);
 	} else {
 		callees = stack_tree_new(r->p, &go, fj.diff, FLAME_MIN_SHARE);
 	}
@@ -480,8 +479,8 @@ int report_web_flame(struct report *r, FILE *out, char *err, size_t errsize)
 	free(fj.fn);
 	free(fj.file);
 	strset_free(&fj.names);
-	stack_tree_free(callees);
 	stack_tree_free(callers);
+	stack_tree_free(callees);
 	return flush(&b, out);
 }
 
