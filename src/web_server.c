@@ -435,42 +435,83 @@ static void *open_browser(void *arg)
 	return NULL;
 }
 
-int web_serve(const struct profile *p, const struct web_options *wo, char *err, size_t errsize)
+/*
+ * host_and_port is pprof's getHostAndPort: [host]:[port], an empty host
+ * being localhost and an empty port a free one (bound as port 0).
+ */
+static int host_and_port(const char *hostport, char **host, char **port, char *err, size_t errsize)
 {
-	char *host = NULL, *port = NULL;
-	if (split_host_port(wo->hostport, &host, &port, err, errsize) < 0) {
-		char e[512];
-		snprintf(e, sizeof e, "could not split http address: %s", err);
-		snprintf(err, errsize, "%s", e);
+	char e[512];
+	if (split_host_port(hostport, host, port, e, sizeof e) < 0) {
+		snprintf(err, errsize, "could not split http address: %s", e);
 		return -1;
 	}
-	int rc = -1, fd = -1;
-	struct server *s = NULL;
-	if (!host[0]) {
-		free(host);
-		host = xstrdup("localhost");
+	if (!(*host)[0]) {
+		free(*host);
+		*host = xstrdup("localhost");
 	}
-	for (const char *c = port; *c; c++)
+	for (const char *c = *port; *c; c++)
 		if (*c < '0' || *c > '9') {
-			snprintf(err, errsize, "invalid port number: strconv.Atoi: parsing \"%s\": invalid syntax", port);
-			goto out;
+			snprintf(err, errsize, "invalid port number: strconv.Atoi: parsing \"%s\": invalid syntax", *port);
+			return -1;
 		}
-	if (strlen(port) > 5 || atoi(port) > 65535) {
-		snprintf(err, errsize, "listen tcp: address %s: invalid port", port);
-		goto out;
+	if (strlen(*port) > 5 || atoi(*port) > 65535) {
+		snprintf(err, errsize, "listen tcp: address %s: invalid port", *port);
+		return -1;
 	}
+	return 0;
+}
+
+/* start_browser opens url after half a second, on a thread of its own (the URL printed if none starts). */
+static void start_browser(const struct web *w, const char *base)
+{
+	struct opener *o = xcalloc(1, sizeof *o);
+	struct strbuf url = STRBUF_INIT;
+	sb_adds(&url, base);
+	/* the command line's settings, as URL parameters */
+	struct query q = { 0 };
+	if (web_make_url(&w->current, &q)) {
+		sb_addc(&url, '?');
+		query_encode(&q, &url);
+	}
+	query_free(&q);
+	o->url = url.s;
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, open_browser, o) != 0) {
+		fprintf(stderr, "%s\n", o->url);
+		free(o->url);
+		free(o);
+	}
+	pthread_attr_destroy(&attr);
+}
+
+static struct MHD_Daemon *start_daemon(struct server *s, int fd)
+{
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+					MHD_USE_ITC,
+				0, NULL, NULL, answer, s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_URI_LOG_CALLBACK,
+				log_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
+				(unsigned)256, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300, MHD_OPTION_END);
+}
+
+int web_serve(const struct profile *p, const struct web_options *wo, char *err, size_t errsize)
+{
+	char *host = NULL, *port = NULL, *settings = NULL;
+	int rc = -1, fd = -1, bound;
+	struct server *s = NULL;
+	struct MHD_Daemon *d = NULL;
+	if (host_and_port(wo->hostport, &host, &port, err, errsize) < 0)
+		goto out;
 	char serr[256];
-	char *settings = web_settings_file(serr, sizeof serr);
-	if (!settings) {
+	if (!(settings = web_settings_file(serr, sizeof serr))) {
 		snprintf(err, errsize, "%s", serr);
 		goto out;
 	}
-	int bound;
-	fd = listen_on(host, port, &bound, err, errsize);
-	if (fd < 0) {
-		free(settings);
+	if ((fd = listen_on(host, port, &bound, err, errsize)) < 0)
 		goto out;
-	}
 
 	/* SIGINT and SIGTERM wait for sigwait below: every thread made from here on blocks them */
 	sigset_t stop;
@@ -483,15 +524,10 @@ int web_serve(const struct profile *p, const struct web_options *wo, char *err, 
 	s = xcalloc(1, sizeof *s);
 	web_init(&s->w, p, wo);
 	s->w.settings_file = settings;
+	settings = NULL;
 	s->local = is_localhost(host);
 	warm_up(&s->w);
-
-	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL | MHD_USE_ITC, 0, NULL,
-		NULL, answer, s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_URI_LOG_CALLBACK, log_uri, NULL,
-		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300, MHD_OPTION_END);
-	if (!d) {
+	if (!(d = start_daemon(s, fd))) {
 		snprintf(err, errsize, "could not start the web server on %s:%d", host, bound);
 		goto out;
 	}
@@ -501,27 +537,8 @@ int web_serve(const struct profile *p, const struct web_options *wo, char *err, 
 	bool v6 = strchr(host, ':') != NULL;
 	sb_addf(&url, "http://%s%s%s:%d", v6 ? "[" : "", host, v6 ? "]" : "", bound);
 	fprintf(stderr, "Serving web UI on %s\n", sb_cstr(&url));
-	if (!wo->no_browser) {
-		/* the command line's settings, as URL parameters */
-		struct query q = { 0 };
-		if (web_make_url(&s->w.current, &q)) {
-			sb_addc(&url, '?');
-			query_encode(&q, &url);
-		}
-		query_free(&q);
-		struct opener *o = xcalloc(1, sizeof *o);
-		o->url = xstrdup(sb_cstr(&url));
-		pthread_t t;
-		pthread_attr_t attr;
-		pthread_attr_init(&attr);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		if (pthread_create(&t, &attr, open_browser, o) != 0) {
-			fprintf(stderr, "%s\n", o->url);
-			free(o->url);
-			free(o);
-		}
-		pthread_attr_destroy(&attr);
-	}
+	if (!wo->no_browser)
+		start_browser(&s->w, sb_cstr(&url));
 	sb_free(&url);
 
 	int sig;
@@ -536,6 +553,7 @@ out:
 		web_destroy(&s->w);
 		free(s);
 	}
+	free(settings);
 	free(host);
 	free(port);
 	return rc;
