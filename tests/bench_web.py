@@ -67,11 +67,10 @@ def row(tool, view, how, status, ttfb, total, size):
     print("%-6s %-11s %-22s %6s %9.3f %9.3f %11d" % (tool, view, how, status, ttfb, total, size))
 
 
-def default_type(cprof, profile):
-    out = subprocess.run([cprof, "-raw", profile], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
-    m = re.search(rb"^PeriodType: .*\nPeriod: .*\n(?:.*\n)*?Samples:\n(.*)\n", out, re.M)
-    types = m.group(1).split() if m else []
-    return types[-1].decode().split("/")[0] if types else ""
+def shown_type(page):
+    """The sample type a page shows (its page data's sampleIndex)."""
+    m = re.search(rb'"sampleIndex":"([^"]*)"', page)
+    return m.group(1).decode() if m else ""
 
 
 def bench_cprof(cprof, profile, xdg):
@@ -95,7 +94,6 @@ def bench_cprof(cprof, profile, xdg):
     if not line.startswith("Serving web UI on"):
         sys.exit("bench_web: cprof did not start: %r" % line)
     print("cprof: loading alone %.2f s; serving after %.2f s (loading, then the landing views made once)" % (load, ready))
-    si = default_type(cprof, profile)
     flame_page = b""
     for view in VIEWS:
         status, ttfb, total, size, body = fetch(port, "/ui/" + view)
@@ -103,6 +101,7 @@ def bench_cprof(cprof, profile, xdg):
         times[view] = [ttfb]
         if view == "flamegraph":
             flame_page = body
+    si = shown_type(flame_page)
     for view in VIEWS:
         status, ttfb, total, size, _ = fetch(port, "/ui/%s?si=%s" % (view, si))
         row("cprof", view, "made afresh (si=%s)" % si, status, ttfb, total, size)
