@@ -78,12 +78,15 @@ class Server:
         raise RuntimeError(f"{' '.join(cmd)}: no answer")
 
     def stop(self):
+        """Ctrl-C: the server must stop cleanly, with no sanitizer report (under SANITIZE=1)."""
         self.proc.send_signal(signal.SIGINT)
         try:
-            self.proc.wait(10)
+            out = self.proc.communicate(timeout=20)[0].decode(errors="replace")
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            self.proc.wait()
+            out = self.proc.communicate()[0].decode(errors="replace")
+        check(self.proc.returncode == 0, f"the server exits {self.proc.returncode} on Ctrl-C")
+        check(not re.search(r"Sanitizer|runtime error", out), f"the server reports: {out[-2000:]}")
 
 
 def cli_top(cprof, args):
