@@ -35,7 +35,24 @@
     svg.setAttribute('width', '100%');
     svg.setAttribute('height', '100%');
     svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
-    setBox(Object.assign({}, state.home));
+    setBox(opening());
+  }
+
+  // opening is the view a page starts with: the whole graph, unless that
+  // shrinks it below half its size (a big profile's graph); then its top
+  // at its own size, the topmost node (the root) in the middle, to be
+  // panned (double-click shows it whole).
+  function opening() {
+    const h = state.home, w = state.svg.clientWidth, ht = state.svg.clientHeight;
+    if (!w || !ht || Math.min(w / h.w, ht / h.h) >= 0.5) return Object.assign({}, h);
+    setBox(Object.assign({}, h));
+    let top = null;
+    for (const g of state.svg.querySelectorAll('g.node')) {
+      const r = g.getBoundingClientRect();
+      if (!top || r.y < top.y) top = r;
+    }
+    const x = top ? toGraph(top.x + top.width / 2, top.y).x : h.x + h.w / 2;
+    return { x: x - w / 2, y: h.y, w, h: ht };
   }
 
   // toGraph converts a point of the window to the drawing's coordinates.
