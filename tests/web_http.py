@@ -26,7 +26,7 @@ directory) and asked with python's http.client. Checked:
   settings.json in pprof's shape (Go's pprof lists what cprof saved), the
   config comes back after a restart, deleteconfig removes it.
 """
-import gzip
+import atexit
 import http.client
 import json
 import os
@@ -58,6 +58,19 @@ def cli(args, cwd=None):
     return r.stdout.decode("utf-8", "surrogateescape"), r.returncode
 
 
+RUNNING = []  # every server started, stopped at exit whatever happens
+
+
+def stop_all():
+    for proc in RUNNING:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+atexit.register(stop_all)
+
+
 class Server:
     """A cprof -http process on a free port of host; stop() sends sig and checks it ends cleanly."""
 
@@ -67,6 +80,7 @@ class Server:
         flags = [] if browser else ["-no_browser"]
         self.proc = subprocess.Popen([CPROF, "-http=%s:0" % host] + flags + args, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env, cwd=cwd)
+        RUNNING.append(self.proc)
         # the first line after loading, but for warnings (Pango's on names that are not UTF-8)
         for _ in range(100):
             line = self.proc.stderr.readline().decode("utf-8", "replace")
