@@ -392,6 +392,25 @@ def test_graph(p):
           f"a drag does not pan: {zoomed} -> {panned}")
 
 
+def test_big_graph(d, cprof, shots):
+    """A graph that fitting would shrink below half opens at its own size, its root in view."""
+    server = Server(cprof, ["profiles/go/edge-manynodes.pb.gz"])
+    try:
+        p = Page(d, server, shots)
+        p.open("/ui/graph", "a big graph")
+        box, width = d.execute_script("const s = cprof.state; return [s.box, s.svg.clientWidth]")
+        check(abs(box["w"] - width) < 1, f"a big graph opens at {width / box['w']:.2f} of its size")
+        root = [n for n in d.find_elements(By.CSS_SELECTOR, "g.node") if "main" in n.text.split("\n")]
+        rect = root and d.execute_script("return arguments[0].getBoundingClientRect()", root[0])
+        check(rect and 0 < rect["x"] and rect["x"] + rect["width"] < width, f"the root is not in view: {rect}")
+        p.shot("graph-big")
+        d.execute_script("document.querySelector('#content svg').dispatchEvent(new MouseEvent('dblclick', {bubbles: true}))")
+        box = d.execute_script("return cprof.state.box")
+        check(box["w"] > 2 * width, f"double-click does not show the whole graph: {box}")
+    finally:
+        server.stop()
+
+
 def test_text_views(p):
     d = p.d
     for view, path in (("peek", "/ui/peek?f=fib"), ("disasm", "/ui/disasm?f=fib"), ("source", "/ui/source?f=fib")):
@@ -548,6 +567,7 @@ def main():
             test_text_views(Page(d, calc, shots))
         finally:
             calc.stop()
+        test_big_graph(d, cprof, shots)
         test_diff(d, cprof, shots)
         test_weblist(d, cprof, shots)
         test_configs(d, cprof, shots)
