@@ -606,7 +606,31 @@ static void add_walkers(struct grower *gr, size_t *cap, struct walker w, const b
 	}
 }
 
-/* start_walkers sets out the walkers of every sample (see add_walkers), counting them in root. */
+/* matched_locations marks the locations with a frame of a matched node. */
+static bool *matched_locations(const struct grower *gr, const bool *match)
+{
+	const struct graph *g = gr->g;
+	bool *has = xcalloc(gr->p->n_location + 1, sizeof *has);
+	for (size_t l = 0; l < gr->p->n_location; l++)
+		for (size_t f = g->loc_frame[l]; f < g->loc_frame[l + 1] && !has[l]; f++)
+			has[l] = match[g->frame_node[f]];
+	return has;
+}
+
+static bool any_location(const bool *has, const struct sample *sm)
+{
+	for (uint32_t i = 0; i < sm->n_loc; i++)
+		if (has[sm->loc[i]])
+			return true;
+	return false;
+}
+
+/*
+ * start_walkers sets out the walkers of every sample (see add_walkers),
+ * counting them in root. With a pivot, a sample none of whose locations
+ * holds a matched frame is passed by without walking its frames: a
+ * narrow pivot of the bench profile `large` took 0.49 s, mostly in that.
+ */
 static void start_walkers(struct grower *gr, const struct graph_options *o, const bool *match,
 			  struct candidate *root)
 {
@@ -616,9 +640,12 @@ static void start_walkers(struct grower *gr, const struct graph_options *o, cons
 	gr->w = xcalloc(w_cap, sizeof *gr->w);
 	if (gr->diff)
 		gr->is_base = xcalloc(p->n_sample + 1, sizeof *gr->is_base);
+	bool *has = match ? matched_locations(gr, match) : NULL;
 	*root = (struct candidate){ NO_INDEX, NO_INDEX, 0, 0, 0, 0, 0 };
 	for (size_t s = 0; s < p->n_sample; s++) {
 		const struct sample *sm = &p->sample[s];
+		if (has && !any_location(has, sm))
+			continue;
 		struct walker w = { sm->loc, sm->n_loc, 0, (uint32_t)s, 0 };
 		if (!settle(gr, &w))
 			continue;
@@ -628,6 +655,7 @@ static void start_walkers(struct grower *gr, const struct graph_options *o, cons
 			gr->is_base[s] = true;
 		add_walkers(gr, &w_cap, w, match, root, v, gr->diff && gr->is_base[s]);
 	}
+	free(has);
 }
 
 /* A tree to grow from its walkers, on a thread of its own. */
