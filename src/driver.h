@@ -76,8 +76,6 @@ struct report_request {
 	struct driver_timing *timing; /* filled in when not NULL */
 };
 
-/* driver_seconds is a monotonic clock's time in seconds, for timings. */
-double driver_seconds(void);
 
 /*
  * One report: command overrides, label frames, filters, sample

@@ -248,10 +248,10 @@ static int web_graph(struct report *r, const struct report_request *req, FILE *o
 		/* the title and members are a line each; the DOT text begins "digraph" */
 		const char *dot = strstr(buf, "\ndigraph ");
 		size_t head = dot ? (size_t)(dot - buf) + 1 : n;
-		double t = driver_seconds();
+		double t = clock_seconds();
 		rc = render_in_memory(buf + head, n - head, "svg", false, &img, &nimg, err, errsize);
 		if (req->timing)
-			req->timing->layout = driver_seconds() - t;
+			req->timing->layout = clock_seconds() - t;
 		if (rc == 0) {
 			const char *svg = strstr(img, "<svg"); /* a memstream's buffer ends in a NUL */
 			size_t skip = svg ? (size_t)(svg - img) : 0;

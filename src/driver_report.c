@@ -6,19 +6,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "driver.h"
 #include "driver_int.h"
 #include "report.h"
 #include "transform.h"
-
-double driver_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- numeric label units (pprof's NumLabelUnits) ---- */
 
@@ -388,18 +380,18 @@ int driver_report(const struct profile *loaded, const struct options *opt, const
 	r.icicle = req->icicle;
 	options_copy(&r.o, opt);
 	struct driver_timing none, *tm = req->timing ? req->timing : &none;
-	double t = driver_seconds();
+	double t = clock_seconds();
 	identify_units(&r, loaded, warn);
 	apply_command_overrides(&r.o, req->cmd);
-	tm->units = driver_seconds() - t;
+	tm->units = clock_seconds() - t;
 
-	t = driver_seconds();
+	t = clock_seconds();
 	struct profile *framed = label_frames(&r, loaded, warn), *focused = NULL, *agg = NULL;
-	tm->label_frames = driver_seconds() - t;
+	tm->label_frames = clock_seconds() - t;
 	const struct profile *p = framed;
 	int rc = -1;
 	bool relative = r.o.relative_percentages;
-	t = driver_seconds();
+	t = clock_seconds();
 	if (relative) {
 		if (!(focused = transform_filters(p, &r.o, unit_of, &r, warn, err, errsize)))
 			goto out;
@@ -415,29 +407,29 @@ int driver_report(const struct profile *loaded, const struct options *opt, const
 			goto out;
 		}
 	}
-	tm->filters = driver_seconds() - t;
-	t = driver_seconds();
+	tm->filters = clock_seconds() - t;
+	t = clock_seconds();
 	r.total = compute_total(&r, p);
-	tm->total = driver_seconds() - t;
-	t = driver_seconds();
+	tm->total = clock_seconds() - t;
+	t = clock_seconds();
 	if (!relative) {
 		if (!(focused = transform_filters(p, &r.o, unit_of, &r, warn, err, errsize)))
 			goto out;
 		p = focused;
 	}
-	tm->filters += driver_seconds() - t;
-	t = driver_seconds();
+	tm->filters += clock_seconds() - t;
+	t = clock_seconds();
 	agg = aggregate(&r, p, err, errsize);
-	tm->aggregate = driver_seconds() - t;
+	tm->aggregate = clock_seconds() - t;
 	if (!agg)
 		goto out;
 	r.p = agg;
 
 	/* Every report checks what can fail before it writes its first byte. */
-	t = driver_seconds();
+	t = clock_seconds();
 	tm->layout = 0;
 	rc = driver_deliver(&r, req, out, warn, err, errsize);
-	tm->report = driver_seconds() - t - tm->layout;
+	tm->report = clock_seconds() - t - tm->layout;
 out:
 	profile_free(agg);
 	profile_free(focused);

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -396,6 +397,13 @@ int64_t go_int64(double f)
 	if (f != f || f >= 9223372036854775808.0 || f < -9223372036854775808.0)
 		return INT64_MIN;
 	return (int64_t)f;
+}
+
+double clock_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int hex_digit(char c)

@@ -100,9 +100,9 @@ static unsigned make_report(struct web *w, const struct view *v, const char *arg
 	struct driver_timing tm = { 0 };
 	struct report_request req = { &v->cmd, arg, false, w->tools, false, &tm };
 	/* reports are made a few at a time: each can take hundreds of megabytes of a large profile */
-	double waited = driver_seconds();
+	double waited = clock_seconds();
 	sem_wait(&w->slots);
-	double start = driver_seconds();
+	double start = clock_seconds();
 	const struct profile *p = v->cmd.format == FMT_WEB_FLAME ? w->flame_p : w->p;
 	int rc = driver_report(p, o, &req, mem, &warn, err, sizeof err);
 	sem_post(&w->slots);
@@ -110,7 +110,7 @@ static unsigned make_report(struct web *w, const struct view *v, const char *arg
 		fprintf(stderr,
 			"cprof: %s%s%s: %.3f s (waited %.3f): units %.3f, label frames %.3f, filters %.3f, "
 			"total %.3f, aggregation %.3f, report %.3f, layout %.3f\n",
-			v->name, arg ? " " : "", arg ? arg : "", driver_seconds() - start, start - waited, tm.units,
+			v->name, arg ? " " : "", arg ? arg : "", clock_seconds() - start, start - waited, tm.units,
 			tm.label_frames, tm.filters, tm.total, tm.aggregate, tm.report, tm.layout);
 	if (rc < 0) {
 		fclose(mem);
