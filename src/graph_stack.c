@@ -278,7 +278,8 @@ struct grower {
 	struct stack_tree *t;
 	size_t t_cap, base_cap;
 	bool diff;
-	bool up; /* walk from a pivot toward the root (its callers) */
+	bool up;        /* walk from a pivot toward the root (its callers) */
+	bool outermost; /* one walker per stack, at its outermost match (see start_walkers) */
 	int64_t *value;  /* per sample */
 	bool *is_base;   /* per sample, with diff */
 	struct walker *w;
@@ -596,7 +597,7 @@ static void add_walkers(struct grower *gr, size_t *cap, struct walker w, const b
 			root->weight += abs64(v);
 			if (base)
 				root->base_total -= v;
-			if (!match)
+			if (!match || gr->outermost)
 				return;
 		}
 		/* the next frame toward the leaf, still counting from the root */
@@ -630,6 +631,12 @@ static bool any_location(const bool *has, const struct sample *sm)
  * counting them in root. With a pivot, a sample none of whose locations
  * holds a matched frame is passed by without walking its frames: a
  * narrow pivot of the bench profile `large` took 0.49 s, mostly in that.
+ *
+ * A regexp that matches many frames of every stack would set out that
+ * many walkers per stack, each walking the rest of it (p=^github on
+ * `large`: 23 s): past two walkers per sample on average, the walkers
+ * are set out again, one per stack at its outermost match, and
+ * gr->outermost says so.
  */
 static void start_walkers(struct grower *gr, const struct graph_options *o, const bool *match,
 			  struct candidate *root)
@@ -641,8 +648,14 @@ static void start_walkers(struct grower *gr, const struct graph_options *o, cons
 	if (gr->diff)
 		gr->is_base = xcalloc(p->n_sample + 1, sizeof *gr->is_base);
 	bool *has = match ? matched_locations(gr, match) : NULL;
+again:
 	*root = (struct candidate){ NO_INDEX, NO_INDEX, 0, 0, 0, 0, 0 };
+	gr->n_w = 0;
 	for (size_t s = 0; s < p->n_sample; s++) {
+		if (match && !gr->outermost && gr->n_w > 2 * p->n_sample + 100000) {
+			gr->outermost = true;
+			goto again;
+		}
 		const struct sample *sm = &p->sample[s];
 		if (has && !any_location(has, sm))
 			continue;
@@ -703,7 +716,7 @@ struct stack_tree *stack_tree_new(const struct profile *p, const struct graph_op
  * Then they grow at once, each on a thread; the children are ordered
  * after, one tree at a time, as naming nodes writes into the graph.
  */
-void stack_tree_pivot(const struct profile *p, const struct graph_options *o, bool diff, double min_share,
+bool stack_tree_pivot(const struct profile *p, const struct graph_options *o, bool diff, double min_share,
 		      const struct regex *pivot, struct stack_tree **callees, struct stack_tree **callers)
 {
 	struct stack_tree *down = xcalloc(1, sizeof *down), *up = xcalloc(1, sizeof *up);
@@ -726,6 +739,7 @@ void stack_tree_pivot(const struct profile *p, const struct graph_options *o, bo
 	link_children(up);
 	*callees = down;
 	*callers = up;
+	return g[0].gr.outermost;
 }
 
 void stack_tree_free(struct stack_tree *t)

@@ -87,11 +87,14 @@ struct stack_tree *stack_tree_new(const struct profile *p, const struct graph_op
  * name or file pivot matches (pprof's flame view pivoted on a regexp):
  * in both, each stack's outermost frame of each matched node is a child
  * of the root; below it, its callees in *callees, its callers (the caller
- * first) in *callers. A stack counts once per matched node it holds. The
- * callers' tree borrows the callees' graph, which goes with the callees'.
+ * first) in *callers. A stack counts once per matched node it holds;
+ * unless that makes more than two places per stack on average: then each
+ * stack counts once, from its outermost match, and the result is true.
+ * The callers' tree borrows the callees' graph, which goes with the
+ * callees'.
  */
 struct regex;
-void stack_tree_pivot(const struct profile *p, const struct graph_options *o, bool diff, double min_share,
+bool stack_tree_pivot(const struct profile *p, const struct graph_options *o, bool diff, double min_share,
 		      const struct regex *pivot, struct stack_tree **callees, struct stack_tree **callers);
 void stack_tree_free(struct stack_tree *t);
 

@@ -421,15 +421,18 @@ int report_web_flame(struct report *r, FILE *out, char *err, size_t errsize)
 	fj.diff = has_base(r->p);
 	struct graph_options go = report_graph_options(r);
 	struct stack_tree *callees, *callers = NULL;
-	if (r->symbol) {
-		stack_tree_pivot(r->p, &go, fj.diff, FLAME_MIN_SHARE, r->symbol, &callees, &callers);
-	} else {
+	bool outermost = false;
+	if (r->symbol)
+		outermost = stack_tree_pivot(r->p, &go, fj.diff, FLAME_MIN_SHARE, r->symbol, &callees, &callers);
+	else
 		callees = stack_tree_new(r->p, &go, fj.diff, FLAME_MIN_SHARE);
-	}
 	struct strbuf labels = STRBUF_INIT, b = STRBUF_INIT, tree = STRBUF_INIT;
 	report_profile_labels(r, &labels);
 	for (size_t i = 0; i < r->n_filters; i++)
 		sb_addf(&labels, "%s%s", labels.len ? "\n" : "", r->filters[i]);
+	if (outermost)
+		sb_addf(&labels, "%sThe pivot matches several frames of most stacks: each stack is shown from its "
+			"outermost match only", labels.len ? "\n" : "");
 	common(r, sb_cstr(&labels), &b);
 	sb_free(&labels);
 	json_key(&tree, "frames", true);
@@ -449,6 +452,8 @@ int report_web_flame(struct report *r, FILE *out, char *err, size_t errsize)
 	}
 	json_key(&b, "pivot", false);
 	json_pstr(&b, r->symbol ? re_pattern(r->symbol) : "");
+	json_key(&b, "pivotOutermost", false);
+	json_bool(&b, outermost);
 	json_key(&b, "flame", false);
 	sb_addc(&b, '{');
 	json_key(&b, "names", true);
