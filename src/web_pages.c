@@ -135,24 +135,6 @@ static unsigned make_report(struct web *w, const struct view *v, const char *arg
 
 /* ---- the page ---- */
 
-static void json_warnings(struct strbuf *b, const char *warn)
-{
-	/* pprof's errorCatcher: one entry per message, its last newline dropped */
-	sb_addc(b, '[');
-	bool first = true;
-	while (*warn) {
-		size_t n = strcspn(warn, "\n");
-		char *line = xstrndup(warn, n);
-		if (!first)
-			sb_addc(b, ',');
-		first = false;
-		json_pstr(b, line);
-		free(line);
-		warn += n + (warn[n] == '\n');
-	}
-	sb_addc(b, ']');
-}
-
 /* json_params writes the URL parameters in effect, pprof's names, defaults left out. */
 static void json_params(struct strbuf *b, const struct options *o, const struct view *v, const char *arg)
 {
@@ -181,7 +163,7 @@ static void json_params(struct strbuf *b, const struct options *o, const struct 
 }
 
 /*
- * text_view turns a text report (peek, disasm) into the members of its
+ * text_members turns a text report (peek, disasm) into the members of its
  * page: its header (legend, title) comes from driver_header, as pprof's
  * plaintext views show the profile's labels.
  */
@@ -231,8 +213,9 @@ static void page(struct web *w, const struct view *v, const char *raw_query, con
 	json_pstr(&data, v->name);
 	json_key(&data, "title", false);
 	json_pstr(&data, sb_cstr(&title));
+	/* pprof's errorCatcher: one entry per message */
 	json_key(&data, "errors", false);
-	json_warnings(&data, warn);
+	json_lines(&data, warn);
 	json_key(&data, "sampleTypes", false);
 	sb_addn(&data, w->sample_types.s, w->sample_types.len);
 	json_key(&data, "params", false);
