@@ -314,6 +314,14 @@ def test_params(srv, tag_srv):
               "%s=%s: %d %r, want 400 %r" % (param, value, status, body, msg))
         # and the server goes on
         check(view(srv, "/ui/top") is not None, "server after %s=%s" % (param, value))
+    # what the report warns of goes into the page's errors, as pprof's errorCatcher catches it
+    data = view(srv, "/ui/top?f=zzz")
+    check(data and data["errors"] == ["Focus expression matched no samples"], "errors %r" % (data and data["errors"]))
+    data = view(srv, "/ui/flamegraph?f=zzz&tf=1kb:")
+    r = subprocess.run([CPROF, "-top", "-focus=zzz", "-tagfocus=1kb:", HEAP], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    want = r.stderr.decode().splitlines()
+    check(data and len(want) > 1 and data["errors"] == want, "errors %r, -top's %r" % (data and data["errors"], want))
     # an empty value sets nothing (pprof's applyURL), a bad pair is dropped (Go's ParseQuery)
     data = view(srv, "/ui/top?f=&n=&si=")
     check(data and data["params"] == {}, "empty values: %r" % (data and data["params"]))
