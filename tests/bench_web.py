@@ -64,7 +64,7 @@ def fetch(port, path, timeout=3600):
 
 
 def row(tool, view, how, status, ttfb, total, size):
-    print("%-6s %-11s %-22s %6s %9.3f %9.3f %11d" % (tool, view, how, status, ttfb, total, size))
+    print("%-6s %-11s %-28s %6s %9.3f %9.3f %11d" % (tool, view, how, status, ttfb, total, size))
 
 
 def shown_type(page):
@@ -194,7 +194,7 @@ if __name__ == "__main__":
     profiles = sys.argv[2:] or [os.path.join(bench, "medium"), os.path.join(bench, "large")]
     for profile in profiles:
         print("web views of %s (seconds; size in bytes)" % profile)
-        print("%-6s %-11s %-22s %6s %9s %9s %11s" % ("tool", "view", "request", "status", "ttfb_s", "total_s", "size"))
+        print("%-6s %-11s %-28s %6s %9s %9s %11s" % ("tool", "view", "request", "status", "ttfb_s", "total_s", "size"))
         with tempfile.TemporaryDirectory() as xdg:
             times = bench_cprof(cprof, profile, xdg)
             if os.environ.get("BENCH_WEB_PPROF", "1") != "0" and shutil.which("go"):
