@@ -27,6 +27,15 @@ enum report_format {
 	FMT_TRACES,
 	FMT_TREE,
 	FMT_WEBLIST,
+	/*
+	 * The web interface's page data (report_web.c), JSON: no command
+	 * names them; the server asks for them. Each shares the graph and
+	 * options of a format above (report_family).
+	 */
+	FMT_WEB_TOP,   /* as FMT_TEXT */
+	FMT_WEB_GRAPH, /* as FMT_DOT */
+	FMT_WEB_LIST,  /* as FMT_LIST */
+	FMT_WEB_FLAME, /* as FMT_FLAME */
 };
 
 /* What happens to a report's bytes after it is generated. */

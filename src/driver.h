@@ -82,13 +82,25 @@ struct profile *driver_memstats(const struct profile *p, const struct load_optio
 
 /* ---- reports: pprof's generateReport ---- */
 
+/*
+ * Where a report's time went, in seconds, when a request asks (the web
+ * server's timing log, make bench): the numeric label units, label
+ * frames (tagroot/tagleaf), filters, the total, aggregation, the report
+ * itself (its graph or stack tree and its text) and the graph's layout.
+ */
+struct driver_timing {
+	double units, label_frames, filters, total, aggregate, report, layout;
+};
+
 struct report_request {
 	const struct command *cmd;
 	const char *arg;  /* the regexp of list/peek/disasm, or NULL */
 	bool interactive; /* from the shell: binary outputs always go to a file, viewers run in the background */
 	const char *tools; /* where -disasm finds nm and objdump: pprof's -tools ($PPROF_TOOLS) */
 	bool icicle;       /* -flame draws the root at the top */
+	struct driver_timing *timing; /* filled in when not NULL */
 };
+
 
 /*
  * One report: command overrides, label frames, filters, sample
@@ -141,5 +153,12 @@ int driver_capture(const struct load_options *lo, const struct capture *c, char 
  */
 int driver_series(const struct load_options *lo, const struct options *opt, const struct report_request *req,
 		  FILE *out, struct strbuf *warn, char *err, size_t errsize);
+
+/*
+ * driver_open_browser starts the first web browser that starts on url, as
+ * pprof's -http opens one ($BROWSER, then chrome, ..., xdg-open), without
+ * waiting for it. Returns 0, or -1 when none could be started.
+ */
+int driver_open_browser(const char *url);
 
 #endif

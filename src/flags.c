@@ -418,12 +418,6 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 		r = FLAGS_ERROR;
 		goto out;
 	}
-	if (cli->http[0]) {
-		/* Until the web interface exists, -http must not fall back to the shell unnoticed. */
-		sb_adds(msg, "-http: the web interface is not available yet; use the shell or -svg");
-		r = FLAGS_ERROR;
-		goto out;
-	}
 
 	for (int i = 0; i < 7; i++) {
 		if (!rf.sample_shortcut[i])
@@ -668,6 +662,9 @@ void flags_usage(struct strbuf *out)
 		     "   -http              Provide web interface at host:port.\n"
 		     "                      Host is optional and 'localhost' by default.\n"
 		     "                      Port is optional and a randomly available port by default.\n"
+		     "                      pprof's views and URLs (/ui/flamegraph, graph, top, peek,\n"
+		     "                      source, disasm; its query parameters), until Ctrl-C;\n"
+		     "                      saved configs in $XDG_CONFIG_HOME/pprof/settings.json.\n"
 		     "   -no_browser        Skip opening a browser for the interactive web UI.\n"
 		     "   -tools             Search path for object tools\n"
 		     "   -all_frames        Ignore drop_frames and keep_frames regexps in the profile\n"

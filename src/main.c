@@ -10,6 +10,7 @@
 #include "flags.h"
 #include "shell.h"
 #include "symbolize.h"
+#include "web.h"
 
 static void print_warnings(struct strbuf *warn)
 {
@@ -42,7 +43,7 @@ static int run_command(struct cli *cli, const struct profile *p, const struct lo
 			return 1;
 		}
 	}
-	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools, cli->icicle };
+	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools, cli->icicle, NULL };
 	char err[1024];
 	int rc = p ? driver_report(p, &cli->opt, &req, out, warn, err, sizeof err)
 		   : driver_series(lo, &cli->opt, &req, out, warn, err, sizeof err);
@@ -115,7 +116,34 @@ static int complete(const struct cli *cli, struct strbuf *warn)
 	return rc;
 }
 
-/* load_and_run loads the profile and runs the command line's report, or the shell. */
+/*
+ * serve runs the web interface (-http) until Ctrl-C. With -base, the flame
+ * graph shows the base apart, as -flame does: the sources are loaded a
+ * second time for it, with the base's samples kept apart.
+ */
+static int serve(const struct cli *cli, const struct load_options *so, const struct profile *p, struct strbuf *warn)
+{
+	char err[1024];
+	struct profile *apart = NULL;
+	if (so->base && !so->diff_base) {
+		struct load_options lo = *so;
+		lo.diff_base = true;
+		apart = driver_load(&lo, warn, err, sizeof err);
+		print_warnings(warn);
+		if (!apart) {
+			fprintf(stderr, "cprof: %s\n", err);
+			return 1;
+		}
+	}
+	struct web_options wo = { cli->http, cli->no_browser, &cli->opt, cli->tools, apart };
+	int rc = web_serve(p, &wo, err, sizeof err);
+	if (rc < 0)
+		fprintf(stderr, "cprof: %s\n", err);
+	profile_free(apart);
+	return rc < 0 ? 1 : 0;
+}
+
+/* load_and_run loads the profile and runs the command line's report, the web interface, or the shell. */
 static int load_and_run(struct cli *cli, struct strbuf *warn)
 {
 	struct load_options so = load_options(cli);
@@ -133,6 +161,8 @@ static int load_and_run(struct cli *cli, struct strbuf *warn)
 	if (!p) {
 		fprintf(stderr, "cprof: %s\n", err);
 		rc = 1;
+	} else if (cli->http[0]) {
+		rc = serve(cli, &so, p, warn);
 	} else if (!cli->cmd) {
 		struct shell_session session = { cli->tools, cli->icicle, &so, false };
 		rc = shell_run(p, &cli->opt, &session);

@@ -36,15 +36,36 @@ void report_flush(struct strbuf *b, FILE *out, size_t at)
 	}
 }
 
+void report_column_text(const struct report *r, int64_t flat, int64_t flat_sum, int64_t cum, struct columns *c)
+{
+	report_format_value(r, flat, c->flat, sizeof c->flat);
+	report_format_value(r, cum, c->cum, sizeof c->cum);
+	units_percentage(c->flat_pct, sizeof c->flat_pct, flat, r->total);
+	units_percentage(c->sum_pct, sizeof c->sum_pct, flat_sum, r->total);
+	units_percentage(c->cum_pct, sizeof c->cum_pct, cum, r->total);
+}
+
 void report_columns(const struct report *r, int64_t flat, int64_t flat_sum, int64_t cum, FILE *out)
 {
-	char fv[64], cv[64], fp[32], sp[32], cp[32];
-	report_format_value(r, flat, fv, sizeof fv);
-	report_format_value(r, cum, cv, sizeof cv);
-	units_percentage(fp, sizeof fp, flat, r->total);
-	units_percentage(sp, sizeof sp, flat_sum, r->total);
-	units_percentage(cp, sizeof cp, cum, r->total);
-	fprintf(out, "%10s %s %s %10s %s", fv, fp, sp, cv, cp);
+	struct columns c;
+	report_column_text(r, flat, flat_sum, cum, &c);
+	fprintf(out, "%10s %s %s %10s %s", c.flat, c.flat_pct, c.sum_pct, c.cum, c.cum_pct);
+}
+
+const char *report_inline_suffix(const struct graph *g, uint32_t id)
+{
+	const struct gnode *n = &g->node[id];
+	bool inl = false, noinl = false;
+	for (uint32_t j = 0; j < n->n_in; j++) {
+		const struct gedge *e = &g->edge[n->in[j]];
+		if (e->removed)
+			continue;
+		if (e->inline_)
+			inl = true;
+		else
+			noinl = true;
+	}
+	return inl ? (noinl ? " (partial-inline)" : " (inline)") : "";
 }
 
 void report_profile_labels(const struct report *r, struct strbuf *out)
@@ -186,6 +207,26 @@ size_t report_xml_text(FILE *out, const char *s, size_t max_chars)
 		chars++;
 	}
 	return chars;
+
+}
+
+/*
+ * The package of a function name: a C++ name's first namespace, a Go
+ * name's import path and package ("net/http.(*conn).serve" ->
+ * "net/http"), else the name itself.
+ */
+size_t report_package_len(const char *name)
+{
+	const char *colons = strstr(name, "::");
+	const char *paren = strchr(name, '(');
+	if (colons && (!paren || colons < paren))
+		return (size_t)(colons - name);
+	const char *slash = strrchr(name, '/');
+	const char *start = slash ? slash + 1 : name;
+	const char *dot = strchr(start, '.');
+	if (dot && dot != start)
+		return (size_t)(dot - name);
+	return strlen(name);
 }
 
 /* ---- the trimmed graph ---- */
@@ -226,17 +267,34 @@ void report_minimum_unit(struct report *r, int64_t min, int64_t max)
 	r->output_unit = xstrdup(unit[0] ? unit : r->sample_unit);
 }
 
+enum report_format report_family(enum report_format f)
+{
+	switch (f) {
+	case FMT_WEB_TOP:
+		return FMT_TEXT;
+	case FMT_WEB_GRAPH:
+		return FMT_DOT;
+	case FMT_WEB_LIST:
+	case FMT_WEBLIST:
+		return FMT_LIST;
+	case FMT_WEB_FLAME:
+		return FMT_FLAME;
+	default:
+		return f;
+	}
+}
+
 struct graph_options report_graph_options(const struct report *r)
 {
+	enum report_format f = report_family(r->format);
 	return (struct graph_options){
 		.value_index = r->value_index,
 		.mean_index = r->mean_index,
-		.obj_names = r->format == FMT_RAW || r->format == FMT_LIST || r->format == FMT_WEBLIST ||
-			     r->format == FMT_DIS || r->format == FMT_CALLGRIND,
+		.obj_names = f == FMT_RAW || f == FMT_LIST || f == FMT_DIS || f == FMT_CALLGRIND,
 		.drop_negative = r->o.drop_negative,
 		.trim_path = r->o.trim_path,
 		.source_path = r->o.source_path,
-		.tags = r->format == FMT_DOT,
+		.tags = f == FMT_DOT,
 		.bytes_unit = report_label_unit(r, "bytes"),
 		.tag_unit = r->output_unit,
 	};
@@ -245,9 +303,10 @@ struct graph_options report_graph_options(const struct report *r)
 int report_trimmed_graph(struct report *r, struct trimmed *t)
 {
 	struct graph_options go = report_graph_options(r);
-	bool visual = r->format == FMT_DOT;
+	enum report_format f = report_family(r->format);
+	bool visual = f == FMT_DOT;
 	/* pprof honours call_tree only for the call graph outputs */
-	bool tree = r->o.call_tree && (r->format == FMT_DOT || r->format == FMT_CALLGRIND);
+	bool tree = r->o.call_tree && (f == FMT_DOT || f == FMT_CALLGRIND);
 	enum node_order order = visual ? ORDER_ENTROPY : !strcmp(r->o.sort, "cum") ? ORDER_CUM : ORDER_FLAT;
 	struct graph *g;
 	bool built = tree || r->o.nodefraction == 0;

@@ -90,28 +90,9 @@ static void label(FILE *out, const char *name, double w)
 
 /* ---- colours ---- */
 
-/*
- * The package of a function name: a C++ name's first namespace, a Go
- * name's import path and package ("net/http.(*conn).serve" ->
- * "net/http"), else the name itself.
- */
-static size_t package_len(const char *name)
-{
-	const char *colons = strstr(name, "::");
-	const char *paren = strchr(name, '(');
-	if (colons && (!paren || colons < paren))
-		return (size_t)(colons - name);
-	const char *slash = strrchr(name, '/');
-	const char *start = slash ? slash + 1 : name;
-	const char *dot = strchr(start, '.');
-	if (dot && dot != start)
-		return (size_t)(dot - name);
-	return strlen(name);
-}
-
 static void package_color(const char *name, struct strbuf *out)
 {
-	size_t n = package_len(name);
+	size_t n = report_package_len(name);
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)name[i]) * 16777619u;

@@ -549,7 +549,7 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 			goto out;
 		}
 	}
-	struct report_request req = { c, arg, true, sh->session->tools, sh->session->icicle };
+	struct report_request req = { c, arg, true, sh->session->tools, sh->session->icicle, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
 	int rc;
@@ -608,7 +608,7 @@ static bool process(struct shell *sh, const char *input)
 
 static void greetings(struct shell *sh)
 {
-	struct report_request req = { command_find("top"), NULL, true, NULL, false };
+	struct report_request req = { command_find("top"), NULL, true, NULL, false, NULL };
 	struct strbuf labels = STRBUF_INIT, warn = STRBUF_INIT;
 	bool zero_total;
 	if (driver_header(sh->p, &sh->cfg, &req, &labels, &zero_total, &warn) == 0) {

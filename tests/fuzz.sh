@@ -10,7 +10,7 @@ seconds=$1
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/build-fuzz
-harnesses=${*:-decode inflate legacy flags tagrange report merge sample table demangle symbolize dwarf}
+harnesses=${*:-decode inflate legacy flags tagrange report merge sample table demangle symbolize dwarf web}
 mkdir -p "$bin/findings"
 
 # seed NAME DIR: fills DIR with starting inputs for harness NAME.
@@ -148,6 +148,16 @@ PY
 					2>/dev/null && [ -f "$dir/part" ] && cat "$dir/part" >>"$dir/s$i"
 				rm -f "$dir/part" "$dir/junk"
 			done
+		done
+		;;
+	web)
+		# settings files as pprof writes them (selector 0), and pprof's URLs' queries
+		printf '\000{"configs":[{"name":"a","focus":"x","nodecount":20,"trim":true,"nodefraction":1e-7}]}' >"$dir/w1"
+		printf '\000{"configs":[]}' >"$dir/w2"
+		for q in 'f=main&n=20&trim=f&si=alloc_space&g=lines' 'p=%5Emain%5C.f%24&tf=handler%3D%2Fx' \
+			'sort=cum&nf=0.01&ef=1e-3&calltree=t&unit=mb' 'f=a+b%00c&h=&i=%zz;x'; do
+			i=$((i + 1))
+			printf '\001%s' "$q" >"$dir/q$i"
 		done
 		;;
 	demangle)
