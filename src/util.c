@@ -322,6 +322,15 @@ void sb_addpad(struct strbuf *b, const char *s, size_t n, size_t width)
 	b->s[b->len] = '\0';
 }
 
+char *sb_extend(struct strbuf *b, size_t n)
+{
+	sb_reserve(b, n);
+	char *at = b->s + b->len;
+	b->len += n;
+	b->s[b->len] = '\0';
+	return at;
+}
+
 void sb_addu64(struct strbuf *b, uint64_t v, size_t width)
 {
 	char d[24], *e = d + sizeof d, *p = e;

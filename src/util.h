@@ -82,6 +82,8 @@ void sb_addu64(struct strbuf *b, uint64_t v, size_t width);
 void sb_addi64(struct strbuf *b, int64_t v, size_t width);
 /* sb_addpad appends s (n bytes) right-aligned with spaces in width bytes, as printf's "%*s" does. */
 void sb_addpad(struct strbuf *b, const char *s, size_t n, size_t width);
+/* sb_extend makes b n bytes longer and returns them for the caller to fill: a hot loop's many small sb_addn in one. */
+char *sb_extend(struct strbuf *b, size_t n);
 void sb_reset(struct strbuf *b);
 void sb_free(struct strbuf *b);
 /* sb_cstr never returns NULL, even for an empty buffer. */
