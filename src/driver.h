@@ -92,6 +92,24 @@ struct driver_timing {
 	double units, label_frames, filters, total, aggregate, report, layout;
 };
 
+/*
+ * A driver cache keeps, between the reports of one loaded profile (the
+ * shell's, one command after another), what a command's options leave
+ * unchanged: the numeric label units; per setting of the transforms
+ * (label frames, filters, granularity: every option but those only
+ * reports read), the profiles they made, their warnings and totals; and
+ * per such profile its graph cache (graph.h: nodes and values for every
+ * sample_index). So top after top -cum only sorts again, a new
+ * sample_index copies other columns, and a new focus filters once.
+ * Invalidation: entries are keyed by every option they read and by the
+ * loaded profile (another profile empties the cache); at most a few
+ * settings are kept, the least recently used dropped first. Not for
+ * concurrent use.
+ */
+struct driver_cache;
+struct driver_cache *driver_cache_new(void);
+void driver_cache_free(struct driver_cache *c);
+
 struct report_request {
 	const struct command *cmd;
 	const char *arg;  /* the regexp of list/peek/disasm, or NULL */
@@ -99,6 +117,7 @@ struct report_request {
 	const char *tools; /* where -disasm finds nm and objdump: pprof's -tools ($PPROF_TOOLS) */
 	bool icicle;       /* -flame draws the root at the top */
 	struct driver_timing *timing; /* filled in when not NULL */
+	struct driver_cache *cache;   /* what earlier reports of the same profile kept; NULL: nothing */
 };
 
 

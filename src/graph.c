@@ -567,30 +567,22 @@ static void *accumulate(void *arg)
 
 /*
  * One summing walker's share: the walk that finds every node's values
- * (graph_build_values) and nothing else. Its tables stay in the core's
- * cache: heads, and a node's cum and stamp in sixteen bytes, its flat and
- * div values apart (a sample adds to one flat; most have no div). With
- * the 40-byte acc of accumulate it took 0.19 s on the 46 MB bench
- * profile, 0.14 s like this.
+ * (graph_build_values) and nothing else, for n_col sample value columns
+ * at once (the graph cache sums every column in one walk). Its tables
+ * stay in the core's cache: heads, stamps, and a node's cum values
+ * together; flat values apart (a sample adds to one flat). With the
+ * 40-byte acc of accumulate it took 0.19 s on the 46 MB bench profile,
+ * 0.14 s like this.
  */
 struct sum_job {
 	const struct graph *g;
 	const uint32_t *head;
 	size_t first, last;
-	struct cum_seen { int64_t cum; uint32_t seen; } *cs;
-	int64_t *cum_div, *flat, *flat_div;
+	const int *col;
+	size_t n_col;
+	uint32_t *seen;
+	int64_t *cum, *flat; /* [node * n_col + column] */
 };
-
-static inline void sum_node(struct sum_job *j, uint32_t n, uint32_t stamp, int64_t w, int64_t dw)
-{
-	struct cum_seen *c = &j->cs[n];
-	if (c->seen != stamp) {
-		c->seen = stamp;
-		c->cum += w;
-		if (dw)
-			j->cum_div[n] += dw;
-	}
-}
 
 static void *sum_samples(void *arg)
 {
@@ -599,31 +591,45 @@ static void *sum_samples(void *arg)
 	const struct profile *p = g->p;
 	const uint32_t *head = j->head, *frame = g->frame_node;
 	const size_t *loc_frame = g->loc_frame;
+	size_t nc = j->n_col;
+	int64_t *w = xmalloc(nc * sizeof *w);
 	uint32_t stamp = 0;
 	for (size_t s = j->first; s < j->last; s++) {
 		const struct sample *sm = &p->sample[s];
-		int64_t w, dw;
-		if (!weights(g, sm, &w, &dw) || sm->n_loc == 0)
+		if (sm->n_loc == 0)
+			continue;
+		bool any = false;
+		for (size_t c = 0; c < nc; c++) {
+			w[c] = sm->value[j->col[c]];
+			any |= w[c] != 0;
+		}
+		if (!any)
 			continue;
 		stamp++;
 		for (uint32_t i = sm->n_loc; i-- > 0;) {
 			uint32_t loc = sm->loc[i], h = head[loc];
-			if (h != MULTI) {
-				sum_node(j, h, stamp, w, dw);
-				continue;
+			size_t f = loc_frame[loc + 1], f0 = loc_frame[loc];
+			if (h != MULTI)
+				f = f0 + 1;
+			while (f-- > f0) {
+				uint32_t n = h != MULTI ? h : frame[f];
+				if (j->seen[n] == stamp)
+					continue;
+				j->seen[n] = stamp;
+				int64_t *cum = j->cum + (size_t)n * nc;
+				for (size_t c = 0; c < nc; c++)
+					cum[c] += w[c];
 			}
-			for (size_t f = loc_frame[loc + 1]; f-- > loc_frame[loc];)
-				sum_node(j, frame[f], stamp, w, dw);
 		}
-		uint32_t leaf = frame[loc_frame[sm->loc[0]]];
-		j->flat[leaf] += w;
-		j->flat_div[leaf] += dw;
+		int64_t *flat = j->flat + (size_t)frame[loc_frame[sm->loc[0]]] * nc;
+		for (size_t c = 0; c < nc; c++)
+			flat[c] += w[c];
 	}
+	free(w);
 	return NULL;
 }
 
-/* sum_all sets every node's values: those accumulate finds, keeping every node. */
-static void sum_all(struct graph *g)
+void graph_sum_columns(const struct graph *g, const int *col, size_t n_col, int64_t *flat, int64_t *cum)
 {
 	const struct profile *p = g->p;
 	size_t njobs = walkers(p);
@@ -636,29 +642,45 @@ static void sum_all(struct graph *g)
 		j->head = head;
 		j->first = p->n_sample * k / njobs;
 		j->last = p->n_sample * (k + 1) / njobs;
-		j->cs = xcalloc(nn, sizeof *j->cs);
-		j->cum_div = xcalloc(nn, sizeof *j->cum_div);
-		j->flat = xcalloc(nn, sizeof *j->flat);
-		j->flat_div = xcalloc(nn, sizeof *j->flat_div);
+		j->col = col;
+		j->n_col = n_col;
+		j->seen = xcalloc(nn, sizeof *j->seen);
+		j->cum = k == 0 ? cum : xcalloc(nn * n_col, sizeof *j->cum);
+		j->flat = k == 0 ? flat : xcalloc(nn * n_col, sizeof *j->flat);
 	}
+	memset(cum, 0, g->n_node * n_col * sizeof *cum);
+	memset(flat, 0, g->n_node * n_col * sizeof *flat);
 	run_pair(sum_samples, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
+	for (size_t k = 1; k < njobs; k++) {
+		for (size_t i = 0; i < g->n_node * n_col; i++) {
+			cum[i] += jobs[k].cum[i];
+			flat[i] += jobs[k].flat[i];
+		}
+		free(jobs[k].cum);
+		free(jobs[k].flat);
+	}
+	for (size_t k = 0; k < njobs; k++)
+		free(jobs[k].seen);
+	free(head);
+}
+
+/* sum_all sets every node's values: those accumulate finds, keeping every node. */
+static void sum_all(struct graph *g)
+{
+	int col[2] = { g->o.value_index, g->o.mean_index };
+	size_t nc = g->o.mean_index >= 0 ? 2 : 1;
+	int64_t *flat = xmalloc((g->n_node + 1) * nc * sizeof *flat);
+	int64_t *cum = xmalloc((g->n_node + 1) * nc * sizeof *cum);
+	graph_sum_columns(g, col, nc, flat, cum);
 	for (size_t i = 0; i < g->n_node; i++) {
 		struct gnode *n = &g->node[i];
-		n->cum = n->cum_div = n->flat = n->flat_div = 0;
-		for (size_t k = 0; k < njobs; k++) {
-			n->cum += jobs[k].cs[i].cum;
-			n->cum_div += jobs[k].cum_div[i];
-			n->flat += jobs[k].flat[i];
-			n->flat_div += jobs[k].flat_div[i];
-		}
+		n->flat = flat[i * nc];
+		n->cum = cum[i * nc];
+		n->flat_div = nc == 2 ? flat[i * nc + 1] : 0;
+		n->cum_div = nc == 2 ? cum[i * nc + 1] : 0;
 	}
-	for (size_t k = 0; k < njobs; k++) {
-		free(jobs[k].cs);
-		free(jobs[k].cum_div);
-		free(jobs[k].flat);
-		free(jobs[k].flat_div);
-	}
-	free(head);
+	free(flat);
+	free(cum);
 }
 
 /*
@@ -678,8 +700,8 @@ static void fold_edges(struct edge_set *into, const struct edge_set *from)
 	}
 }
 
-/* list_nodes lists the nodes kept that have values, in node order. */
-static void list_nodes(struct graph *g, const bool *kept)
+/* graph_list_nodes lists the nodes kept that have values, in node order. */
+void graph_list_nodes(struct graph *g, const bool *kept)
 {
 	free(g->list);
 	g->list = xmalloc((g->n_node + 1) * sizeof *g->list);
@@ -710,9 +732,9 @@ void graph_build(struct graph *g, const bool *kept)
 	/*
 	 * A node's values do not depend on which other nodes are kept (cum
 	 * once per sample on the stack, flat only at the innermost frame):
-	 * after a build of all nodes, a rebuild only redoes the edges.
+	 * once they are summed, a rebuild only redoes the edges.
 	 */
-	bool sums = !kept || !g->valued;
+	bool sums = !g->valued;
 	uint32_t *frame = g->frame_node;
 	uint32_t *masked = NULL, *node_of = NULL;
 	size_t n_dense = 0;
@@ -821,7 +843,16 @@ void graph_build(struct graph *g, const bool *kept)
 	free(masked);
 	free(head);
 	graph_link_edges(g);
-	list_nodes(g, kept);
+	graph_list_nodes(g, kept);
+}
+
+void graph_keep(struct graph *g, const bool *kept)
+{
+	free_adjacency(g);
+	g->n_edge = 0;
+	et_free(g->edges);
+	et_init(g->edges, 16);
+	graph_list_nodes(g, kept);
 }
 
 void graph_build_flat(struct graph *g)
@@ -840,7 +871,7 @@ void graph_build_flat(struct graph *g)
 		leaf->flat += w;
 		leaf->flat_div += dw;
 	}
-	list_nodes(g, NULL);
+	graph_list_nodes(g, NULL);
 }
 
 void graph_build_values(struct graph *g)
@@ -853,5 +884,5 @@ void graph_build_values(struct graph *g)
 	et_init(g->edges, 16);
 	sum_all(g);
 	g->valued = true;
-	list_nodes(g, NULL);
+	graph_list_nodes(g, NULL);
 }

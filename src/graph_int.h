@@ -80,6 +80,14 @@ static inline void et_free(struct edge_table *t)
 
 /* graph.c: graph_link_edges fills each node's in and out lists from the edges. */
 void graph_link_edges(struct graph *g);
+/* graph.c: graph_list_nodes lists the nodes with kept[i] (NULL: all) that have values, in node order. */
+void graph_list_nodes(struct graph *g, const bool *kept);
+/*
+ * graph.c: graph_sum_columns sums every node's flat and cum values, as
+ * graph_build_values does, for the n_col sample value columns col[] in
+ * one walk, into flat and cum [node * n_col + column] (n_node * n_col each).
+ */
+void graph_sum_columns(const struct graph *g, const int *col, size_t n_col, int64_t *flat, int64_t *cum);
 
 /* push appends v to an edge list of a node. */
 static inline void push(uint32_t **arr, uint32_t *n, uint32_t *cap, uint32_t v)
