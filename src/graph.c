@@ -565,6 +565,61 @@ static void *accumulate(void *arg)
 	return NULL;
 }
 
+/* One hot stack's place in a walk: the first sample it stands for that the walk takes. */
+struct stack_turn {
+	uint32_t first, stack;
+};
+
+static int cmp_turn(const void *a, const void *b)
+{
+	const struct stack_turn *x = a, *y = b;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/*
+ * accumulate_stacks is accumulate over hot stacks (graph_hot.c) for a
+ * build whose kept nodes are all hot (dense ids: id[node], NO_INDEX for
+ * the others): each stack once, with its samples' summed values, in the
+ * order of the first sample of each that accumulate would take.
+ */
+static void accumulate_stacks(struct build_job *j, const struct hot_stacks *hs, const uint32_t *id)
+{
+	const struct graph *g = j->g;
+	size_t nc = hs->n_col, vi = (size_t)g->o.value_index;
+	int mi = g->o.mean_index;
+	struct stack_turn *turn = xmalloc((hs->n + 1) * sizeof *turn);
+	size_t n = 0;
+	bool sorted = true;
+	for (size_t s = 0; s < hs->n; s++) {
+		uint32_t first = hs->first[s * nc + vi];
+		if (mi >= 0 && hs->first[s * nc + (size_t)mi] < first)
+			first = hs->first[s * nc + (size_t)mi];
+		if (first == UINT32_MAX)
+			continue; /* no sample of it adds anything */
+		sorted &= n == 0 || turn[n - 1].first < first;
+		turn[n++] = (struct stack_turn){ first, (uint32_t)s };
+	}
+	if (!sorted)
+		qsort(turn, n, sizeof *turn, cmp_turn);
+	struct walk k = { 0, 0, 0, 0, NO_INDEX, false, { false, NULL, NULL, NULL, false } };
+	for (size_t t = 0; t < n; t++) {
+		size_t s = turn[t].stack;
+		k.w = hs->weight[s * nc + vi];
+		k.dw = mi >= 0 ? hs->weight[s * nc + (size_t)mi] : 0;
+		k.stamp++;
+		k.parent = NO_INDEX;
+		k.residual = false;
+		for (size_t e = hs->off[s]; e < hs->off[s + 1]; e++) {
+			uint32_t el = hs->elem[e];
+			if (el == HOT_GAP)
+				visit(j, &k, NO_INDEX, false);
+			else
+				visit(j, &k, id[el & ~HOT_OUTER], (el & HOT_OUTER) != 0);
+		}
+	}
+	free(turn);
+}
+
 /*
  * One summing walker's share: the walk that finds every node's values
  * (graph_build_values) and nothing else, for n_col sample value columns
@@ -736,28 +791,26 @@ void graph_build(struct graph *g, const bool *kept)
 	 */
 	bool sums = !g->valued;
 	uint32_t *frame = g->frame_node;
-	uint32_t *masked = NULL, *node_of = NULL;
+	uint32_t *masked = NULL, *node_of = NULL, *id = NULL;
 	size_t n_dense = 0;
 	if (kept) {
 		for (size_t i = 0; i < g->n_node; i++)
 			n_dense += kept[i];
 		bool dense = !sums && n_dense <= DENSE_NODES;
-		uint32_t *id = NULL;
 		if (dense) {
 			node_of = xmalloc((n_dense + 1) * sizeof *node_of);
 			id = xmalloc((g->n_node + 1) * sizeof *id);
-			for (size_t i = 0, k = 0; i < g->n_node; i++)
-				if (kept[i]) {
-					node_of[k] = (uint32_t)i;
-					id[i] = (uint32_t)k++;
-				}
+			for (size_t i = 0, k = 0; i < g->n_node; i++) {
+				id[i] = kept[i] ? (uint32_t)k : NO_INDEX;
+				if (kept[i])
+					node_of[k++] = (uint32_t)i;
+			}
 		}
 		size_t nf = g->loc_frame[p->n_location];
 		masked = xmalloc((nf ? nf : 1) * sizeof *masked);
 		for (size_t i = 0; i < nf; i++)
 			masked[i] = !kept[frame[i]] ? NO_INDEX : dense ? id[frame[i]] : frame[i];
 		frame = masked;
-		free(id);
 	}
 	/*
 	 * The walk that first trims the graph also gathers its nodes' tags:
@@ -767,7 +820,9 @@ void graph_build(struct graph *g, const bool *kept)
 	bool gather = node_of && g->o.tags && !graph_tags_cover(g, kept);
 	if (gather && !g->sample_set)
 		graph_prepare_tags(g);
-	size_t njobs = walkers(p);
+	/* a rebuild of few nodes walks the hot stacks of its graph cache, when it has them */
+	const struct hot_stacks *hs = node_of && !gather ? graph_cache_hot(g, kept) : NULL;
+	size_t njobs = hs ? 1 : walkers(p);
 	uint32_t *head = frame_heads(g, frame);
 	struct build_job jobs[2];
 	for (size_t k = 0; k < njobs; k++) {
@@ -799,7 +854,10 @@ void graph_build(struct graph *g, const bool *kept)
 			}
 		}
 	}
-	run_pair(accumulate, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
+	if (hs)
+		accumulate_stacks(&jobs[0], hs, id);
+	else
+		run_pair(accumulate, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
 	if (njobs == 2) {
 		fold_edges(&jobs[0].es, &jobs[1].es);
 		for (size_t i = 0; sums && i < g->n_node; i++) {
@@ -838,6 +896,7 @@ void graph_build(struct graph *g, const bool *kept)
 		free(jobs[k].set_seen);
 	}
 	free(node_of);
+	free(id);
 	if (njobs == 2)
 		es_free(&jobs[1].es);
 	free(masked);

@@ -14,11 +14,12 @@ struct cached_nodes {
 	struct graph *nodes;
 	size_t n_col;
 	int64_t *flat, *cum; /* [node * n_col + column] */
+	struct hot_stacks *hot; /* made on the first rebuild of few nodes; NULL */
 };
 
 struct graph_cache {
 	const struct profile *p;
-	struct cached_nodes *entry;
+	struct cached_nodes **entry; /* apart: graphs point to theirs */
 	size_t n;
 };
 
@@ -34,12 +35,16 @@ void graph_cache_free(struct graph_cache *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->n; i++) {
-		struct cached_nodes *e = &c->entry[i];
+		struct cached_nodes *e = c->entry[i];
 		free(e->trim_path);
 		free(e->source_path);
 		graph_free(e->nodes);
 		free(e->flat);
 		free(e->cum);
+		if (e->hot)
+			graph_hot_free_stacks(e->hot);
+		free(e->hot);
+		free(e);
 	}
 	free(c->entry);
 	free(c);
@@ -59,13 +64,14 @@ static char *dup_path(const char *s)
 static struct cached_nodes *entry_for(struct graph_cache *c, const struct graph_options *o)
 {
 	for (size_t i = 0; i < c->n; i++) {
-		struct cached_nodes *e = &c->entry[i];
+		struct cached_nodes *e = c->entry[i];
 		if (e->obj_names == o->obj_names && same_path(e->trim_path, o->trim_path) &&
 		    same_path(e->source_path, o->source_path))
 			return e;
 	}
 	c->entry = xreallocarray(c->entry, c->n + 1, sizeof *c->entry);
-	struct cached_nodes *e = &c->entry[c->n++];
+	struct cached_nodes *e = xcalloc(1, sizeof *e);
+	c->entry[c->n++] = e;
 	const struct profile *p = c->p;
 	struct graph_options no = { .obj_names = o->obj_names, .trim_path = o->trim_path,
 				    .source_path = o->source_path, .mean_index = -1 };
@@ -117,6 +123,68 @@ struct graph *graph_cache_values(struct graph_cache *c, const struct graph_optio
 		n->cum_div = o->mean_index >= 0 ? e->cum[i * nc + (size_t)o->mean_index] : 0;
 	}
 	g->valued = true;
+	g->from = (struct cached_nodes *)e;
 	graph_list_nodes(g, NULL);
 	return g;
+}
+
+/*
+ * A rebuild keeping at most HOT_KEPT nodes walks hot stacks, made of the
+ * kept nodes and the first HOT_FIRST by flat and by cum (so that top and
+ * top -cum, and top of another sample_index whose order is much the
+ * same, find their nodes among them). More hot nodes make more distinct
+ * stacks: on the 46 MB bench profile, 37 nodes 240 k stacks of 5 M
+ * entries, 68 nodes 900 k stacks of 25 M.
+ */
+enum { HOT_KEPT = 24, HOT_FIRST = 16 };
+
+struct ranked {
+	int64_t v;
+	uint32_t node;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->v != y->v)
+		return x->v > y->v ? -1 : 1;
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+/* mark_first marks the first HOT_FIRST nodes of g by |flat| (or |cum|) in hot. */
+static void mark_first(const struct graph *g, bool cum, bool *hot)
+{
+	struct ranked *r = xmalloc((g->n + 1) * sizeof *r);
+	for (size_t i = 0; i < g->n; i++) {
+		const struct gnode *n = &g->node[g->list[i]];
+		r[i] = (struct ranked){ abs64(cum ? n->cum : n->flat), g->list[i] };
+	}
+	qsort(r, g->n, sizeof *r, cmp_ranked);
+	for (size_t i = 0; i < g->n && i < HOT_FIRST; i++)
+		hot[r[i].node] = true;
+	free(r);
+}
+
+const struct hot_stacks *graph_cache_hot(const struct graph *g, const bool *kept)
+{
+	struct cached_nodes *e = g->from;
+	if (!e || g->n_node >= HOT_GAP || g->p->n_sample >= UINT32_MAX)
+		return NULL;
+	if (e->hot && graph_hot_covers(e->hot, kept, g->n_node))
+		return e->hot;
+	size_t n = 0;
+	for (size_t i = 0; i < g->n_node; i++)
+		n += kept[i];
+	if (n > HOT_KEPT)
+		return NULL;
+	bool *hot = xmalloc((g->n_node + 1) * sizeof *hot);
+	mem_copy(hot, kept, g->n_node * sizeof *hot);
+	mark_first(g, false, hot);
+	mark_first(g, true, hot);
+	if (e->hot)
+		graph_hot_free_stacks(e->hot);
+	free(e->hot);
+	e->hot = graph_hot_stacks(e->nodes, hot, e->n_col);
+	free(hot);
+	return e->hot;
 }

@@ -150,6 +150,37 @@ static inline void bump(struct gtag *t, int64_t w, int64_t dw, bool flat)
 	}
 }
 
+/*
+ * graph_hot.c: a profile's samples reduced to its hot nodes (hot[node]),
+ * equal reductions merged: stack i is elem[off[i] .. off[i+1]), root
+ * first, each entry a hot node (| HOT_OUTER when it is its location's
+ * outermost frame) or HOT_GAP for the other frames between; weight and
+ * first (the first sample with a value in the column, UINT32_MAX none)
+ * per stack and sample value column. The stacks are in the order of
+ * their first samples.
+ */
+#define HOT_OUTER 0x80000000u
+#define HOT_GAP 0x7fffffffu
+struct hot_stacks {
+	bool *hot;
+	size_t n, n_col;
+	size_t *off;
+	uint32_t *elem;
+	int64_t *weight;
+	uint32_t *first;
+};
+struct hot_stacks *graph_hot_stacks(const struct graph *g, const bool *hot, size_t n_col);
+void graph_hot_free_stacks(struct hot_stacks *hs); /* what graph_hot_stacks allocated inside hs */
+bool graph_hot_covers(const struct hot_stacks *hs, const bool *kept, size_t n_node);
+
+/*
+ * graph_cache.c: graph_cache_hot is the stacks of the cache entry g was
+ * copied from (g->from) whose hot nodes include every kept one: kept
+ * ones, when few, and the first by flat and by cum of g; NULL when too
+ * many are kept.
+ */
+const struct hot_stacks *graph_cache_hot(const struct graph *g, const bool *kept);
+
 /* Graphs of at least twice this many samples are built on two threads. */
 enum { SAMPLES_PER_THREAD = 50000 };
 
