@@ -747,7 +747,8 @@ static void fold_edges(struct edge_set *into, const struct edge_set *from)
 {
 	for (size_t i = 0; i < from->n; i++) {
 		const struct gedge *f = &from->edge[i];
-		struct gedge *t = &into->edge[es_find(into, f->src, f->dest)];
+		uint32_t e = es_find(into, f->src, f->dest); /* first: it may move into's edges */
+		struct gedge *t = &into->edge[e];
 		t->weight += f->weight;
 		t->weight_div += f->weight_div;
 		t->residual |= f->residual;
