@@ -148,6 +148,7 @@ conformance: all
 
 shell-test: all
 	tests/shell_pipe.sh $(BUILD)/cprof
+	tests/shell_cache.py $(BUILD)/cprof
 	tests/shell_tmux.sh $(BUILD)/cprof
 	tests/completion_tmux.sh $(BUILD)/cprof
 
@@ -321,10 +322,12 @@ inject-test: inject-build
 	tests/inject.sh
 
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
-# Then the web interface's views on ../shared/bench/large (tests/bench_web.py;
+# Then each shell command on ../shared/bench/large against 0.15 s
+# (tests/bench_shell.py), and the web interface's views there (tests/bench_web.py;
 # BENCH_WEB_PPROF=0 leaves out go tool pprof -http, which takes minutes there).
 bench: all
 	tests/bench.sh ./cprof
+	tests/bench_shell.py ./cprof
 	tests/bench_web.py ./cprof
 
 PREFIX ?= /usr/local

@@ -90,6 +90,12 @@ struct profile *driver_memstats(const struct profile *p, const struct load_optio
  */
 struct driver_timing {
 	double units, label_frames, filters, total, aggregate, report, layout;
+	/*
+	 * With a driver cache, what the report found kept: the units, the
+	 * transforms' profiles, the nodes' values (no walk of the samples)
+	 * and hot stacks to walk instead of them (only walked, none made).
+	 */
+	bool kept_units, kept_transforms, kept_graph, kept_hot;
 };
 
 /*

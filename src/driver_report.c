@@ -527,14 +527,14 @@ static void keep(struct driver_cache *c, struct prepared *pr, char *key, struct 
 }
 
 /* units sets r's numeric label units, from the cache when it has them. */
-static void units(struct report *r, const struct profile *loaded, struct driver_cache *c, struct strbuf *warn)
+static bool units(struct report *r, const struct profile *loaded, struct driver_cache *c, struct strbuf *warn)
 {
 	if (c && c->has_units) {
 		r->units = xreallocarray(NULL, c->n_units + 1, sizeof *r->units);
 		mem_copy(r->units, c->units, c->n_units * sizeof *r->units);
 		r->n_units = c->n_units;
 		sb_adds(warn, c->units_warn);
-		return;
+		return true;
 	}
 	struct strbuf w = STRBUF_INIT;
 	identify_units(r, loaded, &w);
@@ -547,6 +547,7 @@ static void units(struct report *r, const struct profile *loaded, struct driver_
 		c->units_warn = xstrdup(sb_cstr(&w));
 	}
 	sb_free(&w);
+	return false;
 }
 
 /* total is compute_total, from k's totals when it has r's. */
@@ -608,7 +609,7 @@ int driver_prepare(struct prepared *pr, const struct profile *loaded, const stru
 	struct driver_timing none, *tm = req->timing ? req->timing : &none;
 	memset(tm, 0, sizeof *tm);
 	double t = clock_seconds();
-	units(r, loaded, c, warn);
+	tm->kept_units = units(r, loaded, c, warn);
 	apply_command_overrides(&r->o, req->cmd);
 	tm->units = clock_seconds() - t;
 
@@ -616,6 +617,7 @@ int driver_prepare(struct prepared *pr, const struct profile *loaded, const stru
 	struct kept *k = c ? find_kept(c, key) : NULL;
 	if (k) {
 		free(key);
+		tm->kept_transforms = true;
 		t = clock_seconds();
 		int rc = prepare_kept(pr, k, req, warn, err, errsize);
 		tm->filters = clock_seconds() - t;
@@ -691,7 +693,14 @@ int driver_report(const struct profile *loaded, const struct options *opt, const
 		struct driver_timing none, *tm = req->timing ? req->timing : &none;
 		double t = clock_seconds();
 		tm->layout = 0;
+		struct graph_cache_stats before = { 0 }, after = { 0 };
+		if (pr.r.graphs)
+			before = graph_cache_stats(pr.r.graphs);
 		rc = driver_deliver(&pr.r, req, out, warn, err, errsize);
+		if (pr.r.graphs)
+			after = graph_cache_stats(pr.r.graphs);
+		tm->kept_graph = after.values_copied > before.values_copied && after.values_made == before.values_made;
+		tm->kept_hot = after.hot_walked > before.hot_walked && after.hot_made == before.hot_made;
 		tm->report = clock_seconds() - t - tm->layout;
 	}
 	driver_prepared_free(&pr);

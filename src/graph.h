@@ -158,6 +158,14 @@ struct graph_cache;
 struct graph_cache *graph_cache_new(const struct profile *p);
 struct graph *graph_cache_values(struct graph_cache *c, const struct graph_options *o);
 void graph_cache_free(struct graph_cache *c);
+/*
+ * What a cache did so far: valued nodes made (a walk of the samples) and
+ * copied out; hot stacks made (a walk) and walked instead of the samples.
+ */
+struct graph_cache_stats {
+	size_t values_made, values_copied, hot_made, hot_walked;
+};
+struct graph_cache_stats graph_cache_stats(const struct graph_cache *c);
 
 /* graph_tree_new builds pprof's call tree: a node per call path, in the order first reached. */
 struct graph *graph_tree_new(const struct profile *p, const struct graph_options *o);

@@ -9,6 +9,7 @@
 #include "graph_int.h"
 
 struct cached_nodes {
+	struct graph_cache_stats *stats; /* the cache's */
 	bool obj_names;
 	char *trim_path, *source_path; /* NULL as in graph_options */
 	struct graph *nodes;
@@ -19,6 +20,7 @@ struct cached_nodes {
 
 struct graph_cache {
 	const struct profile *p;
+	struct graph_cache_stats stats;
 	struct cached_nodes **entry; /* apart: graphs point to theirs */
 	size_t n;
 };
@@ -28,6 +30,11 @@ struct graph_cache *graph_cache_new(const struct profile *p)
 	struct graph_cache *c = xcalloc(1, sizeof *c);
 	c->p = p;
 	return c;
+}
+
+struct graph_cache_stats graph_cache_stats(const struct graph_cache *c)
+{
+	return c->stats;
 }
 
 void graph_cache_free(struct graph_cache *c)
@@ -75,6 +82,7 @@ static struct cached_nodes *entry_for(struct graph_cache *c, const struct graph_
 	const struct profile *p = c->p;
 	struct graph_options no = { .obj_names = o->obj_names, .trim_path = o->trim_path,
 				    .source_path = o->source_path, .mean_index = -1 };
+	e->stats = &c->stats;
 	e->obj_names = o->obj_names;
 	e->trim_path = dup_path(o->trim_path);
 	e->source_path = dup_path(o->source_path);
@@ -90,6 +98,7 @@ static struct cached_nodes *entry_for(struct graph_cache *c, const struct graph_
 		col[k] = (int)k;
 	graph_sum_columns(e->nodes, col, e->n_col, e->flat, e->cum);
 	free(col);
+	c->stats.values_made++;
 	return e;
 }
 
@@ -98,7 +107,8 @@ struct graph *graph_cache_values(struct graph_cache *c, const struct graph_optio
 	if (o->value_index < 0 || (size_t)o->value_index >= c->p->n_sample_type ||
 	    (o->mean_index >= 0 && (size_t)o->mean_index >= c->p->n_sample_type))
 		return NULL;
-	const struct cached_nodes *e = entry_for(c, o);
+	struct cached_nodes *e = entry_for(c, o);
+	c->stats.values_copied++;
 	const struct graph *t = e->nodes;
 	struct graph *g = xcalloc(1, sizeof *g);
 	g->p = c->p;
@@ -123,7 +133,7 @@ struct graph *graph_cache_values(struct graph_cache *c, const struct graph_optio
 		n->cum_div = o->mean_index >= 0 ? e->cum[i * nc + (size_t)o->mean_index] : 0;
 	}
 	g->valued = true;
-	g->from = (struct cached_nodes *)e;
+	g->from = e;
 	graph_list_nodes(g, NULL);
 	return g;
 }
@@ -170,8 +180,10 @@ const struct hot_stacks *graph_cache_hot(const struct graph *g, const bool *kept
 	struct cached_nodes *e = g->from;
 	if (!e || g->n_node >= HOT_GAP || g->p->n_sample >= UINT32_MAX)
 		return NULL;
-	if (e->hot && graph_hot_covers(e->hot, kept, g->n_node))
+	if (e->hot && graph_hot_covers(e->hot, kept, g->n_node)) {
+		e->stats->hot_walked++;
 		return e->hot;
+	}
 	size_t n = 0;
 	for (size_t i = 0; i < g->n_node; i++)
 		n += kept[i];
@@ -186,5 +198,7 @@ const struct hot_stacks *graph_cache_hot(const struct graph *g, const bool *kept
 	free(e->hot);
 	e->hot = graph_hot_stacks(e->nodes, hot, e->n_col);
 	free(hot);
+	e->stats->hot_made++;
+	e->stats->hot_walked++;
 	return e->hot;
 }

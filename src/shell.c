@@ -34,6 +34,7 @@ struct shell {
 	struct profile *with_memstats; /* p with the MemStats fetched for memstats; made on first use */
 	struct options cfg; /* pprof's currentConfig */
 	struct driver_cache *cache; /* what the reports of p keep for the next command */
+	bool cache_log; /* $CPROF_SHELL_CACHE: say what each report found kept, on standard error */
 	bool tty;
 	char *history_path;
 };
@@ -550,7 +551,9 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 			goto out;
 		}
 	}
-	struct report_request req = { c, arg, true, sh->session->tools, sh->session->icicle, NULL, NULL };
+	struct driver_timing tm = { 0 };
+	struct report_request req = { c, arg, true, sh->session->tools, sh->session->icicle, &tm, NULL };
+	double start = clock_seconds();
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
 	int rc;
@@ -563,6 +566,10 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 		req.cache = p == sh->p ? sh->cache : NULL;
 		rc = driver_report(p, &cfg, &req, out, &warn, err, sizeof err);
 	}
+	if (sh->cache_log && req.cache)
+		fprintf(stderr, "kept:%s%s%s%s (%.3f s)\n", tm.kept_units ? " units" : "",
+			tm.kept_transforms ? " transforms" : "", tm.kept_graph ? " graph" : "", tm.kept_hot ? " hot" : "",
+			clock_seconds() - start);
 	if (warn.len)
 		fputs(sb_cstr(&warn), stderr);
 	sb_free(&warn);
@@ -843,6 +850,13 @@ int shell_run(const struct profile *p, const struct options *initial, const stru
 	options_copy(&sh.cfg, initial);
 	sh.cfg.compact_labels = true;
 	sh.tty = isatty(STDIN_FILENO);
+	const char *cache_log = getenv("CPROF_SHELL_CACHE");
+	bool off = cache_log && !strcmp(cache_log, "off");
+	sh.cache_log = cache_log && cache_log[0] && strcmp(cache_log, "0") != 0 && !off;
+	if (off) {
+		driver_cache_free(sh.cache);
+		sh.cache = NULL;
+	}
 	if (sh.tty)
 		setup_readline(&sh);
 	greetings(&sh);
