@@ -378,6 +378,7 @@ struct build_job {
 	int64_t *set_cum; /* apart: the one sum every frame adds to */
 	struct set_more { int64_t cum_div, flat, flat_div; } *set_more;
 	bool *set_seen;
+	const bool *around; /* only edges from or to these nodes; NULL: all */
 };
 
 /*
@@ -495,7 +496,7 @@ static inline __attribute__((always_inline)) void visit(struct build_job *j, str
 		acc[n].cum += k->w;
 		acc[n].cum_div += k->dw;
 	}
-	if (k->parent != NO_INDEX && n != k->parent) {
+	if (k->parent != NO_INDEX && n != k->parent && (!j->around || j->around[n] || j->around[k->parent])) {
 		uint32_t e = job_edge(j, k->parent, n);
 		if (j->es.seen[e] != k->stamp) {
 			j->es.seen[e] = k->stamp;
@@ -780,7 +781,19 @@ void graph_list_nodes(struct graph *g, const bool *kept)
  * result does not depend on the split. -top on the 46 MB bench profile:
  * the graph stage takes half the wall time it took on one thread.
  */
+static void build(struct graph *g, const bool *kept, const bool *around);
+
 void graph_build(struct graph *g, const bool *kept)
+{
+	build(g, kept, NULL);
+}
+
+void graph_build_around(struct graph *g, const bool *around)
+{
+	build(g, NULL, around);
+}
+
+static void build(struct graph *g, const bool *kept, const bool *around)
 {
 	const struct profile *p = g->p;
 	free_adjacency(g);
@@ -845,6 +858,7 @@ void graph_build(struct graph *g, const bool *kept)
 			memset(j->pair, 0xff, (n_dense * n_dense + 1) * sizeof *j->pair);
 		}
 		j->gather = gather;
+		j->around = around;
 		if (gather) {
 			tag_store_init(&j->tags);
 			j->tag_seen = xcalloc(n_dense + 1, sizeof *j->tag_seen);

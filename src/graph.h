@@ -123,6 +123,12 @@ void graph_free(struct graph *g);
 /* graph_build rebuilds values and edges from the samples, keeping only nodes with kept[i] (NULL: all). */
 void graph_build(struct graph *g, const bool *kept);
 /*
+ * graph_build_around is graph_build(g, NULL) making only the edges from
+ * or to the nodes with around[i] (peek shows no others): the walk skips
+ * the edge table for every other frame.
+ */
+void graph_build_around(struct graph *g, const bool *around);
+/*
  * graph_keep lists only the nodes with kept[i], dropping every edge: a
  * graph whose nodes are only counted and ordered before a later build
  * of fewer of them needs no edges.

@@ -379,7 +379,14 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 			pending = false;
 		}
 	}
-	if (pending) {
+	if (pending && !pending_kept && r->symbol && f == FMT_TREE) {
+		/* peek: only the matching nodes' edges are shown */
+		memset(kept, 0, g->n_node * sizeof *kept);
+		for (size_t i = 0; i < g->n; i++)
+			kept[g->list[i]] = re_match(r->symbol, graph_printable(g, g->list[i]));
+		graph_build_around(g, kept);
+		graph_sort(g, order);
+	} else if (pending) {
 		graph_build(g, pending_kept ? kept : NULL);
 		graph_sort(g, order);
 	}
