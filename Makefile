@@ -322,11 +322,13 @@ inject-test: inject-build
 	tests/inject.sh
 
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
-# Then each shell command on ../shared/bench/large against 0.15 s
+# Then -base and -diff_base of the heap pair against -top of the larger
+# file (tests/bench_base.sh), each shell command on ../shared/bench/large against 0.15 s
 # (tests/bench_shell.py), and the web interface's views there (tests/bench_web.py;
 # BENCH_WEB_PPROF=0 leaves out go tool pprof -http, which takes minutes there).
 bench: all
 	tests/bench.sh ./cprof
+	tests/bench_base.sh ./cprof
 	tests/bench_shell.py ./cprof
 	tests/bench_web.py ./cprof
 
