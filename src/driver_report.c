@@ -388,25 +388,35 @@ static int report_selection(struct report *r, const struct profile *p, const str
 /* ---- what a shell session keeps between reports ---- */
 
 /*
- * One setting of the transforms: the profiles they made from the loaded
- * one, the warnings each step gave (given again on every use, as pprof
- * gives them), the totals met so far and the valued graphs of agg.
+ * One setting of the label frames and filters: the profiles they made
+ * from the loaded one, the warnings each step gave (given again on every
+ * use, as pprof gives them), the totals met so far; and the profile's
+ * aggregations met so far (granularity, noinlines, showcolumns), each
+ * with its valued graphs.
  */
 struct kept {
 	char *key;
-	struct profile *framed, *focused, *agg;
+	struct profile *framed, *focused;
 	char *frames_warn, *filters_warn;
 	struct kept_total {
 		int value_index, mean_index;
 		int64_t total;
 	} *totals;
 	size_t n_totals;
-	struct graph_cache *graphs;
+	struct kept_agg {
+		char *key;
+		struct profile *agg;
+		struct graph_cache *graphs;
+	} *aggs;
+	size_t n_aggs;
 	uint64_t used; /* when last used: the least recently used goes first */
 };
 
-/* At most this many settings are kept: each holds a filtered profile and its graphs. */
-enum { KEPT_SETTINGS = 4 };
+/*
+ * At most this many settings are kept, and so many aggregations of each:
+ * each holds a filtered profile, each aggregation its graphs.
+ */
+enum { KEPT_SETTINGS = 4, KEPT_AGGREGATIONS = 3 };
 
 struct driver_cache {
 	const struct profile *loaded; /* what is kept is of this profile */
@@ -426,8 +436,12 @@ struct driver_cache *driver_cache_new(void)
 
 static void kept_free(struct kept *k)
 {
-	graph_cache_free(k->graphs);
-	profile_free(k->agg);
+	for (size_t i = 0; i < k->n_aggs; i++) {
+		graph_cache_free(k->aggs[i].graphs);
+		profile_free(k->aggs[i].agg);
+		free(k->aggs[i].key);
+	}
+	free(k->aggs);
 	profile_free(k->focused);
 	profile_free(k->framed);
 	free(k->key);
@@ -456,12 +470,19 @@ void driver_cache_free(struct driver_cache *c)
 	free(c);
 }
 
+/* The options aggregation reads; the other transforms read none of them. */
+static bool aggregation_option(const char *name)
+{
+	return !strcmp(name, "granularity") || !strcmp(name, "noinlines") || !strcmp(name, "showcolumns");
+}
+
 /*
- * The options the transforms read, as a key: every field but those only
- * the report and its graph read (a field added later is in the key until
- * it is known to be one of those: a miss costs time, a wrong hit output).
+ * The options the transforms read, as a key: those of aggregation
+ * (aggregation) or the others, but for those only the report and its
+ * graph read (a field added later is in the key until it is known to be
+ * one of those: a miss costs time, a wrong hit output).
  */
-static char *transform_key(const struct options *o)
+static char *transform_key(const struct options *o, bool aggregation)
 {
 	static const char *const report_only[] = { "output",	    "call_tree",    "compact_labels", "source_path",
 						   "trim_path",	    "intel_syntax", "mean",	      "sample_index",
@@ -473,7 +494,7 @@ static char *transform_key(const struct options *o)
 		bool skip = false;
 		for (size_t k = 0; k < sizeof report_only / sizeof *report_only; k++)
 			skip |= !strcmp(f->name, report_only[k]);
-		if (skip)
+		if (skip || aggregation_option(f->name) != aggregation)
 			continue;
 		char v[64];
 		const char *text = v;
@@ -497,8 +518,28 @@ static struct kept *find_kept(struct driver_cache *c, const char *key)
 	return NULL;
 }
 
-/* keep takes pr's profiles into the cache as the setting key, dropping the least recently used when full. */
-static void keep(struct driver_cache *c, struct prepared *pr, char *key, struct strbuf *frames_warn,
+/* keep_agg takes pr's aggregated profile into k as the aggregation key. */
+static void keep_agg(struct kept *k, struct prepared *pr, char *key)
+{
+	if (k->n_aggs == KEPT_AGGREGATIONS) { /* the first met goes */
+		graph_cache_free(k->aggs[0].graphs);
+		profile_free(k->aggs[0].agg);
+		free(k->aggs[0].key);
+		memmove(k->aggs, k->aggs + 1, --k->n_aggs * sizeof *k->aggs);
+	}
+	k->aggs = xreallocarray(k->aggs, k->n_aggs + 1, sizeof *k->aggs);
+	struct kept_agg *a = &k->aggs[k->n_aggs++];
+	a->key = key;
+	a->agg = pr->agg;
+	a->graphs = graph_cache_new(pr->agg);
+	pr->r.graphs = a->graphs;
+}
+
+/*
+ * keep takes pr's profiles into the cache as the setting key with the
+ * aggregation agg_key, dropping the least recently used setting when full.
+ */
+static void keep(struct driver_cache *c, struct prepared *pr, char *key, char *agg_key, struct strbuf *frames_warn,
 		 struct strbuf *filters_warn)
 {
 	struct kept *k = &c->kept[c->n_kept];
@@ -514,16 +555,14 @@ static void keep(struct driver_cache *c, struct prepared *pr, char *key, struct 
 	k->key = key;
 	k->framed = pr->framed;
 	k->focused = pr->focused;
-	k->agg = pr->agg;
 	k->frames_warn = xstrdup(sb_cstr(frames_warn));
 	k->filters_warn = xstrdup(sb_cstr(filters_warn));
-	k->graphs = graph_cache_new(pr->agg);
 	k->totals = xmalloc(sizeof *k->totals);
 	k->totals[0] = (struct kept_total){ pr->r.value_index, pr->r.mean_index, pr->r.total };
 	k->n_totals = 1;
 	k->used = ++c->clock;
+	keep_agg(k, pr, agg_key);
 	pr->borrowed = true;
-	pr->r.graphs = k->graphs;
 }
 
 /* units sets r's numeric label units, from the cache when it has them. */
@@ -567,15 +606,15 @@ static int64_t total(struct kept *k, const struct report *r, const struct profil
 /*
  * prepare_kept is driver_prepare's transforms for a setting the cache
  * keeps: the same steps, checks and warnings in the same order, without
- * making the profiles again.
+ * making the profiles again; only an aggregation not met before is made
+ * (and kept). *kept_agg says whether it was met.
  */
-static int prepare_kept(struct prepared *pr, struct kept *k, const struct report_request *req, struct strbuf *warn,
-			char *err, size_t errsize)
+static int prepare_kept(struct prepared *pr, struct kept *k, char *agg_key, const struct report_request *req,
+			struct strbuf *warn, bool *kept_agg, char *err, size_t errsize)
 {
 	struct report *r = &pr->r;
 	pr->framed = k->framed;
 	pr->focused = k->focused;
-	pr->agg = k->agg;
 	pr->borrowed = true;
 	sb_adds(warn, k->frames_warn);
 	bool relative = r->o.relative_percentages;
@@ -583,13 +622,29 @@ static int prepare_kept(struct prepared *pr, struct kept *k, const struct report
 		sb_adds(warn, k->filters_warn);
 	const struct profile *p = relative ? pr->focused : pr->framed;
 	if (report_selection(r, p, req, err, errsize) < 0)
-		return -1;
+		goto fail;
 	r->total = total(k, r, p);
 	if (!relative)
 		sb_adds(warn, k->filters_warn);
+	*kept_agg = false;
+	for (size_t i = 0; i < k->n_aggs; i++)
+		if (!strcmp(k->aggs[i].key, agg_key)) {
+			pr->agg = k->aggs[i].agg;
+			r->graphs = k->aggs[i].graphs;
+			*kept_agg = true;
+			free(agg_key);
+			break;
+		}
+	if (!*kept_agg) {
+		if (!(pr->agg = aggregate(r, pr->focused, err, errsize)))
+			goto fail;
+		keep_agg(k, pr, agg_key);
+	}
 	r->p = pr->agg;
-	r->graphs = k->graphs;
 	return 0;
+fail:
+	free(agg_key);
+	return -1;
 }
 
 int driver_prepare(struct prepared *pr, const struct profile *loaded, const struct options *opt,
@@ -613,13 +668,13 @@ int driver_prepare(struct prepared *pr, const struct profile *loaded, const stru
 	apply_command_overrides(&r->o, req->cmd);
 	tm->units = clock_seconds() - t;
 
-	char *key = c ? transform_key(&r->o) : NULL;
+	char *key = c ? transform_key(&r->o, false) : NULL, *agg_key = c ? transform_key(&r->o, true) : NULL;
 	struct kept *k = c ? find_kept(c, key) : NULL;
 	if (k) {
 		free(key);
-		tm->kept_transforms = true;
 		t = clock_seconds();
-		int rc = prepare_kept(pr, k, req, warn, err, errsize);
+		tm->kept_filters = true;
+		int rc = prepare_kept(pr, k, agg_key, req, warn, &tm->kept_aggregation, err, errsize);
 		tm->filters = clock_seconds() - t;
 		return rc;
 	}
@@ -662,11 +717,12 @@ int driver_prepare(struct prepared *pr, const struct profile *loaded, const stru
 	r->p = pr->agg;
 	rc = 0;
 	if (c) {
-		keep(c, pr, key, &frames_warn, &filters_warn);
-		key = NULL;
+		keep(c, pr, key, agg_key, &frames_warn, &filters_warn);
+		key = agg_key = NULL;
 	}
 out:
 	free(key);
+	free(agg_key);
 	sb_free(&frames_warn);
 	sb_free(&filters_warn);
 	return rc;

@@ -125,7 +125,7 @@ struct hot_stacks *graph_hot_stacks(const struct graph *g, const bool *hot, size
 {
 	const struct profile *p = g->p;
 	size_t njobs = walkers(p);
-	/* one lookup for the entry of most locations: the first top on the 46 MB bench profile, 1.65 s → 1.50 s */
+	/* one lookup for the entry of most locations: the first top on the 46 MB bench profile, 1.65 s to 1.50 s */
 	uint32_t *one = xmalloc((p->n_location + 1) * sizeof *one);
 	for (size_t l = 0; l < p->n_location; l++) {
 		uint32_t node = g->frame_node[g->loc_frame[l]];

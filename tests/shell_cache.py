@@ -80,14 +80,17 @@ def main():
     # What the commands found kept (CPROF_SHELL_CACHE): each line "kept: WHAT..." per report.
     env = dict(os.environ, CPROF_SHELL_CACHE="1")
     _, err = run(cprof, ["go-cpu.pb.gz"], ["top", "top -cum", "sample_index=0", "top", "focus=main", "top",
-                                           "focus=", "top -cum"], env)
+                                           "granularity=lines", "top", "focus=", "top -cum", "focus=main",
+                                           "top -cum"], env)
     kept = [l for l in err.decode(errors="replace").splitlines() if l.startswith("kept:")]
     want = [
-        "kept: (",                                  # top: the first report finds nothing kept
-        "kept: units transforms graph hot",          # top -cum: only sorted again
-        "kept: units transforms graph hot",          # another sample_index: other columns
-        "kept: units (",                             # a new focus: filtered once
-        "kept: units transforms graph hot",          # back to no focus
+        "kept: (",                                         # top: the first report finds nothing kept
+        "kept: units filters aggregation graph hot (",     # top -cum: only sorted again
+        "kept: units filters aggregation graph hot (",     # another sample_index: other columns
+        "kept: units (",                                   # a new focus: filtered once
+        "kept: units filters (",                           # another granularity: aggregated again
+        "kept: units filters (",                           # no focus, by lines: aggregated again
+        "kept: units filters aggregation graph hot (",     # the focus by lines again: all kept
     ]
     for k, w in zip(kept, want):
         if not k.startswith(w):
