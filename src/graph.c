@@ -835,7 +835,7 @@ static void build(struct graph *g, const bool *kept, const bool *around)
 	if (gather && !g->sample_set)
 		graph_prepare_tags(g);
 	/* a rebuild of few nodes walks the hot stacks of its graph cache, when it has them */
-	const struct hot_stacks *hs = node_of && !gather ? graph_cache_hot(g, kept) : NULL;
+	const struct hot_stacks *hs = node_of && !gather ? graph_hot_for(g, kept) : NULL;
 	size_t njobs = hs ? 1 : walkers(p);
 	uint32_t *head = frame_heads(g, frame);
 	struct build_job jobs[2];

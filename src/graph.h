@@ -100,7 +100,7 @@ struct graph {
 	struct edge_table *edges;
 
 	struct graph *base; /* a call tree's nodes by location line, which it borrows names from */
-	struct cached_nodes *from; /* the graph cache entry it was copied from (graph_cache_values); NULL */
+	struct hot_source *from; /* the hot stacks of the graph cache entry it was copied from; NULL */
 
 	/* tags, with o.tags: each node's are node_tags[node_tag_off[n] .. node_tag_off[n+1]) */
 	struct gtag *tag;

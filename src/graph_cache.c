@@ -9,13 +9,12 @@
 #include "graph_int.h"
 
 struct cached_nodes {
-	struct graph_cache_stats *stats; /* the cache's */
 	bool obj_names;
 	char *trim_path, *source_path; /* NULL as in graph_options */
 	struct graph *nodes;
 	size_t n_col;
 	int64_t *flat, *cum; /* [node * n_col + column] */
-	struct hot_stacks *hot; /* made on the first rebuild of few nodes; NULL */
+	struct hot_source hot; /* its hot stacks, made on the first rebuild of few nodes */
 };
 
 struct graph_cache {
@@ -34,7 +33,12 @@ struct graph_cache *graph_cache_new(const struct profile *p)
 
 struct graph_cache_stats graph_cache_stats(const struct graph_cache *c)
 {
-	return c->stats;
+	struct graph_cache_stats st = c->stats;
+	for (size_t i = 0; i < c->n; i++) {
+		st.hot_made += c->entry[i]->hot.made;
+		st.hot_walked += c->entry[i]->hot.walked;
+	}
+	return st;
 }
 
 void graph_cache_free(struct graph_cache *c)
@@ -48,9 +52,7 @@ void graph_cache_free(struct graph_cache *c)
 		graph_free(e->nodes);
 		free(e->flat);
 		free(e->cum);
-		if (e->hot)
-			graph_hot_free_stacks(e->hot);
-		free(e->hot);
+		graph_hot_source_free(&e->hot);
 		free(e);
 	}
 	free(c->entry);
@@ -82,7 +84,6 @@ static struct cached_nodes *entry_for(struct graph_cache *c, const struct graph_
 	const struct profile *p = c->p;
 	struct graph_options no = { .obj_names = o->obj_names, .trim_path = o->trim_path,
 				    .source_path = o->source_path, .mean_index = -1 };
-	e->stats = &c->stats;
 	e->obj_names = o->obj_names;
 	e->trim_path = dup_path(o->trim_path);
 	e->source_path = dup_path(o->source_path);
@@ -90,6 +91,7 @@ static struct cached_nodes *entry_for(struct graph_cache *c, const struct graph_
 	e->nodes->o.trim_path = e->trim_path;
 	e->nodes->o.source_path = e->source_path;
 	e->n_col = p->n_sample_type;
+	e->hot = (struct hot_source){ e->nodes, e->n_col, NULL, 0, 0 };
 	size_t cells = (e->nodes->n_node + 1) * (e->n_col ? e->n_col : 1);
 	e->flat = xmalloc(cells * sizeof *e->flat);
 	e->cum = xmalloc(cells * sizeof *e->cum);
@@ -133,72 +135,7 @@ struct graph *graph_cache_values(struct graph_cache *c, const struct graph_optio
 		n->cum_div = o->mean_index >= 0 ? e->cum[i * nc + (size_t)o->mean_index] : 0;
 	}
 	g->valued = true;
-	g->from = e;
+	g->from = &e->hot;
 	graph_list_nodes(g, NULL);
 	return g;
-}
-
-/*
- * A rebuild keeping at most HOT_KEPT nodes walks hot stacks, made of the
- * kept nodes and the first HOT_FIRST by flat and by cum (so that top and
- * top -cum, and top of another sample_index whose order is much the
- * same, find their nodes among them). More hot nodes make more distinct
- * stacks: on the 46 MB bench profile, 37 nodes 240 k stacks of 5 M
- * entries, 68 nodes 900 k stacks of 25 M.
- */
-enum { HOT_KEPT = 24, HOT_FIRST = 16 };
-
-struct ranked {
-	int64_t v;
-	uint32_t node;
-};
-
-static int cmp_ranked(const void *a, const void *b)
-{
-	const struct ranked *x = a, *y = b;
-	if (x->v != y->v)
-		return x->v > y->v ? -1 : 1;
-	return x->node < y->node ? -1 : x->node > y->node;
-}
-
-/* mark_first marks the first HOT_FIRST nodes of g by |flat| (or |cum|) in hot. */
-static void mark_first(const struct graph *g, bool cum, bool *hot)
-{
-	struct ranked *r = xmalloc((g->n + 1) * sizeof *r);
-	for (size_t i = 0; i < g->n; i++) {
-		const struct gnode *n = &g->node[g->list[i]];
-		r[i] = (struct ranked){ abs64(cum ? n->cum : n->flat), g->list[i] };
-	}
-	qsort(r, g->n, sizeof *r, cmp_ranked);
-	for (size_t i = 0; i < g->n && i < HOT_FIRST; i++)
-		hot[r[i].node] = true;
-	free(r);
-}
-
-const struct hot_stacks *graph_cache_hot(const struct graph *g, const bool *kept)
-{
-	struct cached_nodes *e = g->from;
-	if (!e || g->n_node >= HOT_GAP || g->p->n_sample >= UINT32_MAX)
-		return NULL;
-	if (e->hot && graph_hot_covers(e->hot, kept, g->n_node)) {
-		e->stats->hot_walked++;
-		return e->hot;
-	}
-	size_t n = 0;
-	for (size_t i = 0; i < g->n_node; i++)
-		n += kept[i];
-	if (n > HOT_KEPT)
-		return NULL;
-	bool *hot = xmalloc((g->n_node + 1) * sizeof *hot);
-	mem_copy(hot, kept, g->n_node * sizeof *hot);
-	mark_first(g, false, hot);
-	mark_first(g, true, hot);
-	if (e->hot)
-		graph_hot_free_stacks(e->hot);
-	free(e->hot);
-	e->hot = graph_hot_stacks(e->nodes, hot, e->n_col);
-	free(hot);
-	e->stats->hot_made++;
-	e->stats->hot_walked++;
-	return e->hot;
 }

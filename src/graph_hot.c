@@ -182,3 +182,74 @@ bool graph_hot_covers(const struct hot_stacks *hs, const bool *kept, size_t n_no
 			return false;
 	return true;
 }
+
+void graph_hot_source_free(struct hot_source *src)
+{
+	if (src->hot)
+		graph_hot_free_stacks(src->hot);
+	free(src->hot);
+	src->hot = NULL;
+}
+
+/*
+ * A rebuild keeping at most HOT_KEPT nodes walks hot stacks, made of the
+ * kept nodes and the first HOT_FIRST by flat and by cum (so that top and
+ * top -cum, and top of another sample_index whose order is much the
+ * same, find their nodes among them). More hot nodes make more distinct
+ * stacks: on the 46 MB bench profile, 37 nodes 240 k stacks of 5 M
+ * entries, 68 nodes 900 k stacks of 25 M.
+ */
+enum { HOT_KEPT = 24, HOT_FIRST = 16 };
+
+struct ranked {
+	int64_t v;
+	uint32_t node;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->v != y->v)
+		return x->v > y->v ? -1 : 1;
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+/* mark_first marks the first HOT_FIRST nodes of g by |flat| (or |cum|) in hot. */
+static void mark_first(const struct graph *g, bool cum, bool *hot)
+{
+	struct ranked *r = xmalloc((g->n + 1) * sizeof *r);
+	for (size_t i = 0; i < g->n; i++) {
+		const struct gnode *n = &g->node[g->list[i]];
+		r[i] = (struct ranked){ abs64(cum ? n->cum : n->flat), g->list[i] };
+	}
+	qsort(r, g->n, sizeof *r, cmp_ranked);
+	for (size_t i = 0; i < g->n && i < HOT_FIRST; i++)
+		hot[r[i].node] = true;
+	free(r);
+}
+
+const struct hot_stacks *graph_hot_for(const struct graph *g, const bool *kept)
+{
+	struct hot_source *e = g->from;
+	if (!e || g->n_node >= HOT_GAP || g->p->n_sample >= UINT32_MAX)
+		return NULL;
+	if (e->hot && graph_hot_covers(e->hot, kept, g->n_node)) {
+		e->walked++;
+		return e->hot;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < g->n_node; i++)
+		n += kept[i];
+	if (n > HOT_KEPT)
+		return NULL;
+	bool *hot = xmalloc((g->n_node + 1) * sizeof *hot);
+	mem_copy(hot, kept, g->n_node * sizeof *hot);
+	mark_first(g, false, hot);
+	mark_first(g, true, hot);
+	graph_hot_source_free(e);
+	e->hot = graph_hot_stacks(e->nodes, hot, e->n_col);
+	free(hot);
+	e->made++;
+	e->walked++;
+	return e->hot;
+}

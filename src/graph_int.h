@@ -3,8 +3,10 @@
  * only graph.c and graph_*.c include it. The edge table and node edge
  * lists the builds of graph.c and graph_tree.c fill, the tag store of
  * graph_tags.c they gather tags into, and how many threads walk the
- * samples. The files call each other one way only: graph_tree.c uses
- * graph.c, graph_tags.c and graph_trim.c; graph.c uses graph_tags.c.
+ * samples, and the hot stacks of graph_hot.c that a graph copied from a
+ * graph cache rebuilds from. The files call each other one way only:
+ * graph_tree.c uses graph.c, graph_tags.c and graph_trim.c; graph_cache.c
+ * uses graph.c and graph_hot.c; graph.c uses graph_tags.c and graph_hot.c.
  */
 #ifndef CPROF_GRAPH_INT_H
 #define CPROF_GRAPH_INT_H
@@ -174,12 +176,21 @@ void graph_hot_free_stacks(struct hot_stacks *hs); /* what graph_hot_stacks allo
 bool graph_hot_covers(const struct hot_stacks *hs, const bool *kept, size_t n_node);
 
 /*
- * graph_cache.c: graph_cache_hot is the stacks of the cache entry g was
- * copied from (g->from) whose hot nodes include every kept one: kept
- * ones, when few, and the first by flat and by cum of g; NULL when too
- * many are kept.
+ * Where a graph copied from a graph cache finds hot stacks (graph->from):
+ * the cache entry's nodes and columns, its stacks (NULL until made), and
+ * how many were made and walked. graph_hot_for is the stacks whose hot
+ * nodes include every kept one: those made before, or new ones made of
+ * the kept nodes, when few, and the first by flat and by cum of g; NULL
+ * when too many are kept. graph_hot_source_free frees the stacks.
  */
-const struct hot_stacks *graph_cache_hot(const struct graph *g, const bool *kept);
+struct hot_source {
+	const struct graph *nodes;
+	size_t n_col;
+	struct hot_stacks *hot;
+	size_t made, walked;
+};
+const struct hot_stacks *graph_hot_for(const struct graph *g, const bool *kept);
+void graph_hot_source_free(struct hot_source *src);
 
 /* Graphs of at least twice this many samples are built on two threads. */
 enum { SAMPLES_PER_THREAD = 50000 };
