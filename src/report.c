@@ -307,9 +307,9 @@ struct graph_options report_graph_options(const struct report *r)
  * node fraction go, then all but the first nodecount. Each step rebuilds
  * the edges from the samples, a walk of every frame; the text outputs
  * (lazy) only count and order nodes before the last step, so they build
- * edges once, for the nodes they show: -top on the 46 MB bench profile
- * walked its 70 M frames three times, now twice (values, then the ten
- * nodes' edges).
+ * edges once, for the nodes they show: the shell's top (ten nodes) on the
+ * 46 MB bench profile walked its 70 M frames three times, now twice
+ * (values, then the ten nodes' edges).
  */
 int report_trimmed_graph(struct report *r, struct trimmed *t)
 {
