@@ -148,6 +148,7 @@ conformance: all
 
 shell-test: all
 	tests/shell_pipe.sh $(BUILD)/cprof
+	tests/shell_cache.py $(BUILD)/cprof
 	tests/shell_tmux.sh $(BUILD)/cprof
 	tests/completion_tmux.sh $(BUILD)/cprof
 
@@ -329,10 +330,14 @@ $(BUILD)/%_floor: tests/%_floor.c | $(BUILD)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 # Speed and memory against go tool pprof and the floors; see tests/bench.sh for the knobs.
-# Then the web interface's views on ../shared/bench/large (tests/bench_web.py;
+# Then -base and -diff_base of the heap pair against -top of the larger
+# file (tests/bench_base.sh), each shell command on ../shared/bench/large against 0.15 s
+# (tests/bench_shell.py), and the web interface's views there (tests/bench_web.py;
 # BENCH_WEB_PPROF=0 leaves out go tool pprof -http, which takes minutes there).
 bench: all $(FLOORS)
 	FLOORS=$(BUILD) tests/bench.sh ./cprof
+	tests/bench_base.sh ./cprof
+	tests/bench_shell.py ./cprof
 	tests/bench_web.py ./cprof
 
 PREFIX ?= /usr/local

@@ -90,7 +90,35 @@ struct profile *driver_memstats(const struct profile *p, const struct load_optio
  */
 struct driver_timing {
 	double units, label_frames, filters, total, aggregate, report, layout;
+	/*
+	 * With a driver cache, what the report found kept: the units, the
+	 * profiles of the label frames and filters, the aggregated profile,
+	 * the nodes' values (no walk of the samples) and hot stacks to walk
+	 * instead of them (only walked, none made).
+	 */
+	bool kept_units, kept_filters, kept_aggregation, kept_graph, kept_hot;
 };
+
+/*
+ * A driver cache keeps, between the reports of one loaded profile (the
+ * shell's, one command after another), what a command's options leave
+ * unchanged: the numeric label units; per setting of the label frames
+ * and filters (every option but those only reports read, and those of
+ * aggregation), the profiles they made, their warnings and totals; per
+ * such setting its aggregations (granularity, noinlines, showcolumns);
+ * and per aggregated profile its graph cache (graph.h: nodes and values
+ * for every sample_index, hot stacks). So top after top -cum only sorts
+ * again, a new sample_index copies other columns, a new focus filters
+ * once, list after top with a focus aggregates the filtered profile
+ * again by lines. Invalidation: entries are keyed by every option they
+ * read and by the loaded profile (another profile empties the cache);
+ * at most four settings are kept, the least recently used dropped first,
+ * and three aggregations of each, the first made dropped first. Not for
+ * concurrent use.
+ */
+struct driver_cache;
+struct driver_cache *driver_cache_new(void);
+void driver_cache_free(struct driver_cache *c);
 
 struct report_request {
 	const struct command *cmd;
@@ -99,6 +127,7 @@ struct report_request {
 	const char *tools; /* where -disasm finds nm and objdump: pprof's -tools ($PPROF_TOOLS) */
 	bool icicle;       /* -flame draws the root at the top */
 	struct driver_timing *timing; /* filled in when not NULL */
+	struct driver_cache *cache;   /* what earlier reports of the same profile kept; NULL: nothing */
 };
 
 

@@ -35,6 +35,7 @@ int driver_deliver_made(const struct report *r, const struct report_request *req
 struct prepared {
 	struct report r;
 	struct profile *framed, *focused, *agg;
+	bool borrowed; /* the profiles are the request's cache's, not the prepared report's */
 };
 
 /* driver_prepare is driver_report up to the format: 0, or -1 with a message (pr needs freeing either way). */

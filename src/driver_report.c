@@ -368,6 +368,285 @@ static void report_free(struct report *r)
 	free(r->units);
 }
 
+/* report_selection is report_options, then the regexp of list, peek or disasm. */
+static int report_selection(struct report *r, const struct profile *p, const struct report_request *req, char *err,
+			    size_t errsize)
+{
+	if (report_options(r, p, err, errsize) < 0)
+		return -1;
+	if (req->arg) {
+		char e[256];
+		r->symbol = re_compile(req->arg, e, sizeof e);
+		if (!r->symbol) {
+			snprintf(err, errsize, "parsing argument regexp %s: %s", req->arg, e);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- what a shell session keeps between reports ---- */
+
+/*
+ * One setting of the label frames and filters: the profiles they made
+ * from the loaded one, the warnings each step gave (given again on every
+ * use, as pprof gives them), the totals met so far; and the profile's
+ * aggregations met so far (granularity, noinlines, showcolumns), each
+ * with its valued graphs.
+ */
+struct kept {
+	char *key;
+	struct profile *framed, *focused;
+	char *frames_warn, *filters_warn;
+	struct kept_total {
+		int value_index, mean_index;
+		int64_t total;
+	} *totals;
+	size_t n_totals;
+	struct kept_agg {
+		char *key;
+		struct profile *agg;
+		struct graph_cache *graphs;
+	} *aggs;
+	size_t n_aggs;
+	uint64_t used; /* when last used: the least recently used goes first */
+};
+
+/*
+ * At most this many settings are kept, and so many aggregations of each:
+ * each holds a filtered profile, each aggregation its graphs.
+ */
+enum { KEPT_SETTINGS = 4, KEPT_AGGREGATIONS = 3 };
+
+struct driver_cache {
+	const struct profile *loaded; /* what is kept is of this profile */
+	bool has_units;
+	struct numlabel_unit *units;
+	size_t n_units;
+	char *units_warn;
+	struct kept kept[KEPT_SETTINGS];
+	size_t n_kept;
+	uint64_t clock;
+};
+
+struct driver_cache *driver_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct driver_cache));
+}
+
+static void kept_free(struct kept *k)
+{
+	for (size_t i = 0; i < k->n_aggs; i++) {
+		graph_cache_free(k->aggs[i].graphs);
+		profile_free(k->aggs[i].agg);
+		free(k->aggs[i].key);
+	}
+	free(k->aggs);
+	profile_free(k->focused);
+	profile_free(k->framed);
+	free(k->key);
+	free(k->frames_warn);
+	free(k->filters_warn);
+	free(k->totals);
+	memset(k, 0, sizeof *k);
+}
+
+/* cache_reset forgets everything: the cache is now of loaded. */
+static void cache_reset(struct driver_cache *c, const struct profile *loaded)
+{
+	for (size_t i = 0; i < c->n_kept; i++)
+		kept_free(&c->kept[i]);
+	free(c->units);
+	free(c->units_warn);
+	memset(c, 0, sizeof *c);
+	c->loaded = loaded;
+}
+
+void driver_cache_free(struct driver_cache *c)
+{
+	if (!c)
+		return;
+	cache_reset(c, NULL);
+	free(c);
+}
+
+/* The options aggregation reads; the other transforms read none of them. */
+static bool aggregation_option(const char *name)
+{
+	return !strcmp(name, "granularity") || !strcmp(name, "noinlines") || !strcmp(name, "showcolumns");
+}
+
+/*
+ * The options the transforms read, as a key: those of aggregation
+ * (aggregation) or the others, but for those only the report and its
+ * graph read (a field added later is in the key until it is known to be
+ * one of those: a miss costs time, a wrong hit output).
+ */
+static char *transform_key(const struct options *o, bool aggregation)
+{
+	static const char *const report_only[] = { "output",	    "call_tree",    "compact_labels", "source_path",
+						   "trim_path",	    "intel_syntax", "mean",	      "sample_index",
+						   "divide_by",	    "sort",	    "drop_negative",  "nodecount",
+						   "nodefraction", "edgefraction", "trim" };
+	struct strbuf key = STRBUF_INIT;
+	for (size_t i = 0; i < n_option_fields; i++) {
+		const struct option_field *f = &option_fields[i];
+		bool skip = false;
+		for (size_t k = 0; k < sizeof report_only / sizeof *report_only; k++)
+			skip |= !strcmp(f->name, report_only[k]);
+		if (skip || aggregation_option(f->name) != aggregation)
+			continue;
+		char v[64];
+		const char *text = v;
+		if (f->type == OPT_STRING)
+			text = *(char *const *)((const char *)o + f->offset);
+		else
+			options_get(o, f, v, sizeof v);
+		/* the length first: values may hold any byte */
+		sb_addf(&key, "%s=%zu:%s;", f->name, strlen(text), text);
+	}
+	return key.s ? key.s : xstrdup("");
+}
+
+static struct kept *find_kept(struct driver_cache *c, const char *key)
+{
+	for (size_t i = 0; i < c->n_kept; i++)
+		if (!strcmp(c->kept[i].key, key)) {
+			c->kept[i].used = ++c->clock;
+			return &c->kept[i];
+		}
+	return NULL;
+}
+
+/* keep_agg takes pr's aggregated profile into k as the aggregation key. */
+static void keep_agg(struct kept *k, struct prepared *pr, char *key)
+{
+	if (k->n_aggs == KEPT_AGGREGATIONS) { /* the first met goes */
+		graph_cache_free(k->aggs[0].graphs);
+		profile_free(k->aggs[0].agg);
+		free(k->aggs[0].key);
+		memmove(k->aggs, k->aggs + 1, --k->n_aggs * sizeof *k->aggs);
+	}
+	k->aggs = xreallocarray(k->aggs, k->n_aggs + 1, sizeof *k->aggs);
+	struct kept_agg *a = &k->aggs[k->n_aggs++];
+	a->key = key;
+	a->agg = pr->agg;
+	a->graphs = graph_cache_new(pr->agg);
+	pr->r.graphs = a->graphs;
+}
+
+/*
+ * keep takes pr's profiles into the cache as the setting key with the
+ * aggregation agg_key, dropping the least recently used setting when full.
+ */
+static void keep(struct driver_cache *c, struct prepared *pr, char *key, char *agg_key, struct strbuf *frames_warn,
+		 struct strbuf *filters_warn)
+{
+	struct kept *k = &c->kept[c->n_kept];
+	if (c->n_kept == KEPT_SETTINGS) {
+		k = &c->kept[0];
+		for (size_t i = 1; i < c->n_kept; i++)
+			if (c->kept[i].used < k->used)
+				k = &c->kept[i];
+		kept_free(k);
+	} else {
+		c->n_kept++;
+	}
+	k->key = key;
+	k->framed = pr->framed;
+	k->focused = pr->focused;
+	k->frames_warn = xstrdup(sb_cstr(frames_warn));
+	k->filters_warn = xstrdup(sb_cstr(filters_warn));
+	k->totals = xmalloc(sizeof *k->totals);
+	k->totals[0] = (struct kept_total){ pr->r.value_index, pr->r.mean_index, pr->r.total };
+	k->n_totals = 1;
+	k->used = ++c->clock;
+	keep_agg(k, pr, agg_key);
+	pr->borrowed = true;
+}
+
+/* units sets r's numeric label units, from the cache when it has them. */
+static bool units(struct report *r, const struct profile *loaded, struct driver_cache *c, struct strbuf *warn)
+{
+	if (c && c->has_units) {
+		r->units = xreallocarray(NULL, c->n_units + 1, sizeof *r->units);
+		mem_copy(r->units, c->units, c->n_units * sizeof *r->units);
+		r->n_units = c->n_units;
+		sb_adds(warn, c->units_warn);
+		return true;
+	}
+	struct strbuf w = STRBUF_INIT;
+	identify_units(r, loaded, &w);
+	sb_adds(warn, sb_cstr(&w));
+	if (c) {
+		c->has_units = true;
+		c->units = xreallocarray(NULL, r->n_units + 1, sizeof *c->units);
+		mem_copy(c->units, r->units, r->n_units * sizeof *c->units);
+		c->n_units = r->n_units;
+		c->units_warn = xstrdup(sb_cstr(&w));
+	}
+	sb_free(&w);
+	return false;
+}
+
+/* total is compute_total, from k's totals when it has r's. */
+static int64_t total(struct kept *k, const struct report *r, const struct profile *p)
+{
+	for (size_t i = 0; k && i < k->n_totals; i++)
+		if (k->totals[i].value_index == r->value_index && k->totals[i].mean_index == r->mean_index)
+			return k->totals[i].total;
+	int64_t t = compute_total(r, p);
+	if (k) {
+		k->totals = xreallocarray(k->totals, k->n_totals + 1, sizeof *k->totals);
+		k->totals[k->n_totals++] = (struct kept_total){ r->value_index, r->mean_index, t };
+	}
+	return t;
+}
+
+/*
+ * prepare_kept is driver_prepare's transforms for a setting the cache
+ * keeps: the same steps, checks and warnings in the same order, without
+ * making the profiles again; only an aggregation not met before is made
+ * (and kept). *kept_agg says whether it was met.
+ */
+static int prepare_kept(struct prepared *pr, struct kept *k, char *agg_key, const struct report_request *req,
+			struct strbuf *warn, bool *kept_agg, char *err, size_t errsize)
+{
+	struct report *r = &pr->r;
+	pr->framed = k->framed;
+	pr->focused = k->focused;
+	pr->borrowed = true;
+	sb_adds(warn, k->frames_warn);
+	bool relative = r->o.relative_percentages;
+	if (relative)
+		sb_adds(warn, k->filters_warn);
+	const struct profile *p = relative ? pr->focused : pr->framed;
+	if (report_selection(r, p, req, err, errsize) < 0)
+		goto fail;
+	r->total = total(k, r, p);
+	if (!relative)
+		sb_adds(warn, k->filters_warn);
+	*kept_agg = false;
+	for (size_t i = 0; i < k->n_aggs; i++)
+		if (!strcmp(k->aggs[i].key, agg_key)) {
+			pr->agg = k->aggs[i].agg;
+			r->graphs = k->aggs[i].graphs;
+			*kept_agg = true;
+			free(agg_key);
+			break;
+		}
+	if (!*kept_agg) {
+		if (!(pr->agg = aggregate(r, pr->focused, err, errsize)))
+			goto fail;
+		keep_agg(k, pr, agg_key);
+	}
+	r->p = pr->agg;
+	return 0;
+fail:
+	free(agg_key);
+	return -1;
+}
+
 int driver_prepare(struct prepared *pr, const struct profile *loaded, const struct options *opt,
 		   const struct report_request *req, struct strbuf *warn, char *err, size_t errsize)
 {
@@ -379,41 +658,54 @@ int driver_prepare(struct prepared *pr, const struct profile *loaded, const stru
 	r->interactive = req->interactive;
 	r->icicle = req->icicle;
 	options_copy(&r->o, opt);
+	struct driver_cache *c = req->cache;
+	if (c && c->loaded != loaded)
+		cache_reset(c, loaded);
 	struct driver_timing none, *tm = req->timing ? req->timing : &none;
+	memset(tm, 0, sizeof *tm);
 	double t = clock_seconds();
-	identify_units(r, loaded, warn);
+	tm->kept_units = units(r, loaded, c, warn);
 	apply_command_overrides(&r->o, req->cmd);
 	tm->units = clock_seconds() - t;
 
+	char *key = c ? transform_key(&r->o, false) : NULL, *agg_key = c ? transform_key(&r->o, true) : NULL;
+	struct kept *k = c ? find_kept(c, key) : NULL;
+	if (k) {
+		free(key);
+		t = clock_seconds();
+		tm->kept_filters = true;
+		int rc = prepare_kept(pr, k, agg_key, req, warn, &tm->kept_aggregation, err, errsize);
+		tm->filters = clock_seconds() - t;
+		return rc;
+	}
+	struct strbuf frames_warn = STRBUF_INIT, filters_warn = STRBUF_INIT;
+	int rc = -1;
 	t = clock_seconds();
-	pr->framed = label_frames(r, loaded, warn);
+	pr->framed = label_frames(r, loaded, &frames_warn);
+	sb_adds(warn, sb_cstr(&frames_warn));
 	tm->label_frames = clock_seconds() - t;
 	const struct profile *p = pr->framed;
 	bool relative = r->o.relative_percentages;
 	t = clock_seconds();
 	if (relative) {
-		if (!(pr->focused = transform_filters(p, &r->o, unit_of, r, warn, err, errsize)))
-			return -1;
+		pr->focused = transform_filters(p, &r->o, unit_of, r, &filters_warn, err, errsize);
+		sb_adds(warn, sb_cstr(&filters_warn));
+		if (!pr->focused)
+			goto out;
 		p = pr->focused;
 	}
-	if (report_options(r, p, err, errsize) < 0)
-		return -1;
-	if (req->arg) {
-		char e[256];
-		r->symbol = re_compile(req->arg, e, sizeof e);
-		if (!r->symbol) {
-			snprintf(err, errsize, "parsing argument regexp %s: %s", req->arg, e);
-			return -1;
-		}
-	}
+	if (report_selection(r, p, req, err, errsize) < 0)
+		goto out;
 	tm->filters = clock_seconds() - t;
 	t = clock_seconds();
 	r->total = compute_total(r, p);
 	tm->total = clock_seconds() - t;
 	t = clock_seconds();
 	if (!relative) {
-		if (!(pr->focused = transform_filters(p, &r->o, unit_of, r, warn, err, errsize)))
-			return -1;
+		pr->focused = transform_filters(p, &r->o, unit_of, r, &filters_warn, err, errsize);
+		sb_adds(warn, sb_cstr(&filters_warn));
+		if (!pr->focused)
+			goto out;
 		p = pr->focused;
 	}
 	tm->filters += clock_seconds() - t;
@@ -421,16 +713,28 @@ int driver_prepare(struct prepared *pr, const struct profile *loaded, const stru
 	pr->agg = aggregate(r, p, err, errsize);
 	tm->aggregate = clock_seconds() - t;
 	if (!pr->agg)
-		return -1;
+		goto out;
 	r->p = pr->agg;
-	return 0;
+	rc = 0;
+	if (c) {
+		keep(c, pr, key, agg_key, &frames_warn, &filters_warn);
+		key = agg_key = NULL;
+	}
+out:
+	free(key);
+	free(agg_key);
+	sb_free(&frames_warn);
+	sb_free(&filters_warn);
+	return rc;
 }
 
 void driver_prepared_free(struct prepared *pr)
 {
-	profile_free(pr->agg);
-	profile_free(pr->focused);
-	profile_free(pr->framed);
+	if (!pr->borrowed) {
+		profile_free(pr->agg);
+		profile_free(pr->focused);
+		profile_free(pr->framed);
+	}
 	report_free(&pr->r);
 	memset(pr, 0, sizeof *pr);
 }
@@ -445,7 +749,14 @@ int driver_report(const struct profile *loaded, const struct options *opt, const
 		struct driver_timing none, *tm = req->timing ? req->timing : &none;
 		double t = clock_seconds();
 		tm->layout = 0;
+		struct graph_cache_stats before = { 0 }, after = { 0 };
+		if (pr.r.graphs)
+			before = graph_cache_stats(pr.r.graphs);
 		rc = driver_deliver(&pr.r, req, out, warn, err, errsize);
+		if (pr.r.graphs)
+			after = graph_cache_stats(pr.r.graphs);
+		tm->kept_graph = after.values_copied > before.values_copied && after.values_made == before.values_made;
+		tm->kept_hot = after.hot_walked > before.hot_walked && after.hot_made == before.hot_made;
 		tm->report = clock_seconds() - t - tm->layout;
 	}
 	driver_prepared_free(&pr);

@@ -410,7 +410,7 @@ int driver_series(const struct load_options *lo, const struct options *opt, cons
 			snprintf(err, errsize, "a series reads its snapshots more than once: not from standard input");
 			return -1;
 		}
-	const struct report_request table = { command_find("top"), NULL, req->interactive, req->tools, false, NULL };
+	const struct report_request table = { command_find("top"), NULL, req->interactive, req->tools, false, NULL, NULL };
 	struct reading rd;
 	memset(&rd, 0, sizeof rd);
 	rd.lo = lo;

@@ -378,6 +378,7 @@ struct build_job {
 	int64_t *set_cum; /* apart: the one sum every frame adds to */
 	struct set_more { int64_t cum_div, flat, flat_div; } *set_more;
 	bool *set_seen;
+	const bool *around; /* only edges from or to these nodes; NULL: all */
 };
 
 /*
@@ -495,7 +496,7 @@ static inline __attribute__((always_inline)) void visit(struct build_job *j, str
 		acc[n].cum += k->w;
 		acc[n].cum_div += k->dw;
 	}
-	if (k->parent != NO_INDEX && n != k->parent) {
+	if (k->parent != NO_INDEX && n != k->parent && (!j->around || j->around[n] || j->around[k->parent])) {
 		uint32_t e = job_edge(j, k->parent, n);
 		if (j->es.seen[e] != k->stamp) {
 			j->es.seen[e] = k->stamp;
@@ -565,31 +566,88 @@ static void *accumulate(void *arg)
 	return NULL;
 }
 
+/* One hot stack's place in a walk: the first sample it stands for that the walk takes. */
+struct stack_turn {
+	uint32_t first, stack;
+};
+
+static int cmp_turn(const void *a, const void *b)
+{
+	const struct stack_turn *x = a, *y = b;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/*
+ * accumulate_stacks is accumulate over hot stacks (graph_hot.c) for a
+ * build whose kept nodes are all hot (dense ids: id[node], NO_INDEX for
+ * the others): each stack once, with its samples' summed values, in the
+ * order of the first sample of each that accumulate would take.
+ */
+static void accumulate_stacks(struct build_job *j, const struct hot_stacks *hs, const uint32_t *id)
+{
+	const struct graph *g = j->g;
+	size_t nc = hs->n_col, vi = (size_t)g->o.value_index;
+	int mi = g->o.mean_index;
+	struct stack_turn *turn = xmalloc((hs->n + 1) * sizeof *turn);
+	size_t n = 0;
+	bool sorted = true;
+	for (size_t s = 0; s < hs->n; s++) {
+		uint32_t first = hs->first[s * nc + vi];
+		if (mi >= 0 && hs->first[s * nc + (size_t)mi] < first)
+			first = hs->first[s * nc + (size_t)mi];
+		if (first == UINT32_MAX)
+			continue; /* no sample of it adds anything */
+		sorted &= n == 0 || turn[n - 1].first < first;
+		turn[n++] = (struct stack_turn){ first, (uint32_t)s };
+	}
+	if (!sorted)
+		qsort(turn, n, sizeof *turn, cmp_turn);
+	struct walk k = { 0, 0, 0, 0, NO_INDEX, false, { false, NULL, NULL, NULL, false } };
+	for (size_t t = 0; t < n; t++) {
+		size_t s = turn[t].stack;
+		k.w = hs->weight[s * nc + vi];
+		k.dw = mi >= 0 ? hs->weight[s * nc + (size_t)mi] : 0;
+		k.stamp++;
+		k.parent = NO_INDEX;
+		k.residual = false;
+		for (size_t e = hs->off[s]; e < hs->off[s + 1]; e++) {
+			uint32_t el = hs->elem[e];
+			if (el == HOT_GAP)
+				visit(j, &k, NO_INDEX, false);
+			else
+				visit(j, &k, id[el & ~HOT_OUTER], (el & HOT_OUTER) != 0);
+		}
+	}
+	free(turn);
+}
+
 /*
  * One summing walker's share: the walk that finds every node's values
- * (graph_build_values) and nothing else. Its tables stay in the core's
- * cache: heads, and a node's cum and stamp in sixteen bytes, its flat and
- * div values apart (a sample adds to one flat; most have no div). With
- * the 40-byte acc of accumulate it took 0.19 s on the 46 MB bench
- * profile, 0.14 s like this.
+ * (graph_build_values) and nothing else, for n_col sample value columns
+ * at once (the graph cache sums every column in one walk). Its tables
+ * stay in the core's cache: heads, and a node's stamp and cum values
+ * side by side (cs: n_col + 1 words a node, the stamp first); flat
+ * values apart (a sample adds to one flat). With the 40-byte acc of
+ * accumulate it took 0.19 s on the 46 MB bench profile, 0.14 s like this.
  */
 struct sum_job {
 	const struct graph *g;
 	const uint32_t *head;
 	size_t first, last;
-	struct cum_seen { int64_t cum; uint32_t seen; } *cs;
-	int64_t *cum_div, *flat, *flat_div;
+	const int *col;
+	size_t n_col;
+	int64_t *cs;   /* [node * (n_col + 1)]: the last sample's stamp, then cum per column */
+	int64_t *flat; /* [node * n_col + column] */
 };
 
-static inline void sum_node(struct sum_job *j, uint32_t n, uint32_t stamp, int64_t w, int64_t dw)
+static inline void sum_node(struct sum_job *j, uint32_t n, int64_t stamp, const int64_t *w)
 {
-	struct cum_seen *c = &j->cs[n];
-	if (c->seen != stamp) {
-		c->seen = stamp;
-		c->cum += w;
-		if (dw)
-			j->cum_div[n] += dw;
-	}
+	int64_t *c = j->cs + (size_t)n * (j->n_col + 1);
+	if (c[0] == stamp)
+		return;
+	c[0] = stamp;
+	for (size_t k = 0; k < j->n_col; k++)
+		c[1 + k] += w[k];
 }
 
 static void *sum_samples(void *arg)
@@ -599,31 +657,39 @@ static void *sum_samples(void *arg)
 	const struct profile *p = g->p;
 	const uint32_t *head = j->head, *frame = g->frame_node;
 	const size_t *loc_frame = g->loc_frame;
-	uint32_t stamp = 0;
+	size_t nc = j->n_col;
+	int64_t *w = xmalloc((nc + 1) * sizeof *w);
+	int64_t stamp = 0;
 	for (size_t s = j->first; s < j->last; s++) {
 		const struct sample *sm = &p->sample[s];
-		int64_t w, dw;
-		if (!weights(g, sm, &w, &dw) || sm->n_loc == 0)
+		if (sm->n_loc == 0)
+			continue;
+		bool any = false;
+		for (size_t c = 0; c < nc; c++) {
+			w[c] = sm->value[j->col[c]];
+			any |= w[c] != 0;
+		}
+		if (!any)
 			continue;
 		stamp++;
 		for (uint32_t i = sm->n_loc; i-- > 0;) {
 			uint32_t loc = sm->loc[i], h = head[loc];
 			if (h != MULTI) {
-				sum_node(j, h, stamp, w, dw);
+				sum_node(j, h, stamp, w);
 				continue;
 			}
 			for (size_t f = loc_frame[loc + 1]; f-- > loc_frame[loc];)
-				sum_node(j, frame[f], stamp, w, dw);
+				sum_node(j, frame[f], stamp, w);
 		}
-		uint32_t leaf = frame[loc_frame[sm->loc[0]]];
-		j->flat[leaf] += w;
-		j->flat_div[leaf] += dw;
+		int64_t *flat = j->flat + (size_t)frame[loc_frame[sm->loc[0]]] * nc;
+		for (size_t c = 0; c < nc; c++)
+			flat[c] += w[c];
 	}
+	free(w);
 	return NULL;
 }
 
-/* sum_all sets every node's values: those accumulate finds, keeping every node. */
-static void sum_all(struct graph *g)
+void graph_sum_columns(const struct graph *g, const int *col, size_t n_col, int64_t *flat, int64_t *cum)
 {
 	const struct profile *p = g->p;
 	size_t njobs = walkers(p);
@@ -636,29 +702,47 @@ static void sum_all(struct graph *g)
 		j->head = head;
 		j->first = p->n_sample * k / njobs;
 		j->last = p->n_sample * (k + 1) / njobs;
-		j->cs = xcalloc(nn, sizeof *j->cs);
-		j->cum_div = xcalloc(nn, sizeof *j->cum_div);
-		j->flat = xcalloc(nn, sizeof *j->flat);
-		j->flat_div = xcalloc(nn, sizeof *j->flat_div);
+		j->col = col;
+		j->n_col = n_col;
+		j->cs = xcalloc(nn * (n_col + 1), sizeof *j->cs);
+		j->flat = k == 0 ? flat : xcalloc(nn * n_col + 1, sizeof *j->flat);
 	}
+	memset(flat, 0, g->n_node * n_col * sizeof *flat);
 	run_pair(sum_samples, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
-	for (size_t i = 0; i < g->n_node; i++) {
-		struct gnode *n = &g->node[i];
-		n->cum = n->cum_div = n->flat = n->flat_div = 0;
-		for (size_t k = 0; k < njobs; k++) {
-			n->cum += jobs[k].cs[i].cum;
-			n->cum_div += jobs[k].cum_div[i];
-			n->flat += jobs[k].flat[i];
-			n->flat_div += jobs[k].flat_div[i];
+	for (size_t i = 0; i < g->n_node; i++)
+		for (size_t c = 0; c < n_col; c++) {
+			int64_t v = 0;
+			for (size_t k = 0; k < njobs; k++)
+				v += jobs[k].cs[i * (n_col + 1) + 1 + c];
+			cum[i * n_col + c] = v;
+			for (size_t k = 1; k < njobs; k++)
+				flat[i * n_col + c] += jobs[k].flat[i * n_col + c];
 		}
-	}
 	for (size_t k = 0; k < njobs; k++) {
 		free(jobs[k].cs);
-		free(jobs[k].cum_div);
-		free(jobs[k].flat);
-		free(jobs[k].flat_div);
+		if (k > 0)
+			free(jobs[k].flat);
 	}
 	free(head);
+}
+
+/* sum_all sets every node's values: those accumulate finds, keeping every node. */
+static void sum_all(struct graph *g)
+{
+	int col[2] = { g->o.value_index, g->o.mean_index };
+	size_t nc = g->o.mean_index >= 0 ? 2 : 1;
+	int64_t *flat = xmalloc((g->n_node + 1) * nc * sizeof *flat);
+	int64_t *cum = xmalloc((g->n_node + 1) * nc * sizeof *cum);
+	graph_sum_columns(g, col, nc, flat, cum);
+	for (size_t i = 0; i < g->n_node; i++) {
+		struct gnode *n = &g->node[i];
+		n->flat = flat[i * nc];
+		n->cum = cum[i * nc];
+		n->flat_div = nc == 2 ? flat[i * nc + 1] : 0;
+		n->cum_div = nc == 2 ? cum[i * nc + 1] : 0;
+	}
+	free(flat);
+	free(cum);
 }
 
 /*
@@ -670,7 +754,8 @@ static void fold_edges(struct edge_set *into, const struct edge_set *from)
 {
 	for (size_t i = 0; i < from->n; i++) {
 		const struct gedge *f = &from->edge[i];
-		struct gedge *t = &into->edge[es_find(into, f->src, f->dest)];
+		uint32_t e = es_find(into, f->src, f->dest); /* first: it may move into's edges */
+		struct gedge *t = &into->edge[e];
 		t->weight += f->weight;
 		t->weight_div += f->weight_div;
 		t->residual |= f->residual;
@@ -678,8 +763,8 @@ static void fold_edges(struct edge_set *into, const struct edge_set *from)
 	}
 }
 
-/* list_nodes lists the nodes kept that have values, in node order. */
-static void list_nodes(struct graph *g, const bool *kept)
+/* graph_list_nodes lists the nodes kept that have values, in node order. */
+void graph_list_nodes(struct graph *g, const bool *kept)
 {
 	free(g->list);
 	g->list = xmalloc((g->n_node + 1) * sizeof *g->list);
@@ -702,7 +787,19 @@ static void list_nodes(struct graph *g, const bool *kept)
  * result does not depend on the split. -top on the 46 MB bench profile:
  * the graph stage takes half the wall time it took on one thread.
  */
+static void build(struct graph *g, const bool *kept, const bool *around);
+
 void graph_build(struct graph *g, const bool *kept)
+{
+	build(g, kept, NULL);
+}
+
+void graph_build_around(struct graph *g, const bool *around)
+{
+	build(g, NULL, around);
+}
+
+static void build(struct graph *g, const bool *kept, const bool *around)
 {
 	const struct profile *p = g->p;
 	free_adjacency(g);
@@ -710,32 +807,30 @@ void graph_build(struct graph *g, const bool *kept)
 	/*
 	 * A node's values do not depend on which other nodes are kept (cum
 	 * once per sample on the stack, flat only at the innermost frame):
-	 * after a build of all nodes, a rebuild only redoes the edges.
+	 * once they are summed, a rebuild only redoes the edges.
 	 */
-	bool sums = !kept || !g->valued;
+	bool sums = !g->valued;
 	uint32_t *frame = g->frame_node;
-	uint32_t *masked = NULL, *node_of = NULL;
+	uint32_t *masked = NULL, *node_of = NULL, *id = NULL;
 	size_t n_dense = 0;
 	if (kept) {
 		for (size_t i = 0; i < g->n_node; i++)
 			n_dense += kept[i];
 		bool dense = !sums && n_dense <= DENSE_NODES;
-		uint32_t *id = NULL;
 		if (dense) {
 			node_of = xmalloc((n_dense + 1) * sizeof *node_of);
 			id = xmalloc((g->n_node + 1) * sizeof *id);
-			for (size_t i = 0, k = 0; i < g->n_node; i++)
-				if (kept[i]) {
-					node_of[k] = (uint32_t)i;
-					id[i] = (uint32_t)k++;
-				}
+			for (size_t i = 0, k = 0; i < g->n_node; i++) {
+				id[i] = kept[i] ? (uint32_t)k : NO_INDEX;
+				if (kept[i])
+					node_of[k++] = (uint32_t)i;
+			}
 		}
 		size_t nf = g->loc_frame[p->n_location];
 		masked = xmalloc((nf ? nf : 1) * sizeof *masked);
 		for (size_t i = 0; i < nf; i++)
 			masked[i] = !kept[frame[i]] ? NO_INDEX : dense ? id[frame[i]] : frame[i];
 		frame = masked;
-		free(id);
 	}
 	/*
 	 * The walk that first trims the graph also gathers its nodes' tags:
@@ -745,7 +840,9 @@ void graph_build(struct graph *g, const bool *kept)
 	bool gather = node_of && g->o.tags && !graph_tags_cover(g, kept);
 	if (gather && !g->sample_set)
 		graph_prepare_tags(g);
-	size_t njobs = walkers(p);
+	/* a rebuild of few nodes walks the hot stacks of its graph cache, when it has them */
+	const struct hot_stacks *hs = node_of && !gather ? graph_hot_for(g, kept) : NULL;
+	size_t njobs = hs ? 1 : walkers(p);
 	uint32_t *head = frame_heads(g, frame);
 	struct build_job jobs[2];
 	for (size_t k = 0; k < njobs; k++) {
@@ -767,6 +864,7 @@ void graph_build(struct graph *g, const bool *kept)
 			memset(j->pair, 0xff, (n_dense * n_dense + 1) * sizeof *j->pair);
 		}
 		j->gather = gather;
+		j->around = around;
 		if (gather) {
 			tag_store_init(&j->tags);
 			j->tag_seen = xcalloc(n_dense + 1, sizeof *j->tag_seen);
@@ -777,7 +875,10 @@ void graph_build(struct graph *g, const bool *kept)
 			}
 		}
 	}
-	run_pair(accumulate, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
+	if (hs)
+		accumulate_stacks(&jobs[0], hs, id);
+	else
+		run_pair(accumulate, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
 	if (njobs == 2) {
 		fold_edges(&jobs[0].es, &jobs[1].es);
 		for (size_t i = 0; sums && i < g->n_node; i++) {
@@ -816,12 +917,22 @@ void graph_build(struct graph *g, const bool *kept)
 		free(jobs[k].set_seen);
 	}
 	free(node_of);
+	free(id);
 	if (njobs == 2)
 		es_free(&jobs[1].es);
 	free(masked);
 	free(head);
 	graph_link_edges(g);
-	list_nodes(g, kept);
+	graph_list_nodes(g, kept);
+}
+
+void graph_keep(struct graph *g, const bool *kept)
+{
+	free_adjacency(g);
+	g->n_edge = 0;
+	et_free(g->edges);
+	et_init(g->edges, 16);
+	graph_list_nodes(g, kept);
 }
 
 void graph_build_flat(struct graph *g)
@@ -840,7 +951,7 @@ void graph_build_flat(struct graph *g)
 		leaf->flat += w;
 		leaf->flat_div += dw;
 	}
-	list_nodes(g, NULL);
+	graph_list_nodes(g, NULL);
 }
 
 void graph_build_values(struct graph *g)
@@ -853,5 +964,5 @@ void graph_build_values(struct graph *g)
 	et_init(g->edges, 16);
 	sum_all(g);
 	g->valued = true;
-	list_nodes(g, NULL);
+	graph_list_nodes(g, NULL);
 }

@@ -100,6 +100,7 @@ struct graph {
 	struct edge_table *edges;
 
 	struct graph *base; /* a call tree's nodes by location line, which it borrows names from */
+	struct hot_source *from; /* the hot stacks of the graph cache entry it was copied from; NULL */
 
 	/* tags, with o.tags: each node's are node_tags[node_tag_off[n] .. node_tag_off[n+1]) */
 	struct gtag *tag;
@@ -122,6 +123,18 @@ void graph_free(struct graph *g);
 /* graph_build rebuilds values and edges from the samples, keeping only nodes with kept[i] (NULL: all). */
 void graph_build(struct graph *g, const bool *kept);
 /*
+ * graph_build_around is graph_build(g, NULL) making only the edges from
+ * or to the nodes with around[i] (peek shows no others): the walk skips
+ * the edge table for every other frame.
+ */
+void graph_build_around(struct graph *g, const bool *around);
+/*
+ * graph_keep lists only the nodes with kept[i], dropping every edge: a
+ * graph whose nodes are only counted and ordered before a later build
+ * of fewer of them needs no edges.
+ */
+void graph_keep(struct graph *g, const bool *kept);
+/*
  * graph_build_values sums the nodes' values over all samples but makes no
  * edges: enough to find the nodes a cutoff drops before a rebuild.
  */
@@ -133,6 +146,32 @@ void graph_build_values(struct graph *g);
  * flat value.
  */
 void graph_build_flat(struct graph *g);
+
+/*
+ * A graph cache keeps, for one profile, what graph_nodes and
+ * graph_build_values find: the nodes (per obj_names, trim_path and
+ * source_path, which make them) and their values for every sample value
+ * column, summed in one walk. A shell session asks for the same profile's
+ * graph command after command, with another sort, node count or
+ * sample_index; each then costs a copy, not a walk of every frame. The
+ * cache borrows the profile, which must outlive it. Not for concurrent use.
+ *
+ * graph_cache_values is graph_nodes(p, o) then graph_build_values, made
+ * from the cache (filled on first use); the caller frees the graph, which
+ * borrows from the cache: free it first.
+ */
+struct graph_cache;
+struct graph_cache *graph_cache_new(const struct profile *p);
+struct graph *graph_cache_values(struct graph_cache *c, const struct graph_options *o);
+void graph_cache_free(struct graph_cache *c);
+/*
+ * What a cache did so far: valued nodes made (a walk of the samples) and
+ * copied out; hot stacks made (a walk) and walked instead of the samples.
+ */
+struct graph_cache_stats {
+	size_t values_made, values_copied, hot_made, hot_walked;
+};
+struct graph_cache_stats graph_cache_stats(const struct graph_cache *c);
 
 /* graph_tree_new builds pprof's call tree: a node per call path, in the order first reached. */
 struct graph *graph_tree_new(const struct profile *p, const struct graph_options *o);

@@ -3,8 +3,10 @@
  * only graph.c and graph_*.c include it. The edge table and node edge
  * lists the builds of graph.c and graph_tree.c fill, the tag store of
  * graph_tags.c they gather tags into, and how many threads walk the
- * samples. The files call each other one way only: graph_tree.c uses
- * graph.c, graph_tags.c and graph_trim.c; graph.c uses graph_tags.c.
+ * samples, and the hot stacks of graph_hot.c that a graph copied from a
+ * graph cache rebuilds from. The files call each other one way only:
+ * graph_tree.c uses graph.c, graph_tags.c and graph_trim.c; graph_cache.c
+ * uses graph.c and graph_hot.c; graph.c uses graph_tags.c and graph_hot.c.
  */
 #ifndef CPROF_GRAPH_INT_H
 #define CPROF_GRAPH_INT_H
@@ -80,6 +82,14 @@ static inline void et_free(struct edge_table *t)
 
 /* graph.c: graph_link_edges fills each node's in and out lists from the edges. */
 void graph_link_edges(struct graph *g);
+/* graph.c: graph_list_nodes lists the nodes with kept[i] (NULL: all) that have values, in node order. */
+void graph_list_nodes(struct graph *g, const bool *kept);
+/*
+ * graph.c: graph_sum_columns sums every node's flat and cum values, as
+ * graph_build_values does, for the n_col sample value columns col[] in
+ * one walk, into flat and cum [node * n_col + column] (n_node * n_col each).
+ */
+void graph_sum_columns(const struct graph *g, const int *col, size_t n_col, int64_t *flat, int64_t *cum);
 
 /* push appends v to an edge list of a node. */
 static inline void push(uint32_t **arr, uint32_t *n, uint32_t *cap, uint32_t v)
@@ -141,6 +151,46 @@ static inline void bump(struct gtag *t, int64_t w, int64_t dw, bool flat)
 		t->cum_div += dw;
 	}
 }
+
+/*
+ * graph_hot.c: a profile's samples reduced to its hot nodes (hot[node]),
+ * equal reductions merged: stack i is elem[off[i] .. off[i+1]), root
+ * first, each entry a hot node (| HOT_OUTER when it is its location's
+ * outermost frame) or HOT_GAP for the other frames between; weight and
+ * first (the first sample with a value in the column, UINT32_MAX none)
+ * per stack and sample value column. The stacks are in the order of
+ * their first samples.
+ */
+#define HOT_OUTER 0x80000000u
+#define HOT_GAP 0x7fffffffu
+struct hot_stacks {
+	bool *hot;
+	size_t n, n_col;
+	size_t *off;
+	uint32_t *elem;
+	int64_t *weight;
+	uint32_t *first;
+};
+struct hot_stacks *graph_hot_stacks(const struct graph *g, const bool *hot, size_t n_col);
+void graph_hot_free_stacks(struct hot_stacks *hs); /* what graph_hot_stacks allocated inside hs */
+bool graph_hot_covers(const struct hot_stacks *hs, const bool *kept, size_t n_node);
+
+/*
+ * Where a graph copied from a graph cache finds hot stacks (graph->from):
+ * the cache entry's nodes and columns, its stacks (NULL until made), and
+ * how many were made and walked. graph_hot_for is the stacks whose hot
+ * nodes include every kept one: those made before, or new ones made of
+ * the kept nodes, when few, and the first by flat and by cum of g; NULL
+ * when too many are kept. graph_hot_source_free frees the stacks.
+ */
+struct hot_source {
+	const struct graph *nodes;
+	size_t n_col;
+	struct hot_stacks *hot;
+	size_t made, walked;
+};
+const struct hot_stacks *graph_hot_for(const struct graph *g, const bool *kept);
+void graph_hot_source_free(struct hot_source *src);
 
 /* Graphs of at least twice this many samples are built on two threads. */
 enum { SAMPLES_PER_THREAD = 50000 };

@@ -43,7 +43,7 @@ static int run_command(struct cli *cli, const struct profile *p, const struct lo
 			return 1;
 		}
 	}
-	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools, cli->icicle, NULL };
+	struct report_request req = { cli->cmd, cli->cmd_arg, false, cli->tools, cli->icicle, NULL, NULL };
 	char err[1024];
 	int rc = p ? driver_report(p, &cli->opt, &req, out, warn, err, sizeof err)
 		   : driver_series(lo, &cli->opt, &req, out, warn, err, sizeof err);

@@ -50,6 +50,7 @@ struct report {
 	const char *command; /* the command's name, as errors name it */
 	bool interactive;    /* from the shell, where commands have no leading '-' */
 	bool icicle;         /* the request's */
+	struct graph_cache *graphs; /* the valued graphs of p already made (the shell's); NULL: none */
 };
 
 /* The unit of a numeric label key, as pprof infers it. */
@@ -101,6 +102,13 @@ struct trimmed {
 };
 /* report_family is the format whose graph and options f shares: FMT_TEXT for FMT_WEB_TOP, ...; else f. */
 enum report_format report_family(enum report_format f);
+
+/*
+ * report_valued_graph is the graph of r->p's nodes with their values
+ * summed and no edges (graph_nodes, graph_build_values), from r->graphs
+ * when it has one; the caller frees it.
+ */
+struct graph *report_valued_graph(const struct report *r, const struct graph_options *go);
 
 /* The graph options of pprof's rpt.newGraph for the report's format. */
 struct graph_options report_graph_options(const struct report *r);

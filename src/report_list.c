@@ -169,7 +169,8 @@ int report_listing(struct report *r, const struct listing_writer *w, size_t max_
 		   size_t errsize)
 {
 	struct graph_options go = report_graph_options(r);
-	struct graph *g = graph_new(r->p, &go);
+	/* a listing reads the nodes' values, never the edges */
+	struct graph *g = report_valued_graph(r, &go);
 	uint32_t *match = xmalloc((g->n + 1) * sizeof *match);
 	size_t n = 0;
 	for (size_t i = 0; i < g->n; i++)

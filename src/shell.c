@@ -33,6 +33,8 @@ struct shell {
 	struct profile *apart; /* p loaded with the base apart, for flame; made on first use */
 	struct profile *with_memstats; /* p with the MemStats fetched for memstats; made on first use */
 	struct options cfg; /* pprof's currentConfig */
+	struct driver_cache *cache; /* what the reports of p keep for the next command */
+	bool cache_log; /* $CPROF_SHELL_CACHE: say what each report found kept, on standard error */
 	bool tty;
 	char *history_path;
 };
@@ -549,7 +551,9 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 			goto out;
 		}
 	}
-	struct report_request req = { c, arg, true, sh->session->tools, sh->session->icicle, NULL };
+	struct driver_timing tm = { 0 };
+	struct report_request req = { c, arg, true, sh->session->tools, sh->session->icicle, &tm, NULL };
+	double start = clock_seconds();
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
 	int rc;
@@ -559,8 +563,13 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 		const struct profile *p = c->format == FMT_FLAME	   ? flame_profile(sh, &warn)
 					  : c->format == FMT_MEMSTATS ? memstats_profile(sh, &warn)
 								      : sh->p;
+		req.cache = p == sh->p ? sh->cache : NULL;
 		rc = driver_report(p, &cfg, &req, out, &warn, err, sizeof err);
 	}
+	if (sh->cache_log && req.cache)
+		fprintf(stderr, "kept:%s%s%s%s%s (%.3f s)\n", tm.kept_units ? " units" : "",
+			tm.kept_filters ? " filters" : "", tm.kept_aggregation ? " aggregation" : "",
+			tm.kept_graph ? " graph" : "", tm.kept_hot ? " hot" : "", clock_seconds() - start);
 	if (warn.len)
 		fputs(sb_cstr(&warn), stderr);
 	sb_free(&warn);
@@ -608,7 +617,7 @@ static bool process(struct shell *sh, const char *input)
 
 static void greetings(struct shell *sh)
 {
-	struct report_request req = { command_find("top"), NULL, true, NULL, false, NULL };
+	struct report_request req = { command_find("top"), NULL, true, NULL, false, NULL, NULL };
 	struct strbuf labels = STRBUF_INIT, warn = STRBUF_INIT;
 	bool zero_total;
 	if (driver_header(sh->p, &sh->cfg, &req, &labels, &zero_total, &warn) == 0) {
@@ -837,10 +846,17 @@ static void setup_readline(struct shell *sh)
 
 int shell_run(const struct profile *p, const struct options *initial, const struct shell_session *session)
 {
-	struct shell sh = { .p = p, .session = session };
+	struct shell sh = { .p = p, .session = session, .cache = driver_cache_new() };
 	options_copy(&sh.cfg, initial);
 	sh.cfg.compact_labels = true;
 	sh.tty = isatty(STDIN_FILENO);
+	const char *cache_log = getenv("CPROF_SHELL_CACHE");
+	bool off = cache_log && !strcmp(cache_log, "off");
+	sh.cache_log = cache_log && cache_log[0] && strcmp(cache_log, "0") != 0 && !off;
+	if (off) {
+		driver_cache_free(sh.cache);
+		sh.cache = NULL;
+	}
 	if (sh.tty)
 		setup_readline(&sh);
 	greetings(&sh);
@@ -868,6 +884,7 @@ int shell_run(const struct profile *p, const struct options *initial, const stru
 	free(completions);
 	free(sh.history_path);
 	options_free(&sh.cfg);
+	driver_cache_free(sh.cache);
 	profile_free(sh.apart);
 	profile_free(sh.with_memstats);
 	return 0;

@@ -98,7 +98,7 @@ static unsigned make_report(struct web *w, const struct view *v, const char *arg
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
 	struct driver_timing tm = { 0 };
-	struct report_request req = { &v->cmd, arg, false, w->tools, false, &tm };
+	struct report_request req = { &v->cmd, arg, false, w->tools, false, &tm, NULL };
 	/* reports are made a few at a time: each can take hundreds of megabytes of a large profile */
 	double waited = clock_seconds();
 	sem_wait(&w->slots);
@@ -172,7 +172,7 @@ static void text_members(struct web *w, const struct view *v, const struct optio
 {
 	struct strbuf labels = STRBUF_INIT, warn = STRBUF_INIT;
 	bool zero;
-	struct report_request req = { &v->cmd, NULL, false, w->tools, false, NULL };
+	struct report_request req = { &v->cmd, NULL, false, w->tools, false, NULL, NULL };
 	driver_header(w->p, o, &req, &labels, &zero, &warn);
 	report_web_title(sb_cstr(&labels), title);
 	json_key(members, "legend", true);

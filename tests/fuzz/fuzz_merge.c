@@ -21,7 +21,7 @@ static void top(const struct profile *p)
 {
 	struct options o;
 	options_init(&o);
-	struct report_request req = { command_find("top"), NULL, false, NULL, false, NULL };
+	struct report_request req = { command_find("top"), NULL, false, NULL, false, NULL, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	char err[512];
 	driver_report(p, &o, &req, devnull, &warn, err, sizeof err);

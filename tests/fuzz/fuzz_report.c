@@ -22,7 +22,7 @@ static void run(const struct profile *p, const char *cmd, const char *name, cons
 	char err[512];
 	if (name)
 		options_set(&o, name, value, err, sizeof err);
-	struct report_request req = { command_find(cmd), !strcmp(cmd, "list") ? "." : NULL, false, NULL, false, NULL };
+	struct report_request req = { command_find(cmd), !strcmp(cmd, "list") ? "." : NULL, false, NULL, false, NULL, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	driver_report(p, &o, &req, devnull, &warn, err, sizeof err);
 	sb_free(&warn);

@@ -290,11 +290,74 @@ static void test_values(void)
 	}
 }
 
+/*
+ * 120 000 samples of weight 1 (enough for two builders): A→B in the
+ * first half, then A→F1 .. A→F40 in turn. Folding the second builder's
+ * edges adds forty the first never met, growing its edge array as it
+ * goes; every edge keeps its weight (a fold that held a pointer into
+ * the array across the growth wrote one into freed memory).
+ */
+enum { FOLD_SAMPLES = 120000, FOLD_FUNCTIONS = 42 };
+
+static void test_fold_growth(void)
+{
+	struct profile *p = profile_new();
+	struct arena *a = p->arena;
+	p->n_sample_type = 1;
+	p->sample_type = arena_array(a, 1, sizeof *p->sample_type);
+	p->sample_type[0] = (struct value_type){ "samples", "count" };
+	p->n_function = p->n_location = FOLD_FUNCTIONS;
+	p->function = arena_array(a, FOLD_FUNCTIONS, sizeof *p->function);
+	p->location = arena_array(a, FOLD_FUNCTIONS, sizeof *p->location);
+	struct line *lines = arena_array(a, FOLD_FUNCTIONS, sizeof *lines);
+	char **names = xcalloc(FOLD_FUNCTIONS, sizeof *names);
+	for (uint32_t i = 0; i < FOLD_FUNCTIONS; i++) {
+		struct strbuf b = STRBUF_INIT;
+		sb_addf(&b, "F%u", i);
+		names[i] = b.s;
+		p->function[i] = (struct function){ i + 1, names[i], "", "", 0 };
+		lines[i] = (struct line){ i, 0, 0 };
+		p->location[i] = (struct location){ i + 1, 0x1000 * (i + 1), NO_INDEX, 1, &lines[i], false };
+	}
+	/* stacks[i]: F(i+1) called by F0, leaf first */
+	uint32_t(*stacks)[2] = arena_array(a, FOLD_FUNCTIONS, sizeof *stacks);
+	for (uint32_t i = 0; i + 1 < FOLD_FUNCTIONS; i++) {
+		stacks[i][0] = i + 1;
+		stacks[i][1] = 0;
+	}
+	static int64_t one = 1;
+	p->n_sample = FOLD_SAMPLES;
+	p->sample = arena_array(a, FOLD_SAMPLES, sizeof *p->sample);
+	for (size_t s = 0; s < FOLD_SAMPLES; s++) {
+		size_t k = s < FOLD_SAMPLES / 2 ? 0 : 1 + s % (FOLD_FUNCTIONS - 2);
+		p->sample[s] = (struct sample){ stacks[k], &one, NULL, 2, 0 };
+	}
+	struct graph_options o = { .value_index = 0, .mean_index = -1 };
+	struct graph *g = graph_new(p, &o);
+	CHECK(g->n_edge == FOLD_FUNCTIONS - 1);
+	int64_t sum = 0;
+	bool each = true;
+	for (size_t e = 0; e < g->n_edge; e++) {
+		int64_t w = g->edge[e].weight;
+		sum += w;
+		const char *dest = g->node[g->edge[e].dest].info.name;
+		each &= strcmp(dest, "F1") == 0 ? w == FOLD_SAMPLES / 2 : w == (FOLD_SAMPLES / 2) / (FOLD_FUNCTIONS - 2);
+	}
+	CHECK(sum == FOLD_SAMPLES);
+	CHECK(each);
+	graph_free(g);
+	for (uint32_t i = 0; i < FOLD_FUNCTIONS; i++)
+		free(names[i]);
+	free(names);
+	profile_free(p);
+}
+
 int main(void)
 {
 	test_trim_tree();
 	test_tags();
 	test_values();
 	test_dense_tags();
+	test_fold_growth();
 	return check_done("graph");
 }
