@@ -18,8 +18,8 @@ VERSION_DEFS = -DCPROF_VERSION='"$(VERSION)"' -DCPROF_PPROF_FOLLOWED='"$(PPROF_F
 DEB_PACKAGES = gcc make pkg-config libprotobuf-c-dev protobuf-c-compiler zlib1g-dev \
 	libpcre2-dev libreadline-dev libgraphviz-dev libcurl4-openssl-dev libdw-dev libelf-dev \
 	tmux time clang libclang-rt-14-dev valgrind python3 llvm binutils mandoc bash-completion zsh fish \
-	golang-go openssl nodejs chromium chromium-driver python3-selenium
-PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf
+	golang-go openssl nodejs chromium chromium-driver python3-selenium libmicrohttpd-dev
+PKGS = libprotobuf-c zlib libpcre2-8 readline libcurl libgvc libdw libelf libmicrohttpd
 
 CC ?= gcc
 Q = @
@@ -165,11 +165,28 @@ http-test: all
 layers: all
 	tests/layers.py $(BUILD)
 
+# cprof -http at the HTTP level: routes, parameters, rows against the CLI,
+# concurrency, 403, configs (tests/web_http.py).
+web-test: all
+	tests/web_http.py $(BUILD)/cprof
+
+# The web interface in a real browser: Debian's chromium driven headless by
+# python3-selenium (tests/web_browser.py; a screenshot directory may follow).
+web-browser-test: all
+	/usr/bin/python3 tests/web_browser.py $(BUILD)/cprof
+
 # -folded and -flame: golden files, agreement with -top, the SVG as XML
 # and in a real browser (tests/flame.py, tests/flame_browser.py).
 flame-test: all
 	tests/flame.py $(BUILD)/cprof
 	tests/flame_browser.py $(BUILD)/cprof
+
+# Series of snapshots, -memstats: golden files and their properties on the
+# snapshots of testdata/series (tests/series.py), then snapshots of a live
+# Go program that leaks at a known rate (tests/series_go.py: golang-go).
+series-test: all
+	tests/series.py $(BUILD)/cprof
+	tests/series_go.py $(BUILD)/cprof
 
 broken-test: all
 	tests/broken.sh $(BUILD)/cprof
@@ -213,7 +230,7 @@ check: setup
 	$(MAKE) inject-test
 	$(MAKE) fuzz-smoke
 
-test: all layers unit conformance flame-test shell-test graphs http-test broken-test nul-test bomb-test disasm-test gosym-test man-lint install-test
+test: all layers unit conformance flame-test series-test shell-test graphs http-test web-test web-browser-test broken-test nul-test bomb-test disasm-test gosym-test man-lint install-test
 
 # The symbolizer against LLVM's own tools (llvm-symbolizer, llvm-nm), on every
 # byte of the corpus binaries' code; see tests/sym/README.
@@ -304,8 +321,11 @@ inject-test: inject-build
 	tests/inject.sh
 
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
+# Then the web interface's views on ../shared/bench/large (tests/bench_web.py;
+# BENCH_WEB_PPROF=0 leaves out go tool pprof -http, which takes minutes there).
 bench: all
 	tests/bench.sh ./cprof
+	tests/bench_web.py ./cprof
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -320,4 +340,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-inject cprof
 
-.PHONY: all setup deps demo check test layers unit conformance flame-test shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean
+.PHONY: all setup deps demo check test layers unit conformance flame-test series-test web-test web-browser-test shell-test valgrind-test graphs man-lint install-test http-test broken-test nul-test bomb-test disasm-test gosym-test fuzz fuzz-build fuzz-smoke inject-build inject-test bench install clean

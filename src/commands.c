@@ -46,6 +46,12 @@ const struct command commands[] = {
 	  NULL, "kcachegrind" },
 	{ "list", FMT_LIST, true, "Output annotated source for functions matching regexp", LIST_HELP("list"), NULL,
 	  NULL, NULL },
+	{ "memstats", FMT_MEMSTATS, false, "Explains a Go heap's runtime.MemStats (cprof)",
+	  "memstats [>f]\n"
+	  "Explains the runtime.MemStats trailer of a Go heap profile next to the\n"
+	  "sampled heap; a proto heap profile fetched over HTTP gets it from ?debug=1.\n"
+	  "Optionally save the report on the file f",
+	  NULL, NULL, NULL },
 	{ "pdf", FMT_DOT, false, "Outputs a graph in PDF format", REPORT_HELP_REDIRECT("pdf"), "pdf", "pdf", NULL },
 	{ "peek", FMT_TREE, true, "Output callers/callees of functions matching regexp",
 	  "peek func_regex\nDisplay callers and callees of functions matching func_regex.", NULL, NULL, NULL },

@@ -18,6 +18,7 @@ enum report_format {
 	FMT_FLAME,
 	FMT_FOLDED,
 	FMT_LIST,
+	FMT_MEMSTATS,
 	FMT_PROTO,
 	FMT_RAW,
 	FMT_TAGS,
@@ -26,6 +27,15 @@ enum report_format {
 	FMT_TRACES,
 	FMT_TREE,
 	FMT_WEBLIST,
+	/*
+	 * The web interface's page data (report_web.c), JSON: no command
+	 * names them; the server asks for them. Each shares the graph and
+	 * options of a format above (report_family).
+	 */
+	FMT_WEB_TOP,   /* as FMT_TEXT */
+	FMT_WEB_GRAPH, /* as FMT_DOT */
+	FMT_WEB_LIST,  /* as FMT_LIST */
+	FMT_WEB_FLAME, /* as FMT_FLAME */
 };
 
 /* What happens to a report's bytes after it is generated. */

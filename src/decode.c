@@ -110,6 +110,14 @@ fail:
 	return -1;
 }
 
+/* with_trailer reads the MemStats trailer a proto profile's comments may carry (decode_memstats.c). */
+static struct profile *with_trailer(struct profile *p)
+{
+	if (p && p->n_comment)
+		decode_memstats_comments(p);
+	return p;
+}
+
 /* decode_flowing decodes gzip bytes as they inflate, when it can; else NULL (and the ordinary path says why). */
 static struct profile *decode_flowing(const uint8_t *gz, size_t len, const struct decode_options *o)
 {
@@ -118,7 +126,7 @@ static struct profile *decode_flowing(const uint8_t *gz, size_t len, const struc
 		return NULL;
 	struct profile *p = decode_proto_flow(f);
 	inflow_free(f);
-	return p;
+	return with_trailer(p);
 }
 
 /* decode_plain decodes uncompressed bytes; *owner (when given) is freed as early as possible. */
@@ -131,7 +139,7 @@ static struct profile *decode_plain(const uint8_t *data, size_t len, uint8_t **o
 	char perr[256];
 	struct profile *p = decode_proto(data, len, owner, perr, sizeof perr);
 	if (p)
-		return p;
+		return with_trailer(p);
 	if (owner && !*owner) { /* a real profile.proto that failed validation */
 		snprintf(err, errsize, "parsing profile: %s", perr);
 		return NULL;

@@ -14,6 +14,7 @@
 #ifndef CPROF_DECODE_H
 #define CPROF_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,5 +65,23 @@ struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, c
  * with "unrecognized profile format" in err when none matches.
  */
 struct profile *decode_legacy(const uint8_t *data, size_t len, char *err, size_t errsize);
+
+/*
+ * The runtime.MemStats trailer of a Go heap profile (decode_memstats.c),
+ * kept on the profile (p->memstats, in p's arena). decode_buffer and
+ * decode_bytes read it from the debug=1 text and from a proto profile's
+ * comments themselves; decode_memstats_text reads it from the debug=1
+ * text of another fetch (a proto heap profile's own). Each returns how
+ * many fields it read (0: no trailer, p unchanged).
+ */
+size_t decode_memstats_text(struct profile *p, const uint8_t *data, size_t len);
+size_t decode_memstats_comments(struct profile *p);
+/* decode_memstats_in_comments tells whether p's comments hold a trailer. */
+bool decode_memstats_in_comments(const struct profile *p);
+/*
+ * decode_memstats_as_comments adds p's trailer to its comments, as lines
+ * of Go's text, unless they hold it already: so a saved profile keeps it.
+ */
+void decode_memstats_as_comments(struct profile *p);
 
 #endif

@@ -237,6 +237,8 @@ struct profile *decode_legacy(const uint8_t *data, size_t len, char *err, size_t
 			add_legacy_frame_info(&b);
 			if (check_valid(&c, &b))
 				p = lb_finish(&b);
+			if (p && parsers[i] == parse_heap)
+				decode_memstats_text(p, data, len);
 		}
 		lb_free(&b);
 	}

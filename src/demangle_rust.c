@@ -680,7 +680,7 @@ static void type(struct rust *r)
 	dm_leave(r->ctx);
 }
 
-static int hex_digit(char c)
+static int lower_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -749,7 +749,7 @@ static void constant(struct rust *r)
 			advance(r, 1);
 			break;
 		}
-		int d = hex_digit(c);
+		int d = lower_hex_digit(c);
 		if (d < 0)
 			fail(r);
 		advance(r, 1);
@@ -818,7 +818,7 @@ static bool legacy_escape(const char *id, size_t len, char *c)
 		{ "GT", '>' }, { "LP", '(' }, { "RP", ')' },
 	};
 	if (len > 4 && id[1] == 'u' && id[4] == '$') {
-		int d1 = hex_digit(id[2]), d2 = hex_digit(id[3]);
+		int d1 = lower_hex_digit(id[2]), d2 = lower_hex_digit(id[3]);
 		if (d1 < 0 || d2 < 0 || d1 > 7 || d1 * 16 + d2 < ' ')
 			return false;
 		*c = (char)(d1 * 16 + d2);
@@ -882,7 +882,7 @@ int dm_rust_legacy(const char *name, size_t len, struct strbuf *out)
 	size_t n = len - 3;
 	unsigned seen = 0;
 	for (size_t i = n - 17; i < n - 1; i++) {
-		int d = hex_digit(s[i]);
+		int d = lower_hex_digit(s[i]);
 		if (d < 0)
 			return 0;
 		seen |= 1u << d;

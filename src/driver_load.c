@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "decode.h"
 #include "encode.h"
@@ -37,7 +38,64 @@ static void add_fake_mapping(struct profile *p)
 
 static struct fetch_options fetch_options_of(const struct load_options *so)
 {
-	return (struct fetch_options){ so->seconds, so->timeout, so->max_inflated, so->tls_cert, so->tls_key, so->tls_ca };
+	return (struct fetch_options){ so->seconds, so->timeout, so->max_inflated, so->tls_cert,
+				       so->tls_key,  so->tls_ca,  so->cancel };
+}
+
+/* debug_url is url asking for the debug=1 text: the MemStats trailer comes only with it. */
+static char *debug_url(const char *url)
+{
+	struct fetch_url u;
+	fetch_url_parse(url, &u);
+	struct strbuf b = STRBUF_INIT;
+	sb_addf(&b, "%s://%s%s?", u.scheme, u.host, u.path);
+	char *q = xstrdup(u.query);
+	for (char *tok = strtok(q, "&;"); tok; tok = strtok(NULL, "&;"))
+		if (strncmp(tok, "debug=", 6) != 0)
+			sb_addf(&b, "%s&", tok);
+	sb_adds(&b, "debug=1");
+	free(q);
+	fetch_url_free(&u);
+	return b.s;
+}
+
+static bool has_sample_type(const struct profile *p, const char *type)
+{
+	for (size_t i = 0; i < p->n_sample_type; i++)
+		if (!strcmp(p->sample_type[i].type, type))
+			return true;
+	return false;
+}
+
+/*
+ * fetch_memstats gets the MemStats trailer of a heap profile fetched as
+ * proto, which has none, from the same URL's debug=1 text (-memstats).
+ */
+static void fetch_memstats(struct profile *p, const char *url, const struct load_options *so, struct strbuf *warn)
+{
+	if (p->n_memstats || !has_sample_type(p, "inuse_space"))
+		return;
+	struct fetch_options fo = fetch_options_of(so);
+	fo.seconds = 0;
+	char *text_url = debug_url(url), *fetched = NULL, err[512];
+	uint8_t *data;
+	size_t len;
+	if (fetch_source(text_url, &fo, &data, &len, &fetched, warn, err, sizeof err) < 0) {
+		sb_addf(warn, "Could not fetch runtime.MemStats: %s\n", err);
+	} else {
+		if (!decode_memstats_text(p, data, len))
+			sb_addf(warn, "No runtime.MemStats in %s\n", text_url);
+		free(data);
+	}
+	free(fetched);
+	free(text_url);
+}
+
+static int64_t wall_nanos(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
 /* grab is pprof's grabProfile: one source fetched, decoded, its binaries located, its mapping sources noted. */
@@ -48,9 +106,11 @@ static struct profile *grab(const char *path, const struct load_options *so, str
 	uint8_t *data;
 	size_t len;
 	char *url;
+	int64_t fetched_at = wall_nanos();
 	if (fetch_source(path, &fo, &data, &len, &url, warn, err, errsize) < 0)
 		return NULL;
-	struct decode_options dopt = { so->max_inflated, DECODE_DEFAULT_FLOW_MIN, so->max_ratio };
+	struct decode_options dopt = { so->max_inflated, so->one_thread ? UINT64_MAX : DECODE_DEFAULT_FLOW_MIN,
+				       so->max_ratio };
 	struct profile *p = decode_buffer(&data, len, &dopt, err, errsize);
 	free(data);
 	if (!p) {
@@ -66,6 +126,10 @@ static struct profile *grab(const char *path, const struct load_options *so, str
 	if (url) {
 		symbolize_add_sources(sources, p, url);
 		*remote = true;
+		if (so->memstats)
+			fetch_memstats(p, url, so, warn);
+		if (so->saved && !p->time_nanos)
+			p->time_nanos = fetched_at;
 		free(url);
 	}
 	return p;
@@ -377,10 +441,15 @@ static void *grab_job_run(void *arg)
 /*
  * save_fetched keeps a copy of a profile fetched over the network, as
  * pprof does: in $PPROF_TMPDIR, else $HOME/pprof, else /tmp, named
- * pprof.<binary>.<sample types>.NNN.pb.gz.
+ * pprof.<binary>.<sample types>.NNN.pb.gz. A MemStats trailer asked for
+ * (-memstats) or read with a snapshot stays in the copy's comments; a
+ * snapshot's copy is named in *so->saved rather than in a message.
  */
-static void save_fetched(const struct profile *p, struct strbuf *warn)
+static void save_fetched(const struct profile *fetched, const struct load_options *so, struct strbuf *warn)
 {
+	struct profile *p = profile_derive(fetched);
+	if (so->memstats || so->saved)
+		decode_memstats_as_comments(p);
 	struct strbuf dir = STRBUF_INIT, prefix = STRBUF_INIT, path = STRBUF_INIT;
 	const char *tmp = getenv("PPROF_TMPDIR"), *home = getenv("HOME");
 	FILE *f = NULL;
@@ -415,8 +484,11 @@ static void save_fetched(const struct profile *p, struct strbuf *warn)
 		sb_addf(warn, "Could not save profile: %s\n", strerror(errno));
 	else if (encode_profile(p, f, err, sizeof err) < 0 || fclose(f) != 0)
 		sb_addf(warn, "Could not save profile: %s\n", err[0] ? err : strerror(errno));
+	else if (so->saved)
+		sb_adds(so->saved, sb_cstr(&path));
 	else
 		sb_addf(warn, "Saved profile in %s\n", sb_cstr(&path));
+	profile_free(p);
 	sb_free(&dir);
 	sb_free(&prefix);
 	sb_free(&path);
@@ -592,11 +664,33 @@ struct profile *driver_load(const struct load_options *so, struct strbuf *warn, 
 		p->comment = c;
 	}
 	if (src.remote || base.remote)
-		save_fetched(p, warn);
+		save_fetched(p, so, warn);
 	return p;
 fail:
 	symbolize_sources_free(&sources);
 	profile_free(p);
 	profile_free(b);
 	return NULL;
+}
+
+struct profile *driver_memstats(const struct profile *p, const struct load_options *lo, struct strbuf *warn)
+{
+	if (p->n_memstats || lo->n_sources != 1)
+		return NULL;
+	struct stat st;
+	const char *source = lo->sources[0];
+	if (!strcmp(source, "-") || stat(source, &st) == 0)
+		return NULL;
+	int timeout;
+	char *url = fetch_adjust_url(source, 0, lo->timeout, &timeout);
+	if (!url)
+		return NULL;
+	struct profile *d = profile_derive(p);
+	fetch_memstats(d, url, lo, warn);
+	free(url);
+	if (!d->n_memstats) {
+		profile_free(d);
+		return NULL;
+	}
+	return d;
 }

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,14 +58,30 @@ static pid_t spawn(const char *command, const char *file)
 	char *copy = xstrdup(command);
 	char *argv[16];
 	size_t argc = 0;
-	for (char *tok = strtok(copy, " "); tok && argc < 14; tok = strtok(NULL, " "))
+	for (char *save, *tok = strtok_r(copy, " ", &save); tok && argc < 14; tok = strtok_r(NULL, " ", &save))
 		argv[argc++] = tok;
 	pid_t pid = -1;
 	if (argc > 0) {
 		argv[argc++] = (char *)file;
 		argv[argc] = NULL;
-		if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+		/*
+		 * The viewer gets the signals cprof blocks or ignores back (the
+		 * web server blocks SIGINT and SIGTERM in its threads to stop cleanly).
+		 */
+		posix_spawnattr_t attr;
+		sigset_t none, defaults;
+		sigemptyset(&none);
+		sigemptyset(&defaults);
+		sigaddset(&defaults, SIGINT);
+		sigaddset(&defaults, SIGTERM);
+		sigaddset(&defaults, SIGPIPE);
+		posix_spawnattr_init(&attr);
+		posix_spawnattr_setsigmask(&attr, &none);
+		posix_spawnattr_setsigdefault(&attr, &defaults);
+		posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+		if (posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ) != 0)
 			pid = -1;
+		posix_spawnattr_destroy(&attr);
 	}
 	free(copy);
 	return pid;
@@ -168,6 +185,16 @@ static int view(const struct command *cmd, bool interactive, const char *data, s
 	return 0;
 }
 
+int driver_open_browser(const char *url)
+{
+	const char *list[8];
+	size_t nv = viewers("web", list, 8);
+	for (size_t i = 0; i < nv; i++)
+		if (detach(list[i], url))
+			return 0;
+	return -1;
+}
+
 /* ---- delivery ---- */
 
 /*
@@ -178,7 +205,94 @@ static int view(const struct command *cmd, bool interactive, const char *data, s
  */
 static bool unescaped_output(const struct report *r, const struct command *cmd)
 {
-	return r->p->escaped && !cmd->render_format && cmd->format != FMT_PROTO && cmd->format != FMT_TOPPROTO;
+	/* the web's JSON and HTML write NULs as JSON escapes them (json.h) */
+	bool web = cmd->format == FMT_WEBLIST || report_family(cmd->format) != cmd->format;
+	return r->p->escaped && !cmd->render_format && cmd->format != FMT_PROTO && cmd->format != FMT_TOPPROTO &&
+	       !web;
+}
+
+/* in_memory generates r's report into a buffer of its own (*buf, freed by the caller). */
+static int in_memory(struct report *r, char **buf, size_t *n, char *err, size_t errsize)
+{
+	FILE *mem = open_memstream(buf, n);
+	if (!mem)
+		die_oom();
+	int rc = report_generate(r, mem, err, errsize);
+	fclose(mem);
+	return rc;
+}
+
+/* render_in_memory lays out dot text into an image in a buffer of its own. */
+static int render_in_memory(const char *dot, size_t n, const char *format, bool pan, char **img, size_t *nimg,
+			    char *err, size_t errsize)
+{
+	FILE *mem = open_memstream(img, nimg);
+	if (!mem)
+		die_oom();
+	int rc = render_dot(dot, n, format, pan, mem, err, errsize);
+	fclose(mem);
+	return rc;
+}
+
+/*
+ * web_graph delivers the graph view's data: the report's first lines (the
+ * title, the JSON members) as they are, then the DOT text after them laid
+ * out as SVG, from its <svg> element on, as pprof's web view embeds it.
+ */
+static int web_graph(struct report *r, const struct report_request *req, FILE *out, char *err, size_t errsize)
+{
+	char *buf = NULL, *img = NULL;
+	size_t n = 0, nimg = 0;
+	int rc = in_memory(r, &buf, &n, err, errsize);
+	if (rc == 0) {
+		/* the title and members are a line each; the DOT text begins "digraph" */
+		const char *dot = strstr(buf, "\ndigraph ");
+		size_t head = dot ? (size_t)(dot - buf) + 1 : n;
+		double t = clock_seconds();
+		rc = render_in_memory(buf + head, n - head, "svg", false, &img, &nimg, err, errsize);
+		if (req->timing)
+			req->timing->layout = clock_seconds() - t;
+		if (rc == 0) {
+			const char *svg = strstr(img, "<svg"); /* a memstream's buffer ends in a NUL */
+			size_t skip = svg ? (size_t)(svg - img) : 0;
+			fwrite(buf, 1, head, out);
+			fwrite(img + skip, 1, nimg - skip, out);
+		}
+	}
+	free(img);
+	free(buf);
+	return rc;
+}
+
+/* write_away writes a binary report to profileNNN.suffix rather than to a terminal, as pprof does. */
+static int write_away(const struct command *cmd, const char *buf, size_t n, struct strbuf *warn, char *err,
+		      size_t errsize)
+{
+	struct strbuf path = STRBUF_INIT;
+	int rc = 0;
+	FILE *f = create_numbered_file(NULL, "profile", cmd->tty_suffix, &path);
+	if (!f) {
+		snprintf(err, errsize, "%s: %s", sb_cstr(&path), strerror(errno));
+		rc = -1;
+	} else {
+		sb_addf(warn, "Generating report in %s\n", sb_cstr(&path));
+		rc = write_file(f, sb_cstr(&path), buf, n, err, errsize);
+	}
+	sb_free(&path);
+	return rc;
+}
+
+int driver_deliver_made(const struct report *r, const struct report_request *req, FILE *out, char *buf, size_t n,
+			struct strbuf *warn, char *err, size_t errsize)
+{
+	const struct command *cmd = req->cmd;
+	bool to_file = r->o.output && r->o.output[0];
+	if (r->p->escaped)
+		n = nul_unescape(buf, buf, n);
+	if (cmd->tty_suffix && !to_file && (req->interactive || isatty(fileno(out))))
+		return write_away(cmd, buf, n, warn, err, errsize);
+	fwrite(buf, 1, n, out);
+	return 0;
 }
 
 int driver_deliver(struct report *r, const struct report_request *req, FILE *out, struct strbuf *warn, char *err,
@@ -189,6 +303,8 @@ int driver_deliver(struct report *r, const struct report_request *req, FILE *out
 	bool viewer = cmd->viewer && !to_file;
 	bool away = !viewer && cmd->tty_suffix && !to_file && (req->interactive || isatty(fileno(out)));
 	bool unescape = unescaped_output(r, cmd);
+	if (cmd->format == FMT_WEB_GRAPH)
+		return web_graph(r, req, out, err, errsize);
 	if (!cmd->render_format && !viewer && !away) {
 		if (!unescape)
 			return report_generate(r, out, err, errsize);
@@ -200,21 +316,13 @@ int driver_deliver(struct report *r, const struct report_request *req, FILE *out
 
 	char *buf = NULL, *img = NULL;
 	size_t n = 0, nimg = 0;
-	FILE *mem = open_memstream(&buf, &n);
-	if (!mem)
-		die_oom();
-	int rc = report_generate(r, mem, err, errsize);
-	fclose(mem);
+	int rc = in_memory(r, &buf, &n, err, errsize);
 	if (unescape)
 		n = nul_unescape(buf, buf, n);
 	if (rc == 0 && cmd->render_format) {
 		/* pprof's svg and web make the SVG pannable; eog's is dot's own */
 		bool pan = !strcmp(cmd->name, "svg") || !strcmp(cmd->name, "web");
-		mem = open_memstream(&img, &nimg);
-		if (!mem)
-			die_oom();
-		rc = render_dot(buf, n, cmd->render_format, pan, mem, err, errsize);
-		fclose(mem);
+		rc = render_in_memory(buf, n, cmd->render_format, pan, &img, &nimg, err, errsize);
 		free(buf);
 		buf = img;
 		n = nimg;
@@ -223,16 +331,7 @@ int driver_deliver(struct report *r, const struct report_request *req, FILE *out
 		if (viewer) {
 			rc = view(cmd, req->interactive, buf, n, err, errsize);
 		} else if (away) {
-			struct strbuf path = STRBUF_INIT;
-			FILE *f = create_numbered_file(NULL, "profile", cmd->tty_suffix, &path);
-			if (!f) {
-				snprintf(err, errsize, "%s: %s", sb_cstr(&path), strerror(errno));
-				rc = -1;
-			} else {
-				sb_addf(warn, "Generating report in %s\n", sb_cstr(&path));
-				rc = write_file(f, sb_cstr(&path), buf, n, err, errsize);
-			}
-			sb_free(&path);
+			rc = write_away(cmd, buf, n, warn, err, errsize);
 		} else {
 			fwrite(buf, 1, n, out);
 		}

@@ -139,7 +139,7 @@ static void identify_units(struct report *r, const struct profile *p, struct str
 				n += *c == ',';
 			char **items = xcalloc(n, sizeof *items);
 			size_t k = 0;
-			for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
+			for (char *save, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 				items[k++] = tok;
 			for (size_t a = 1; a < k; a++)
 				for (size_t b = a; b > 0 && strcmp(items[b - 1], items[b]) > 0; b--) {
@@ -181,8 +181,9 @@ static void apply_command_overrides(struct options *o, const struct command *cmd
 		set_opt(o, "granularity", "addresses");
 		o->noinlines = true;
 	} else if (!strcmp(name, "weblist")) {
+		/* pprof's weblist shows each line's instructions too, at addresses; cprof's, -list's lines */
 		trim = false;
-		set_opt(o, "granularity", "addresses");
+		set_opt(o, "granularity", "lines");
 		o->noinlines = false;
 	} else if (!strcmp(name, "peek")) {
 		trim = false;
@@ -195,7 +196,7 @@ static void apply_command_overrides(struct options *o, const struct command *cmd
 	} else if (o->nodecount == -1) {
 		o->nodecount = 80;
 	}
-	if (cmd->format == FMT_FLAME || cmd->format == FMT_FOLDED)
+	if (cmd->format == FMT_FLAME || cmd->format == FMT_FOLDED || cmd->format == FMT_WEB_FLAME)
 		trim = false; /* every stack, down to the flame's minimum width */
 	if (cmd->format == FMT_PROTO || cmd->format == FMT_RAW || cmd->format == FMT_CALLGRIND) {
 		trim = false;
@@ -327,7 +328,7 @@ static size_t split_keys(const char *list, char ***out)
 	char *copy = xstrdup(list);
 	size_t n = 0;
 	char **keys = xcalloc(strlen(list) + 1, sizeof *keys);
-	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+	for (char *save, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		keys[n++] = xstrdup(tok);
 	free(copy);
 	*out = keys;
@@ -367,62 +368,87 @@ static void report_free(struct report *r)
 	free(r->units);
 }
 
+int driver_prepare(struct prepared *pr, const struct profile *loaded, const struct options *opt,
+		   const struct report_request *req, struct strbuf *warn, char *err, size_t errsize)
+{
+	memset(pr, 0, sizeof *pr);
+	struct report *r = &pr->r;
+	r->format = req->cmd->format;
+	r->tools = req->tools ? req->tools : "";
+	r->command = req->cmd->name;
+	r->interactive = req->interactive;
+	r->icicle = req->icicle;
+	options_copy(&r->o, opt);
+	struct driver_timing none, *tm = req->timing ? req->timing : &none;
+	double t = clock_seconds();
+	identify_units(r, loaded, warn);
+	apply_command_overrides(&r->o, req->cmd);
+	tm->units = clock_seconds() - t;
+
+	t = clock_seconds();
+	pr->framed = label_frames(r, loaded, warn);
+	tm->label_frames = clock_seconds() - t;
+	const struct profile *p = pr->framed;
+	bool relative = r->o.relative_percentages;
+	t = clock_seconds();
+	if (relative) {
+		if (!(pr->focused = transform_filters(p, &r->o, unit_of, r, warn, err, errsize)))
+			return -1;
+		p = pr->focused;
+	}
+	if (report_options(r, p, err, errsize) < 0)
+		return -1;
+	if (req->arg) {
+		char e[256];
+		r->symbol = re_compile(req->arg, e, sizeof e);
+		if (!r->symbol) {
+			snprintf(err, errsize, "parsing argument regexp %s: %s", req->arg, e);
+			return -1;
+		}
+	}
+	tm->filters = clock_seconds() - t;
+	t = clock_seconds();
+	r->total = compute_total(r, p);
+	tm->total = clock_seconds() - t;
+	t = clock_seconds();
+	if (!relative) {
+		if (!(pr->focused = transform_filters(p, &r->o, unit_of, r, warn, err, errsize)))
+			return -1;
+		p = pr->focused;
+	}
+	tm->filters += clock_seconds() - t;
+	t = clock_seconds();
+	pr->agg = aggregate(r, p, err, errsize);
+	tm->aggregate = clock_seconds() - t;
+	if (!pr->agg)
+		return -1;
+	r->p = pr->agg;
+	return 0;
+}
+
+void driver_prepared_free(struct prepared *pr)
+{
+	profile_free(pr->agg);
+	profile_free(pr->focused);
+	profile_free(pr->framed);
+	report_free(&pr->r);
+	memset(pr, 0, sizeof *pr);
+}
+
 int driver_report(const struct profile *loaded, const struct options *opt, const struct report_request *req,
 		  FILE *out, struct strbuf *warn, char *err, size_t errsize)
 {
-	if (req->cmd->format == FMT_WEBLIST) {
-		const char *dash = req->interactive ? "" : "-";
-		snprintf(err, errsize, "%sweblist: the web interface is not available yet; use %slist", dash, dash);
-		return -1;
-	}
-	struct report r;
-	memset(&r, 0, sizeof r);
-	r.format = req->cmd->format;
-	r.tools = req->tools ? req->tools : "";
-	r.command = req->cmd->name;
-	r.interactive = req->interactive;
-	r.icicle = req->icicle;
-	options_copy(&r.o, opt);
-	identify_units(&r, loaded, warn);
-	apply_command_overrides(&r.o, req->cmd);
-
-	struct profile *framed = label_frames(&r, loaded, warn), *focused = NULL, *agg = NULL;
-	const struct profile *p = framed;
-	int rc = -1;
-	bool relative = r.o.relative_percentages;
-	if (relative) {
-		if (!(focused = transform_filters(p, &r.o, unit_of, &r, warn, err, errsize)))
-			goto out;
-		p = focused;
-	}
-	if (report_options(&r, p, err, errsize) < 0)
-		goto out;
-	if (req->arg) {
-		char e[256];
-		r.symbol = re_compile(req->arg, e, sizeof e);
-		if (!r.symbol) {
-			snprintf(err, errsize, "parsing argument regexp %s: %s", req->arg, e);
-			goto out;
-		}
-	}
-	r.total = compute_total(&r, p);
-	if (!relative) {
-		if (!(focused = transform_filters(p, &r.o, unit_of, &r, warn, err, errsize)))
-			goto out;
-		p = focused;
-	}
-	agg = aggregate(&r, p, err, errsize);
-	if (!agg)
-		goto out;
-	r.p = agg;
-
+	struct prepared pr;
 	/* Every report checks what can fail before it writes its first byte. */
-	rc = driver_deliver(&r, req, out, warn, err, errsize);
-out:
-	profile_free(agg);
-	profile_free(focused);
-	profile_free(framed);
-	report_free(&r);
+	int rc = driver_prepare(&pr, loaded, opt, req, warn, err, errsize);
+	if (rc == 0) {
+		struct driver_timing none, *tm = req->timing ? req->timing : &none;
+		double t = clock_seconds();
+		tm->layout = 0;
+		rc = driver_deliver(&pr.r, req, out, warn, err, errsize);
+		tm->report = clock_seconds() - t - tm->layout;
+	}
+	driver_prepared_free(&pr);
 	return rc;
 }
 

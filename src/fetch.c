@@ -285,6 +285,14 @@ static int tls_setup(CURL *c, const struct fetch_options *o, char *err, size_t e
 	return 0;
 }
 
+/* on_progress ends a transfer once the caller's cancel flag is set (Ctrl-C). */
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	const volatile sig_atomic_t *cancel = ctx;
+	return *cancel ? 1 : 0;
+}
+
 /*
  * http_request makes one GET (post NULL) or POST; it returns 0 with the
  * response of any status in r, or -1 when there is none, the reason in err.
@@ -330,6 +338,11 @@ static int http_request(const char *url, const char *post, int timeout, const st
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)timeout + 5);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "cprof");
+	if (o->cancel) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)o->cancel);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 	/* Go's client speaks HTTP/1.1 once a TLS configuration is set, and only HTTP/1 names the status */
 	curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	CURLcode rc = curl_easy_perform(c);
@@ -339,6 +352,10 @@ static int http_request(const char *url, const char *post, int timeout, const st
 	sb_free(&target);
 	if (r->too_big) {
 		snprintf(err, errsize, "the response is larger than %llu bytes", (unsigned long long)r->max);
+		return -1;
+	}
+	if (rc == CURLE_ABORTED_BY_CALLBACK) {
+		snprintf(err, errsize, "interrupted");
 		return -1;
 	}
 	if (rc != CURLE_OK) {

@@ -14,6 +14,7 @@
 #ifndef CPROF_FETCH_H
 #define CPROF_FETCH_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +27,7 @@ struct fetch_options {
 	uint64_t max_size; /* ceiling on a downloaded body */
 	/* -tls_cert, -tls_key, -tls_ca: PEM files for https; NULL or "" none */
 	const char *tls_cert, *tls_key, *tls_ca;
+	const volatile sig_atomic_t *cancel; /* a transfer ends ("interrupted") once *cancel is set; NULL: never */
 };
 
 int fetch_source(const char *source, const struct fetch_options *o, uint8_t **data, size_t *len, char **fetched,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "gofmt.h"
 #include "units.h"
 
 enum flag_kind { F_BOOL, F_INT, F_UINT64, F_FLOAT, F_STRING };
@@ -179,6 +180,9 @@ static void register_flags(struct flagset *fs, struct cli *cli, struct raw_flags
 	add_flag(fs, "max_inflated", F_UINT64, &cli->max_inflated, "Largest inflated size of a gzip profile, in bytes");
 	add_flag(fs, "complete", F_STRING, &cli->complete, "List the values of a flag, for shell completion");
 	add_flag(fs, "version", F_BOOL, &rf->version, "Print cprof's version and the pprof its output follows");
+	add_flag(fs, "series", F_BOOL, &cli->series, "Read the sources as snapshots over time: growth, leak suspects (cprof)");
+	add_flag(fs, "snapshots", F_INT, &cli->snapshots, "Fetch a URL source this many times, for -series (cprof)");
+	add_flag(fs, "interval", F_STRING, &cli->interval, "Time between -snapshots, as 30s or 1m (cprof)");
 
 	int nchoice = 0;
 	for (size_t i = 0; i < n_option_fields; i++) {
@@ -283,6 +287,41 @@ static enum flags_result apply_choices(struct cli *cli, const struct raw_flags *
 	return FLAGS_OK;
 }
 
+/* series_flags checks -series, -snapshots and -interval (cprof's own) against each other and the rest. */
+static enum flags_result series_flags(struct cli *cli, bool interval_set, struct strbuf *msg)
+{
+	char err[256];
+	if (cli->snapshots < 0 || cli->snapshots == 1) {
+		sb_addf(msg, "-snapshots=%d: a series needs two snapshots or more", cli->snapshots);
+		return FLAGS_ERROR;
+	}
+	if (interval_set && !cli->snapshots) {
+		sb_adds(msg, "-interval only makes sense with -snapshots");
+		return FLAGS_ERROR;
+	}
+	if (go_parse_duration(cli->interval, &cli->interval_nanos, err, sizeof err) < 0) {
+		sb_addf(msg, "-interval: %s", err);
+		return FLAGS_ERROR;
+	}
+	if (cli->interval_nanos <= 0) {
+		sb_addf(msg, "-interval=%s: the time between snapshots must be positive", cli->interval);
+		return FLAGS_ERROR;
+	}
+	if (cli->snapshots) {
+		cli->series = true;
+		if (cli->n_sources != 1) {
+			sb_adds(msg, "-snapshots takes one source, the URL to fetch");
+			return FLAGS_ERROR;
+		}
+	}
+	if (cli->series && cli->base) {
+		sb_addf(msg, "-series and -%s cannot both be specified: a series compares its own snapshots",
+			cli->diff_base ? "diff_base" : "base");
+		return FLAGS_ERROR;
+	}
+	return FLAGS_OK;
+}
+
 enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct strbuf *msg)
 {
 	memset(cli, 0, sizeof *cli);
@@ -297,6 +336,7 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 	cli->tls_key = xstrdup("");
 	cli->tls_ca = xstrdup("");
 	cli->complete = xstrdup("");
+	cli->interval = xstrdup("30s");
 	cli->timeout = -1;
 	cli->seconds = -1;
 	cli->max_inflated = DECODE_DEFAULT_MAX_INFLATED;
@@ -378,12 +418,6 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 		r = FLAGS_ERROR;
 		goto out;
 	}
-	if (cli->http[0]) {
-		/* Until the web interface exists, -http must not fall back to the shell unnoticed. */
-		sb_adds(msg, "-http: the web interface is not available yet; use the shell or -svg");
-		r = FLAGS_ERROR;
-		goto out;
-	}
 
 	for (int i = 0; i < 7; i++) {
 		if (!rf.sample_shortcut[i])
@@ -414,6 +448,7 @@ enum flags_result flags_parse(int argc, char **argv, struct cli *cli, struct str
 		r = FLAGS_ERROR;
 		goto out;
 	}
+	r = series_flags(cli, lookup(&fs, "interval")->set, msg);
 out:
 	free(fs.flags);
 	free(rf.base);
@@ -440,6 +475,7 @@ void cli_free(struct cli *cli)
 	free(cli->tls_key);
 	free(cli->tls_ca);
 	free(cli->complete);
+	free(cli->interval);
 	sb_free(&cli->warnings);
 	memset(cli, 0, sizeof *cli);
 }
@@ -626,6 +662,9 @@ void flags_usage(struct strbuf *out)
 		     "   -http              Provide web interface at host:port.\n"
 		     "                      Host is optional and 'localhost' by default.\n"
 		     "                      Port is optional and a randomly available port by default.\n"
+		     "                      pprof's views and URLs (/ui/flamegraph, graph, top, peek,\n"
+		     "                      source, disasm; its query parameters), until Ctrl-C;\n"
+		     "                      saved configs in $XDG_CONFIG_HOME/pprof/settings.json.\n"
 		     "   -no_browser        Skip opening a browser for the interactive web UI.\n"
 		     "   -tools             Search path for object tools\n"
 		     "   -all_frames        Ignore drop_frames and keep_frames regexps in the profile\n"
@@ -634,6 +673,22 @@ void flags_usage(struct strbuf *out)
 		     "   -complete          List the values flag WHAT takes (for WHAT=flags: the flags),\n"
 		     "                      one a line, for shell completion; sample_index reads them\n"
 		     "                      from the profiles given\n"
+		     "\n"
+		     "  Memory over time (cprof's own: pprof has none of these):\n"
+		     "   -series            Read the sources as snapshots of one program over time,\n"
+		     "                      ordered by their times: the functions whose value grows\n"
+		     "                      (the selected sample index; goroutine profiles: stacks),\n"
+		     "                      as a table with a growth rate per minute, under a ranked\n"
+		     "                      list of leak suspects. -svg draws it as a line chart,\n"
+		     "                      -flame compares the last snapshot with the first, and\n"
+		     "                      -memstats shows runtime.MemStats over time.\n"
+		     "   -snapshots         With a URL source: fetch it this many times, each saved\n"
+		     "                      in $PPROF_TMPDIR as pprof saves a fetch, then -series them.\n"
+		     "                      Ctrl-C stops early and keeps what was taken.\n"
+		     "   -interval          Time between snapshots, as Go writes durations (30s, 1m30s);\n"
+		     "                      default 30s\n"
+		     "   -memstats          Explain a Go heap's runtime.MemStats next to the sampled\n"
+		     "                      heap (a proto heap fetched over HTTP gets them from ?debug=1)\n"
 		     "\n"
 		     "  cprof's own outputs (pprof has none of these):\n"
 		     "   -flame             A flame graph: one SVG file, interactive in a browser.\n"

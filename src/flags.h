@@ -41,6 +41,11 @@ struct cli {
 	bool icicle;
 	uint64_t max_inflated;
 	char *complete; /* -complete: "" unless the completion scripts ask */
+	/* cprof's series of snapshots: -series, -snapshots=N, -interval=D (D as Go durations: 30s, 1m) */
+	bool series;
+	int snapshots;
+	char *interval;
+	int64_t interval_nanos;
 	unsigned max_ratio; /* the decoder's bound on a gzip's inflate ratio; 0 once -max_inflated is given */
 
 	struct strbuf warnings; /* what pprof prints on standard error while parsing */

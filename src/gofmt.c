@@ -175,6 +175,139 @@ void go_duration_string(struct strbuf *out, int64_t d)
  * surrogate form among them. An escaped NUL or 0xC0 of a profile string
  * (util.h) is one rune too: one byte, for Go.
  */
+/* ---- time.ParseDuration ---- */
+
+/* leading_int is Go's leadingInt: the digits at *s as a number; false past 1<<63. */
+static bool leading_int(const char **s, uint64_t *v)
+{
+	uint64_t x = 0;
+	const char *p = *s;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (x > ((uint64_t)1 << 63) / 10)
+			return false;
+		x = x * 10 + (uint64_t)(*p - '0');
+		if (x > (uint64_t)1 << 63)
+			return false;
+	}
+	*s = p;
+	*v = x;
+	return true;
+}
+
+/* leading_fraction is Go's leadingFraction: digits past the point, scale 10^n, those that overflow dropped. */
+static uint64_t leading_fraction(const char **s, double *scale)
+{
+	uint64_t x = 0;
+	bool overflow = false;
+	*scale = 1;
+	const char *p = *s;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (overflow)
+			continue;
+		if (x > (((uint64_t)1 << 63) - 1) / 10) {
+			overflow = true;
+			continue;
+		}
+		uint64_t y = x * 10 + (uint64_t)(*p - '0');
+		if (y > (uint64_t)1 << 63) {
+			overflow = true;
+			continue;
+		}
+		x = y;
+		*scale *= 10;
+	}
+	*s = p;
+	return x;
+}
+
+static uint64_t duration_unit(const char *u, size_t n)
+{
+	static const struct {
+		const char *name;
+		uint64_t ns;
+	} units[] = {
+		{ "ns", 1 },
+		{ "us", 1000 },
+		{ "\xc2\xb5s", 1000 }, /* U+00B5, micro sign */
+		{ "\xce\xbcs", 1000 }, /* U+03BC, Greek mu */
+		{ "ms", 1000000 },
+		{ "s", 1000000000 },
+		{ "m", 60 * (uint64_t)1000000000 },
+		{ "h", 3600 * (uint64_t)1000000000 },
+	};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strlen(units[i].name) == n && !memcmp(units[i].name, u, n))
+			return units[i].ns;
+	return 0;
+}
+
+int go_parse_duration(const char *orig, int64_t *out, char *err, size_t errsize)
+{
+	const char *s = orig;
+	bool neg = false;
+	uint64_t d = 0;
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	if (!strcmp(s, "0")) {
+		*out = 0;
+		return 0;
+	}
+	if (!*s)
+		goto invalid;
+	while (*s) {
+		if (!(*s == '.' || (*s >= '0' && *s <= '9')))
+			goto invalid;
+		const char *start = s;
+		uint64_t v, f = 0;
+		double scale = 1;
+		if (!leading_int(&s, &v))
+			goto invalid;
+		bool pre = s != start, post = false;
+		if (*s == '.') {
+			const char *frac = ++s;
+			f = leading_fraction(&s, &scale);
+			post = s != frac;
+		}
+		if (!pre && !post)
+			goto invalid;
+		size_t i = 0;
+		while (s[i] && s[i] != '.' && !(s[i] >= '0' && s[i] <= '9'))
+			i++;
+		if (i == 0) {
+			snprintf(err, errsize, "time: missing unit in duration \"%s\"", orig);
+			return -1;
+		}
+		uint64_t unit = duration_unit(s, i);
+		if (!unit) {
+			snprintf(err, errsize, "time: unknown unit \"%.*s\" in duration \"%s\"", (int)i, s, orig);
+			return -1;
+		}
+		s += i;
+		if (v > ((uint64_t)1 << 63) / unit)
+			goto invalid;
+		v *= unit;
+		if (f > 0) {
+			v += (uint64_t)((double)f * ((double)unit / scale));
+			if (v > (uint64_t)1 << 63)
+				goto invalid;
+		}
+		d += v;
+		if (d > (uint64_t)1 << 63)
+			goto invalid;
+	}
+	if (neg) {
+		*out = (int64_t)(0 - d);
+		return 0;
+	}
+	if (d > (uint64_t)INT64_MAX)
+		goto invalid;
+	*out = (int64_t)d;
+	return 0;
+invalid:
+	snprintf(err, errsize, "time: invalid duration \"%s\"", orig);
+	return -1;
+}
+
 static size_t rune_size(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0], lo = 0x80, hi = 0xbf;

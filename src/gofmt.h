@@ -18,6 +18,11 @@ void go_time_short(struct strbuf *out, int64_t unix_nanos);
 void go_time_string(struct strbuf *out, int64_t unix_nanos);
 /* time.Duration.String(): "1.5s", "10m0s", "250µs". */
 void go_duration_string(struct strbuf *out, int64_t nanos);
+/*
+ * go_parse_duration is time.ParseDuration ("30s", "1m30s", "1.5h",
+ * "250ms"): 0 with the nanoseconds in *out, or -1 with Go's message.
+ */
+int go_parse_duration(const char *s, int64_t *out, char *err, size_t errsize);
 
 /*
  * A tabwriter buffers tab-separated cells and writes them aligned, as

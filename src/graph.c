@@ -824,6 +824,25 @@ void graph_build(struct graph *g, const bool *kept)
 	list_nodes(g, kept);
 }
 
+void graph_build_flat(struct graph *g)
+{
+	const struct profile *p = g->p;
+	for (size_t i = 0; i < g->n_node; i++) {
+		struct gnode *n = &g->node[i];
+		n->cum = n->cum_div = n->flat = n->flat_div = 0;
+	}
+	for (size_t s = 0; s < p->n_sample; s++) {
+		const struct sample *sm = &p->sample[s];
+		int64_t w, dw;
+		if (!weights(g, sm, &w, &dw) || sm->n_loc == 0)
+			continue;
+		struct gnode *leaf = &g->node[g->frame_node[g->loc_frame[sm->loc[0]]]];
+		leaf->flat += w;
+		leaf->flat_div += dw;
+	}
+	list_nodes(g, NULL);
+}
+
 void graph_build_values(struct graph *g)
 {
 	free_adjacency(g);

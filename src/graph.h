@@ -126,6 +126,13 @@ void graph_build(struct graph *g, const bool *kept);
  * edges: enough to find the nodes a cutoff drops before a rebuild.
  */
 void graph_build_values(struct graph *g);
+/*
+ * graph_build_flat sums only the nodes' flat values (each sample's leaf
+ * frame), leaving cum 0, for a graph just made by graph_nodes: a walk of
+ * the samples rather than of their frames. It lists the nodes with a
+ * flat value.
+ */
+void graph_build_flat(struct graph *g);
 
 /* graph_tree_new builds pprof's call tree: a node per call path, in the order first reached. */
 struct graph *graph_tree_new(const struct profile *p, const struct graph_options *o);

@@ -68,7 +68,8 @@ struct stack_base {
 };
 
 struct stack_tree {
-	struct graph *g;
+	struct graph *g;           /* its own, unless borrows_graph (a pivot's callers tree) */
+	bool borrows_graph;
 	struct stack_frame *frame; /* frame[0] is the root; a parent comes before its children */
 	struct stack_base *base;   /* per frame, or NULL without diff */
 	size_t n;
@@ -81,6 +82,20 @@ struct stack_tree {
  */
 struct stack_tree *stack_tree_new(const struct profile *p, const struct graph_options *o, bool diff,
 				  double min_share);
+/*
+ * stack_tree_pivot makes the two trees seen from the frames whose node's
+ * name or file pivot matches (pprof's flame view pivoted on a regexp):
+ * in both, each stack's outermost frame of each matched node is a child
+ * of the root; below it, its callees in *callees, its callers (the caller
+ * first) in *callers. A stack counts once per matched node it holds;
+ * unless that makes more than two places per stack on average: then each
+ * stack counts once, from its outermost match, and the result is true.
+ * The callers' tree borrows the callees' graph, which goes with the
+ * callees'.
+ */
+struct regex;
+bool stack_tree_pivot(const struct profile *p, const struct graph_options *o, bool diff, double min_share,
+		      const struct regex *pivot, struct stack_tree **callees, struct stack_tree **callers);
 void stack_tree_free(struct stack_tree *t);
 
 static inline const char *stack_frame_name(const struct stack_tree *t, uint32_t f)

@@ -184,3 +184,11 @@ void profile_simplify_func(const char *name, struct strbuf *out)
 	}
 	sb_adds(out, name);
 }
+
+const char *profile_memstat(const struct profile *p, const char *key)
+{
+	for (size_t i = 0; i < p->n_memstats; i++)
+		if (!strcmp(p->memstats[i].key, key))
+			return p->memstats[i].value;
+	return NULL;
+}

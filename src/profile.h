@@ -71,6 +71,16 @@ struct label {
 	const char *unit; /* numeric labels only; "" when the file gave none */
 };
 
+/*
+ * A line of the runtime.MemStats trailer that ends a Go heap profile in
+ * its debug=1 text ("# HeapAlloc = 5133240"): its key and its value as
+ * written ("5133240", "229376 / 229376", "[11560 8000 ...]").
+ */
+struct memstat {
+	const char *key;
+	const char *value;
+};
+
 struct sample {
 	const uint32_t *loc;       /* n_loc location indices, leaf first */
 	int64_t *value;            /* p->n_sample_type values */
@@ -111,6 +121,14 @@ struct profile {
 	int64_t period;
 
 	bool escaped; /* some string holds an escaped NUL or 0xC0 (util.h): text output unescapes */
+
+	/*
+	 * The MemStats trailer, in its order (none: n_memstats 0). Go writes
+	 * it only in the debug=1 heap text; a proto profile carries it when
+	 * its comments hold one, as cprof saves its snapshots (decode.h).
+	 */
+	const struct memstat *memstats;
+	size_t n_memstats;
 };
 
 struct profile *profile_new(void);
@@ -162,6 +180,9 @@ int profile_label_cmp(const struct label *a, const struct label *b);
  * key, like pprof's maps of label slices, start a line there.
  */
 bool sample_label_first(const struct sample *s, uint32_t i);
+
+/* The value of a MemStats field ("HeapAlloc"), as written; NULL when p has none. */
+const char *profile_memstat(const struct profile *p, const char *key);
 
 /* True if the sample carries the string label key=value. */
 bool sample_has_label(const struct sample *s, const char *key, const char *value);

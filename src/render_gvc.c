@@ -2,6 +2,7 @@
 #include "render_gvc.h"
 
 #include <gvc.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,18 @@
  * render_dot call (cgraph forces this global, as readline does the shell's).
  */
 static struct strbuf *gv_messages;
+
+/*
+ * Graphviz keeps more process-wide state than its error callback (cgraph's
+ * default discipline, the layout's globals): one render at a time, when the
+ * web server lays out graphs for concurrent requests. And one context for
+ * the process, never freed: the pango plugin keeps a pointer to the last
+ * font name it measured, a string of the context's font table, which it
+ * reads on its next call (a use after free once a context is freed, seen
+ * by AddressSanitizer on the second graph of a web server).
+ */
+static pthread_mutex_t gv_lock = PTHREAD_MUTEX_INITIALIZER;
+static GVC_t *gv_context;
 
 static int collect_message(char *msg)
 {
@@ -36,10 +49,13 @@ int render_dot(const char *dot, size_t len, const char *format, bool pan, FILE *
 {
 	char *text = xstrndup(dot, len);
 	struct strbuf msgs = STRBUF_INIT;
+	pthread_mutex_lock(&gv_lock);
 	gv_messages = &msgs;
 	agusererrf prev = agseterrf(collect_message);
 	int rc = -1;
-	GVC_t *gvc = gvContext();
+	if (!gv_context)
+		gv_context = gvContext();
+	GVC_t *gvc = gv_context;
 	Agraph_t *g = agmemread(text);
 	char *data = NULL;
 	unsigned int n = 0;
@@ -70,9 +86,9 @@ out:
 		gvFreeLayout(gvc, g);
 		agclose(g);
 	}
-	gvFreeContext(gvc);
 	agseterrf(prev);
 	gv_messages = NULL;
+	pthread_mutex_unlock(&gv_lock);
 	sb_free(&msgs);
 	free(text);
 	return rc;

@@ -28,15 +28,36 @@ void report_format_value(const struct report *r, int64_t v, char *buf, size_t si
 	units_label(buf, size, v, r->sample_unit, r->output_unit);
 }
 
+void report_column_text(const struct report *r, int64_t flat, int64_t flat_sum, int64_t cum, struct columns *c)
+{
+	report_format_value(r, flat, c->flat, sizeof c->flat);
+	report_format_value(r, cum, c->cum, sizeof c->cum);
+	units_percentage(c->flat_pct, sizeof c->flat_pct, flat, r->total);
+	units_percentage(c->sum_pct, sizeof c->sum_pct, flat_sum, r->total);
+	units_percentage(c->cum_pct, sizeof c->cum_pct, cum, r->total);
+}
+
 void report_columns(const struct report *r, int64_t flat, int64_t flat_sum, int64_t cum, FILE *out)
 {
-	char fv[64], cv[64], fp[32], sp[32], cp[32];
-	report_format_value(r, flat, fv, sizeof fv);
-	report_format_value(r, cum, cv, sizeof cv);
-	units_percentage(fp, sizeof fp, flat, r->total);
-	units_percentage(sp, sizeof sp, flat_sum, r->total);
-	units_percentage(cp, sizeof cp, cum, r->total);
-	fprintf(out, "%10s %s %s %10s %s", fv, fp, sp, cv, cp);
+	struct columns c;
+	report_column_text(r, flat, flat_sum, cum, &c);
+	fprintf(out, "%10s %s %s %10s %s", c.flat, c.flat_pct, c.sum_pct, c.cum, c.cum_pct);
+}
+
+const char *report_inline_suffix(const struct graph *g, uint32_t id)
+{
+	const struct gnode *n = &g->node[id];
+	bool inl = false, noinl = false;
+	for (uint32_t j = 0; j < n->n_in; j++) {
+		const struct gedge *e = &g->edge[n->in[j]];
+		if (e->removed)
+			continue;
+		if (e->inline_)
+			inl = true;
+		else
+			noinl = true;
+	}
+	return inl ? (noinl ? " (partial-inline)" : " (inline)") : "";
 }
 
 void report_profile_labels(const struct report *r, struct strbuf *out)
@@ -141,6 +162,65 @@ void report_labels(const struct report *r, struct strbuf *out, int64_t shown_tot
 		sb_adds(out, "\n\nSee https://git.io/JfYMW for how to read the graph");
 }
 
+/* ---- SVG ---- */
+
+static size_t utf8_seq(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+size_t report_xml_text(FILE *out, const char *s, size_t max_chars)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t chars = 0;
+	while (*p) {
+		size_t n = utf8_seq(p);
+		if (chars < max_chars) {
+			if (n == 0 || (*p < 0x20 && *p != '\t' && *p != '\n'))
+				fputs("\xef\xbf\xbd", out);
+			else if (*p == '&')
+				fputs("&amp;", out);
+			else if (*p == '<')
+				fputs("&lt;", out);
+			else if (*p == '>')
+				fputs("&gt;", out);
+			else if (*p == '"')
+				fputs("&quot;", out);
+			else
+				fwrite(p, 1, n, out);
+		}
+		p += n ? n : 1;
+		chars++;
+	}
+	return chars;
+
+}
+
+/*
+ * The package of a function name: a C++ name's first namespace, a Go
+ * name's import path and package ("net/http.(*conn).serve" ->
+ * "net/http"), else the name itself.
+ */
+size_t report_package_len(const char *name)
+{
+	const char *colons = strstr(name, "::");
+	const char *paren = strchr(name, '(');
+	if (colons && (!paren || colons < paren))
+		return (size_t)(colons - name);
+	const char *slash = strrchr(name, '/');
+	const char *start = slash ? slash + 1 : name;
+	const char *dot = strchr(start, '.');
+	if (dot && dot != start)
+		return (size_t)(dot - name);
+	return strlen(name);
+}
+
 /* ---- the trimmed graph ---- */
 
 static void select_output_unit(struct report *r, const struct graph *g)
@@ -156,7 +236,13 @@ static void select_output_unit(struct report *r, const struct graph *g)
 		if (v > 0 && (min == 0 || v < min))
 			min = v;
 	}
-	int64_t max = r->total;
+	report_minimum_unit(r, min, r->total);
+}
+
+void report_minimum_unit(struct report *r, int64_t min, int64_t max)
+{
+	if (strcmp(r->output_unit, "minimum") != 0)
+		return;
 	if (min == 0)
 		min = max;
 	if (r->ratio > 0 && r->ratio != 1) {
@@ -173,17 +259,34 @@ static void select_output_unit(struct report *r, const struct graph *g)
 	r->output_unit = xstrdup(unit[0] ? unit : r->sample_unit);
 }
 
+enum report_format report_family(enum report_format f)
+{
+	switch (f) {
+	case FMT_WEB_TOP:
+		return FMT_TEXT;
+	case FMT_WEB_GRAPH:
+		return FMT_DOT;
+	case FMT_WEB_LIST:
+	case FMT_WEBLIST:
+		return FMT_LIST;
+	case FMT_WEB_FLAME:
+		return FMT_FLAME;
+	default:
+		return f;
+	}
+}
+
 struct graph_options report_graph_options(const struct report *r)
 {
+	enum report_format f = report_family(r->format);
 	return (struct graph_options){
 		.value_index = r->value_index,
 		.mean_index = r->mean_index,
-		.obj_names = r->format == FMT_RAW || r->format == FMT_LIST || r->format == FMT_WEBLIST ||
-			     r->format == FMT_DIS || r->format == FMT_CALLGRIND,
+		.obj_names = f == FMT_RAW || f == FMT_LIST || f == FMT_DIS || f == FMT_CALLGRIND,
 		.drop_negative = r->o.drop_negative,
 		.trim_path = r->o.trim_path,
 		.source_path = r->o.source_path,
-		.tags = r->format == FMT_DOT,
+		.tags = f == FMT_DOT,
 		.bytes_unit = report_label_unit(r, "bytes"),
 		.tag_unit = r->output_unit,
 	};
@@ -192,9 +295,10 @@ struct graph_options report_graph_options(const struct report *r)
 int report_trimmed_graph(struct report *r, struct trimmed *t)
 {
 	struct graph_options go = report_graph_options(r);
-	bool visual = r->format == FMT_DOT;
+	enum report_format f = report_family(r->format);
+	bool visual = f == FMT_DOT;
 	/* pprof honours call_tree only for the call graph outputs */
-	bool tree = r->o.call_tree && (r->format == FMT_DOT || r->format == FMT_CALLGRIND);
+	bool tree = r->o.call_tree && (f == FMT_DOT || f == FMT_CALLGRIND);
 	enum node_order order = visual ? ORDER_ENTROPY : !strcmp(r->o.sort, "cum") ? ORDER_CUM : ORDER_FLAT;
 	struct graph *g;
 	bool built = tree || r->o.nodefraction == 0;

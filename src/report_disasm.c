@@ -115,7 +115,8 @@ static char *find_tool(const char *config, const char *const *names, const char 
 static int run_tool(char *const argv[], struct strbuf *out, char *err, size_t errsize)
 {
 	int fd[2];
-	if (pipe(fd) != 0) {
+	/* close-on-exec: a tool another request starts at the same time must not hold this pipe open */
+	if (pipe2(fd, O_CLOEXEC) != 0) {
 		snprintf(err, errsize, "%s: %s", argv[0], strerror(errno));
 		return -1;
 	}

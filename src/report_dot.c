@@ -465,16 +465,29 @@ static void add_edge(struct dot *d, const struct gedge *e, bool has_nodelets)
 	sb_free(&tip);
 }
 
-int report_dot(struct report *r, FILE *out, char *err, size_t errsize)
+/*
+ * write_dot writes the graph. With web, as pprof's web view wants it: no
+ * legend box (its lines go to web->legend instead), and the nodes' names
+ * in the order of their numbers (N1, N2, ...) in web->names.
+ */
+static void write_dot(struct report *r, FILE *out, struct report_dot_web *web)
 {
-	(void)err, (void)errsize; /* cannot fail */
 	struct trimmed t;
 	report_trimmed_graph(r, &t);
 	struct graph *g = t.g;
 	struct dot d = { r, g, out, NULL, NULL };
 	fprintf(out, "digraph \"%s\" {\n", r->title && r->title[0] ? r->title : "unnamed");
 	fprintf(out, "node [style=filled fillcolor=\"#f8f8f8\"]\n");
-	legend(&d, &t);
+	if (web) {
+		report_labels(r, &web->legend, graph_shown_total(g), g->n, t.orig_count, t.dropped_nodes,
+			      t.dropped_edges, true);
+		web->names = xcalloc(g->n + 1, sizeof *web->names);
+		web->n_names = g->n;
+		for (size_t i = 0; i < g->n; i++)
+			web->names[i] = xstrdup(g->node[g->list[i]].info.name);
+	} else {
+		legend(&d, &t);
+	}
 	if (g->n > 0) {
 		graph_ensure_tags(g);
 		d.id = xcalloc(g->n_node + 1, sizeof *d.id);
@@ -503,5 +516,24 @@ int report_dot(struct report *r, FILE *out, char *err, size_t errsize)
 	}
 	fprintf(out, "}\n");
 	graph_free(g);
+}
+
+int report_dot(struct report *r, FILE *out, char *err, size_t errsize)
+{
+	(void)err, (void)errsize; /* cannot fail */
+	write_dot(r, out, NULL);
 	return 0;
+}
+
+void report_dot_for_web(struct report *r, FILE *out, struct report_dot_web *web)
+{
+	write_dot(r, out, web);
+}
+
+void report_dot_web_free(struct report_dot_web *web)
+{
+	sb_free(&web->legend);
+	for (size_t i = 0; i < web->n_names; i++)
+		free(web->names[i]);
+	free(web->names);
 }

@@ -73,48 +73,6 @@ static int64_t self_value(const struct flame *fl, uint32_t f)
 /* ---- text ---- */
 
 /* The length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
-static size_t utf8_seq(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-/*
- * xml_text writes at most max_chars characters of s as XML text: markup
- * escaped, control characters and bytes that are not UTF-8 (which XML
- * cannot hold) as U+FFFD. It returns how many characters s has.
- */
-static size_t xml_text(FILE *out, const char *s, size_t max_chars)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t chars = 0;
-	while (*p) {
-		size_t n = utf8_seq(p);
-		if (chars < max_chars) {
-			if (n == 0 || (*p < 0x20 && *p != '\t' && *p != '\n'))
-				fputs("\xef\xbf\xbd", out);
-			else if (*p == '&')
-				fputs("&amp;", out);
-			else if (*p == '<')
-				fputs("&lt;", out);
-			else if (*p == '>')
-				fputs("&gt;", out);
-			else if (*p == '"')
-				fputs("&quot;", out);
-			else
-				fwrite(p, 1, n, out);
-		}
-		p += n ? n : 1;
-		chars++;
-	}
-	return chars;
-}
-
 /* The label fitted to w pixels: the whole name, its start and "..", or nothing. */
 static void label(FILE *out, const char *name, double w)
 {
@@ -123,37 +81,18 @@ static void label(FILE *out, const char *name, double w)
 		return;
 	size_t chars = utf8_len(name, strlen(name));
 	if (chars <= fit) {
-		xml_text(out, name, chars);
+		report_xml_text(out, name, chars);
 	} else {
-		xml_text(out, name, fit - 2);
+		report_xml_text(out, name, fit - 2);
 		fputs("..", out);
 	}
 }
 
 /* ---- colours ---- */
 
-/*
- * The package of a function name: a C++ name's first namespace, a Go
- * name's import path and package ("net/http.(*conn).serve" ->
- * "net/http"), else the name itself.
- */
-static size_t package_len(const char *name)
-{
-	const char *colons = strstr(name, "::");
-	const char *paren = strchr(name, '(');
-	if (colons && (!paren || colons < paren))
-		return (size_t)(colons - name);
-	const char *slash = strrchr(name, '/');
-	const char *start = slash ? slash + 1 : name;
-	const char *dot = strchr(start, '.');
-	if (dot && dot != start)
-		return (size_t)(dot - name);
-	return strlen(name);
-}
-
 static void package_color(const char *name, struct strbuf *out)
 {
-	size_t n = package_len(name);
+	size_t n = report_package_len(name);
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)name[i]) * 16777619u;
@@ -212,8 +151,8 @@ static void frame(struct flame *fl, uint32_t f, int64_t x, size_t depth)
 	if (fl->t->frame[f].key & STACK_INLINED && f)
 		sb_adds(b, "\n(inlined)");
 	fputs("<g><title>", out);
-	xml_text(out, name, SIZE_MAX);
-	xml_text(out, sb_cstr(b), SIZE_MAX);
+	report_xml_text(out, name, SIZE_MAX);
+	report_xml_text(out, sb_cstr(b), SIZE_MAX);
 	sb_reset(b);
 	if (fl->diff)
 		diff_color(fl, f, b);
@@ -345,7 +284,7 @@ static void header(struct flame *fl, double height)
 		sb_reset(b);
 		sb_addf(b, "Flame graph of %s: %s total", r->sample_type, tot);
 	}
-	xml_text(out, sb_cstr(b), SIZE_MAX);
+	report_xml_text(out, sb_cstr(b), SIZE_MAX);
 	fputs("</text>\n", out);
 	sb_reset(b);
 	report_profile_labels(r, b);
@@ -353,7 +292,7 @@ static void header(struct flame *fl, double height)
 		if (*c == '\n')
 			*c = ' ';
 	fprintf(out, "<text id=\"subtitle\" x=\"%.0f\" y=\"40\">", WIDTH_PX / 2);
-	xml_text(out, sb_cstr(b), SIZE_MAX);
+	report_xml_text(out, sb_cstr(b), SIZE_MAX);
 	fputs("</text>\n", out);
 	fprintf(out,
 		"<text id=\"unzoom\" x=\"%.0f\" y=\"22\" class=\"hide\">Reset zoom</text>\n"

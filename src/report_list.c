@@ -98,9 +98,9 @@ static void value_or_dot(const struct report *r, int64_t v, char *buf, size_t si
 		report_format_value(r, v, buf, size);
 }
 
-/* print_file prints one ROUTINE: the nodes fns of function name in file. */
+/* print_file hands w one ROUTINE: the nodes fns of function name in file. */
 static void print_file(struct report *r, struct graph *g, struct srcfile_reader *src, const char *name,
-		       uint32_t *fns, size_t n, FILE *out)
+		       uint32_t *fns, size_t n, const struct listing_writer *w)
 {
 	const char *file = g->node[fns[0]].info.file;
 	int64_t flat_sum = 0, cum_sum = 0, start, end;
@@ -115,10 +115,9 @@ static void print_file(struct report *r, struct graph *g, struct srcfile_reader 
 	report_format_value(r, flat_sum, fv, sizeof fv);
 	report_format_value(r, cum_sum, cv, sizeof cv);
 	units_percentage(pc, sizeof pc, cum_sum, r->total);
-	fprintf(out, "ROUTINE ======================== %s in %s\n", name, file);
-	fprintf(out, "%10s %10s (flat, cum) %s of Total\n", fv, cv, pc);
+	w->routine(w->ctx, name, file, fv, cv, pc);
 
-	/* The lines are printed as they are read, but an unreadable file shows no line, only its error. */
+	/* The lines are given as they are read, but an unreadable file has no line, only its error. */
 	sort_u32(fns, n, cmp_lineno, g);
 	size_t k = 0;
 	for (int64_t l = start; l <= end; l++) {
@@ -135,27 +134,25 @@ static void print_file(struct report *r, struct graph *g, struct srcfile_reader 
 		}
 		value_or_dot(r, flat, fv, sizeof fv);
 		value_or_dot(r, cum, cv, sizeof cv);
-		fprintf(out, "%10s %10s %6" PRId64 ":", fv, cv, l);
-		fwrite(text, 1, len, out);
-		fputc('\n', out);
+		w->line(w->ctx, l, fv, cv, flat != 0 || cum != 0, text, len);
 		if (l == INT64_MAX)
 			break;
 	}
 	const char *e = srcfile_error(src, file);
 	if (e)
-		fprintf(out, " Error: %s\n", e);
+		w->error(w->ctx, e);
 }
 
-/* print_function prints the ROUTINEs of the nodes fns, all of function name, sorted by file. */
+/* print_function hands w the ROUTINEs of the nodes fns, all of function name, sorted by file. */
 static void print_function(struct report *r, struct graph *g, struct srcfile_reader *src, uint32_t *fns, size_t n,
-			   FILE *out)
+			   const struct listing_writer *w)
 {
 	const char *name = g->node[fns[0]].info.name;
 	size_t i = 0;
 	while (i < n && !g->node[fns[i]].info.file[0])
 		i++;
 	if (i == n) {
-		fprintf(out, "No source information for %s\n", name);
+		w->no_source(w->ctx, name);
 		return;
 	}
 	while (i < n) {
@@ -163,12 +160,13 @@ static void print_function(struct report *r, struct graph *g, struct srcfile_rea
 		size_t j = i + 1;
 		while (j < n && !strcmp(g->node[fns[j]].info.file, file))
 			j++;
-		print_file(r, g, src, name, fns + i, j - i, out);
+		print_file(r, g, src, name, fns + i, j - i, w);
 		i = j;
 	}
 }
 
-int report_list(struct report *r, FILE *out, char *err, size_t errsize)
+int report_listing(struct report *r, const struct listing_writer *w, size_t max_functions, char *err,
+		   size_t errsize)
 {
 	struct graph_options go = report_graph_options(r);
 	struct graph *g = graph_new(r->p, &go);
@@ -195,12 +193,17 @@ int report_list(struct report *r, FILE *out, char *err, size_t errsize)
 	struct srcfile_reader *src = srcfile_reader_new(search, r->o.trim_path);
 	char total[64];
 	report_format_value(r, r->total, total, sizeof total);
-	fprintf(out, "Total: %s\n", total);
+	w->begin(w->ctx, total);
+	size_t functions = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && !strcmp(g->node[match[j]].info.name, g->node[match[i]].info.name))
 			j++;
-		print_function(r, g, src, match + i, j - i, out);
+		if (max_functions && functions++ == max_functions) {
+			w->truncated(w->ctx);
+			break;
+		}
+		print_function(r, g, src, match + i, j - i, w);
 		i = j;
 	}
 	srcfile_reader_free(src);
@@ -210,4 +213,49 @@ out:
 	free(match);
 	graph_free(g);
 	return rc;
+}
+
+/* ---- -list's text ---- */
+
+static void text_begin(void *ctx, const char *total)
+{
+	fprintf(ctx, "Total: %s\n", total);
+}
+
+static void text_routine(void *ctx, const char *name, const char *file, const char *flat, const char *cum,
+			 const char *pct)
+{
+	fprintf(ctx, "ROUTINE ======================== %s in %s\n", name, file);
+	fprintf(ctx, "%10s %10s (flat, cum) %s of Total\n", flat, cum, pct);
+}
+
+static void text_line(void *ctx, int64_t lineno, const char *flat, const char *cum, bool hot, const char *text,
+		      size_t len)
+{
+	(void)hot;
+	fprintf(ctx, "%10s %10s %6" PRId64 ":", flat, cum, lineno);
+	fwrite(text, 1, len, ctx);
+	fputc('\n', ctx);
+}
+
+static void text_error(void *ctx, const char *msg)
+{
+	fprintf(ctx, " Error: %s\n", msg);
+}
+
+static void text_no_source(void *ctx, const char *name)
+{
+	fprintf(ctx, "No source information for %s\n", name);
+}
+
+static void text_truncated(void *ctx)
+{
+	(void)ctx;
+}
+
+int report_list(struct report *r, FILE *out, char *err, size_t errsize)
+{
+	const struct listing_writer w = { text_begin, text_routine, text_line, text_error, text_no_source,
+					  text_truncated, out };
+	return report_listing(r, &w, 0, err, errsize);
 }

@@ -15,6 +15,7 @@ static const struct {
 	{ FMT_FLAME, report_flame },
 	{ FMT_FOLDED, report_folded },
 	{ FMT_LIST, report_list },
+	{ FMT_MEMSTATS, report_memstats },
 	{ FMT_PROTO, report_proto },
 	{ FMT_RAW, report_raw },
 	{ FMT_TAGS, report_tags },
@@ -22,6 +23,11 @@ static const struct {
 	{ FMT_TOPPROTO, report_topproto },
 	{ FMT_TRACES, report_traces },
 	{ FMT_TREE, report_tree },
+	{ FMT_WEBLIST, report_weblist },
+	{ FMT_WEB_TOP, report_web_top },
+	{ FMT_WEB_GRAPH, report_web_graph },
+	{ FMT_WEB_LIST, report_web_list },
+	{ FMT_WEB_FLAME, report_web_flame },
 };
 
 int report_generate(struct report *r, FILE *out, char *err, size_t errsize)

@@ -22,20 +22,10 @@ int report_text(struct report *r, FILE *out, char *err, size_t errsize)
 	for (size_t i = 0; i < g->n; i++) {
 		uint32_t id = g->list[i];
 		const struct gnode *n = &g->node[id];
-		bool inl = false, noinl = false;
-		for (uint32_t j = 0; j < n->n_in; j++) {
-			const struct gedge *e = &g->edge[n->in[j]];
-			if (e->removed)
-				continue;
-			if (e->inline_)
-				inl = true;
-			else
-				noinl = true;
-		}
 		int64_t flat = node_flat(n), cum = node_cum(n);
 		flat_sum += flat;
 		report_columns(r, flat, flat_sum, cum, out);
-		fprintf(out, "  %s%s\n", graph_printable(g, id), inl ? (noinl ? " (partial-inline)" : " (inline)") : "");
+		fprintf(out, "  %s%s\n", graph_printable(g, id), report_inline_suffix(g, id));
 	}
 	graph_free(g);
 	return 0;

@@ -31,6 +31,7 @@ struct shell {
 	const struct profile *p;
 	const struct shell_session *session;
 	struct profile *apart; /* p loaded with the base apart, for flame; made on first use */
+	struct profile *with_memstats; /* p with the MemStats fetched for memstats; made on first use */
 	struct options cfg; /* pprof's currentConfig */
 	bool tty;
 	char *history_path;
@@ -447,6 +448,18 @@ static const struct profile *flame_profile(struct shell *sh, struct strbuf *warn
 	return sh->apart;
 }
 
+/*
+ * memstats_profile is the profile the memstats command explains: p, or,
+ * for a proto heap profile fetched over HTTP, p with the trailer fetched
+ * from ?debug=1, once per session.
+ */
+static const struct profile *memstats_profile(struct shell *sh, struct strbuf *warn)
+{
+	if (!sh->with_memstats && !sh->p->n_memstats && sh->session->load)
+		sh->with_memstats = driver_memstats(sh->p, sh->session->load, warn);
+	return sh->with_memstats ? sh->with_memstats : sh->p;
+}
+
 static void run_command(struct shell *sh, char **tok, size_t ntok)
 {
 	char *name = xstrdup(tok[0]);
@@ -536,11 +549,18 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 			goto out;
 		}
 	}
-	struct report_request req = { c, arg, true, sh->session->tools, sh->session->icicle };
+	struct report_request req = { c, arg, true, sh->session->tools, sh->session->icicle, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
-	const struct profile *p = c->format == FMT_FLAME ? flame_profile(sh, &warn) : sh->p;
-	int rc = driver_report(p, &cfg, &req, out, &warn, err, sizeof err);
+	int rc;
+	if (sh->session->series) {
+		rc = driver_series(sh->session->load, &cfg, &req, out, &warn, err, sizeof err);
+	} else {
+		const struct profile *p = c->format == FMT_FLAME	   ? flame_profile(sh, &warn)
+					  : c->format == FMT_MEMSTATS ? memstats_profile(sh, &warn)
+								      : sh->p;
+		rc = driver_report(p, &cfg, &req, out, &warn, err, sizeof err);
+	}
 	if (warn.len)
 		fputs(sb_cstr(&warn), stderr);
 	sb_free(&warn);
@@ -588,7 +608,7 @@ static bool process(struct shell *sh, const char *input)
 
 static void greetings(struct shell *sh)
 {
-	struct report_request req = { command_find("top"), NULL, true, NULL, false };
+	struct report_request req = { command_find("top"), NULL, true, NULL, false, NULL };
 	struct strbuf labels = STRBUF_INIT, warn = STRBUF_INIT;
 	bool zero_total;
 	if (driver_header(sh->p, &sh->cfg, &req, &labels, &zero_total, &warn) == 0) {
@@ -602,6 +622,9 @@ static void greetings(struct shell *sh)
 	}
 	sb_free(&labels);
 	sb_free(&warn);
+	if (sh->session->series)
+		say("A series of %d snapshots, the last one above: top, svg, flame and memstats report on the series.",
+		    sh->session->load->n_sources);
 	say("Entering interactive mode (type \"help\" for commands, \"o\" for options)");
 }
 
@@ -846,5 +869,6 @@ int shell_run(const struct profile *p, const struct options *initial, const stru
 	free(sh.history_path);
 	options_free(&sh.cfg);
 	profile_free(sh.apart);
+	profile_free(sh.with_memstats);
 	return 0;
 }

@@ -22,6 +22,11 @@ struct shell_session {
 	const char *tools;               /* -tools, for disasm */
 	bool icicle;                     /* -icicle, for flame */
 	const struct load_options *load; /* how p was loaded: flame reloads a -base apart */
+	/*
+	 * The sources are a series of snapshots (-series), load's sources:
+	 * top, svg, flame and memstats report on the series, p is the last.
+	 */
+	bool series;
 };
 
 int shell_run(const struct profile *p, const struct options *initial, const struct shell_session *session);

@@ -98,17 +98,6 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * match_symbol is pprof's symbolzRE, `(0x[[:xdigit:]]+)\s+(.*)`, unanchored,
  * on one line of n bytes (its '\n' included): the hex digits in

@@ -129,6 +129,12 @@ uint64_t hash_u32s(const uint32_t *w, size_t n, uint64_t h);
 int64_t abs64(int64_t v);
 int64_t go_int64(double f);
 
+/* clock_seconds is a monotonic clock's time in seconds, for timings. */
+double clock_seconds(void);
+
+/* hex_digit is the value of a hexadecimal digit, or -1. */
+int hex_digit(char c);
+
 /* streq compares two possibly-NULL strings; NULL equals "". */
 int streq(const char *a, const char *b);
 int str_has_prefix(const char *s, const char *prefix);

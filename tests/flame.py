@@ -27,7 +27,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-from checks import Checks
+from checks import Checks, golden
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "testdata", "conformance")
@@ -39,23 +39,6 @@ check = Checks("flame")
 
 def run(args, **kw):
     return subprocess.run([CPROF] + args, cwd=CORPUS, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
-
-
-# ---- golden files ----
-
-def golden(update):
-    with open(os.path.join(CASES, "cases.tsv")) as f:
-        cases = [l.rstrip("\n").split("\t") for l in f if l.strip() and not l.startswith("#")]
-    for name, args in cases:
-        r = run(args.split())
-        path = os.path.join(CASES, name + ".folded")
-        if update:
-            with open(path, "wb") as out:
-                out.write(r.stdout)
-            continue
-        with open(path, "rb") as f:
-            want = f.read()
-        check(r.returncode == 0 and r.stdout == want, f"{name}: cprof {args} differs from {name}.folded")
 
 
 # ---- folded against -top ----
@@ -275,7 +258,7 @@ def main():
     if len(args) != 1:
         sys.exit("usage: tests/flame.py [-update] CPROF")
     CPROF = os.path.abspath(args[0])
-    golden(update)
+    golden(check, CASES, ".folded", run, update)
     if update:
         print("flame: golden files rewritten")
         return

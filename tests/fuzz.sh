@@ -10,7 +10,7 @@ seconds=$1
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/build-fuzz
-harnesses=${*:-decode legacy flags tagrange report merge sample table demangle symbolize dwarf}
+harnesses=${*:-decode legacy flags tagrange report merge sample table demangle symbolize dwarf web}
 mkdir -p "$bin/findings"
 
 # seed NAME DIR: fills DIR with starting inputs for harness NAME.
@@ -21,11 +21,13 @@ seed() {
 	decode | legacy)
 		# small seeds keep executions fast; -max_len bounds what the fuzzer grows
 		find "$root/testdata/conformance/profiles" "$root/testdata/nul/profiles" -type f -size -64k -exec cp {} "$dir/" \;
+		cp "$root"/testdata/series/*.pb.gz "$dir/" # a MemStats trailer in comments
 		;;
 	report)
 		# the first byte picks the report; every profile is seeded with a few of them
-		find "$root/testdata/conformance/profiles" "$root/testdata/nul/profiles" -type f -size -64k | while IFS= read -r f; do
-			for k in 0 3 6 10 12 13 16 18; do
+		{ find "$root/testdata/conformance/profiles" "$root/testdata/nul/profiles" -type f -size -64k
+		  ls "$root"/testdata/series/*.pb.gz; } | while IFS= read -r f; do
+			for k in 0 3 6 10 12 13 16 18 20; do
 				i=$((i + 1))
 				{ printf "\\$(printf %03o $k)"; cat "$f"; } >"$dir/r$i"
 			done
@@ -107,6 +109,16 @@ seed() {
 					2>/dev/null && [ -f "$dir/part" ] && cat "$dir/part" >>"$dir/s$i"
 				rm -f "$dir/part" "$dir/junk"
 			done
+		done
+		;;
+	web)
+		# settings files as pprof writes them (selector 0), and pprof's URLs' queries
+		printf '\000{"configs":[{"name":"a","focus":"x","nodecount":20,"trim":true,"nodefraction":1e-7}]}' >"$dir/w1"
+		printf '\000{"configs":[]}' >"$dir/w2"
+		for q in 'f=main&n=20&trim=f&si=alloc_space&g=lines' 'p=%5Emain%5C.f%24&tf=handler%3D%2Fx' \
+			'sort=cum&nf=0.01&ef=1e-3&calltree=t&unit=mb' 'f=a+b%00c&h=&i=%zz;x'; do
+			i=$((i + 1))
+			printf '\001%s' "$q" >"$dir/q$i"
 		done
 		;;
 	demangle)

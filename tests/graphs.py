@@ -4,11 +4,12 @@ hold: the SVG is well-formed XML, pans and zooms, and shows every node label
 of the -dot output for the same arguments; PNG, PDF, PS and GIF start with
 their magic and are not trivially small; binary outputs bound for a terminal
 go to a file; -proto reads back through cprof's own decoder as the profile
-it came from; -web hands a temporary SVG to $BROWSER; -http and -weblist
-say that the web interface is not there yet.
+it came from; -web hands a temporary SVG to $BROWSER, -weblist a
+temporary web page of the Source view.
 
     tests/graphs.py CPROF
 """
+import json
 import os
 import pty
 import re
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -241,14 +243,60 @@ def test_web():
                 os.unlink(path)
 
 
-def test_no_web_interface():
-    """Until the web interface exists, -http and -weblist say so instead of doing something else."""
-    for args, msg in ((["-http=:8080"], b"cprof: -http: the web interface is not available yet; use the shell or -svg\n"),
-                      (["-http=localhost:0", "-no_browser"], b"cprof: -http: the web interface is not available yet; use the shell or -svg\n"),
-                      (["-weblist=main"], b"cprof: -weblist: the web interface is not available yet; use -list\n")):
-        r = run(args + [profile("go-heap-bad.pb.gz")], stdin=subprocess.DEVNULL)
-        check(r.returncode != 0 and r.stderr == msg and not r.stdout,
-              "%s: exit %d, stdout %r, stderr %r" % (" ".join(args), r.returncode, r.stdout[:80], r.stderr))
+def page_data(html):
+    """The JSON page data of a web page (cprof's web/page.html), or None."""
+    m = re.search(rb'<script id="pagedata" type="application/json">(.*?)</script>', html, re.S)
+    return json.loads(m.group(1).decode("utf-8", "surrogateescape")) if m else None
+
+
+def test_weblist():
+    """-weblist and the shell's weblist write the Source view to an HTML file and hand it to $BROWSER."""
+    with tempfile.TemporaryDirectory() as d:
+        seen = os.path.join(d, "seen")
+        browser = os.path.join(d, "browser")
+        with open(browser, "w") as f:
+            f.write('#!/bin/sh\ncp "$1" "%s.html"\necho "$1" >> "%s"\n' % (seen, seen))
+        os.chmod(browser, 0o755)
+        env = dict(os.environ, BROWSER=browser, TMPDIR=d)
+        for what, flags, stdin in (("-weblist", ["-weblist=sliceGrowth"], b""),
+                                   ("weblist in the shell", [], b"weblist sliceGrowth\n")):
+            for f in (seen, seen + ".html"):
+                if os.path.exists(f):
+                    os.unlink(f)
+            r = run(flags + [profile("go-heap-bad.pb.gz")], env=env, input=stdin)
+            check(r.returncode == 0, "%s: exit %d: %s" % (what, r.returncode, r.stderr.decode()))
+            if not flags:
+                # the shell starts the browser in the background: give it a moment
+                for _ in range(50):
+                    if os.path.exists(seen):
+                        break
+                    time.sleep(0.1)
+            lines = open(seen).read().splitlines() if os.path.exists(seen) else []
+            check(len(lines) == 1 and re.search(r"/pprof\d+\.html$", lines[0] if lines else ""),
+                  "%s: browser saw %r" % (what, lines))
+            html = open(seen + ".html", "rb").read() if os.path.exists(seen + ".html") else b""
+            data = page_data(html)
+            check(html.startswith(b"<!DOCTYPE html>") and data is not None, "%s: not a page: %r" % (what, html[:80]))
+            if data:
+                names = [f["name"] for f in data.get("listing", [])]
+                check(data["view"] == "source" and data.get("standalone") is True and names == ["main.sliceGrowthBad"],
+                      "%s: view %r, functions %r" % (what, data.get("view"), names))
+                want = run(["-list=sliceGrowth", profile("go-heap-bad.pb.gz")]).stdout.decode()
+                rows = [l for l in want.splitlines() if re.match(r"^ *\S+ +\S+ +\d+:", l)]
+                got = data["listing"][0]["lines"] if data.get("listing") else []
+                check(len(rows) == len(got) and all(r.split()[2] == "%d:" % g["line"] for r, g in zip(rows, got)),
+                      "%s: %d lines, -list has %d" % (what, len(got), len(rows)))
+            if flags and lines:
+                check(not os.path.exists(lines[0]), "%s: temporary file left behind" % what)
+        # with no browser, the page stays where the message says
+        r = run(["-weblist=sliceGrowth", profile("go-heap-bad.pb.gz")], env={"PATH": d, "TMPDIR": d})
+        m = re.search(r"open (\S+\.html) yourself$", r.stderr.decode().strip())
+        check(r.returncode != 0 and m and page_data(open(m.group(1), "rb").read()) is not None,
+              "-weblist without a browser: %r" % r.stderr)
+        # -http with an output format is an error, as in pprof
+        r = run(["-http=:8080", "-top", profile("go-heap-bad.pb.gz")], stdin=subprocess.DEVNULL)
+        check(r.returncode != 0 and r.stderr == b"cprof: -http is not compatible with an output format on the command line\n",
+              "-http -top: exit %d, stderr %r" % (r.returncode, r.stderr))
 
 
 def test_no_subprocess():
@@ -269,7 +317,7 @@ if __name__ == "__main__":
     test_away_from_terminal()
     test_proto_round_trip()
     test_web()
-    test_no_web_interface()
+    test_weblist()
     test_no_subprocess()
     print("graphs: %d checks, %d failed" % (checks, failures))
     sys.exit(1 if failures else 0)

@@ -24,6 +24,8 @@ cases=(
 	"-raw profiles/go/go-heap-bad.txt"
 	"-tags profiles/native/upstream/cppbench.heap"
 	"-traces -focus=x ../nul/profiles/nul.pb.gz"
+	"-series -top ../series/heap-1.pb.gz ../series/heap-2.pb.gz ../series/heap-3.pb.gz"
+	"-memstats ../series/heap-5.pb.gz"
 )
 
 cd "$corpus" || exit 1

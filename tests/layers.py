@@ -25,7 +25,7 @@ import sys
 # Stages in pipeline order, each with the file-name prefixes it owns.
 # A prefix matches a file named exactly so, or so followed by '_'.
 STAGES = [
-    ("base", ["util", "hashtab", "units", "re", "gofmt", "profile", "options", "commands", "assets"]),
+    ("base", ["util", "hashtab", "units", "re", "gofmt", "profile", "options", "commands", "assets", "json"]),
     ("source", ["fetch"]),
     ("decode", ["decode", "encode"]),
     ("symbolize", ["symbolize", "demangle"]),
@@ -34,7 +34,7 @@ STAGES = [
     ("report", ["report", "srcfile"]),
     ("render", ["render"]),
     ("driver", ["driver"]),
-    ("front end", ["main", "flags", "shell"]),
+    ("front end", ["main", "flags", "shell", "web"]),
 ]
 
 # A library's headers, and the prefixes of the files that may include them.
@@ -44,6 +44,7 @@ LIBRARIES = [
     (r"^curl/", ["fetch"]),
     (r"^(gvc|cgraph)\.h$", ["render"]),
     (r"^readline/", ["shell"]),
+    (r"^microhttpd\.h$", ["web"]),
     (r"^(dwarf|gelf|libelf)\.h$|^elfutils/", ["symbolize"]),
     (r"\.pb-c\.h$|^protobuf-c/", ["decode", "encode"]),
 ]

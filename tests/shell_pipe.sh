@@ -66,7 +66,18 @@ same "an error keeps the session" "frobnicate;focus=(;top 2;focus=;top 3" "top 3
 same "command arguments do not persist" "top 2 main;top 3" "top 3"
 differs "settings persist" "sample_index=alloc_space;top 3" "top 3"
 same "sample_index by number names the type" "sample_index=1;top 3" "sample_index=alloc_space;top 3"
-says "weblist names itself and what to use instead" "weblist main" \
-	"weblist: the web interface is not available yet; use list"
+# weblist hands the Source view, a web page, to $BROWSER (in the background)
+tmp=$(mktemp -d)
+printf '#!/bin/sh\ngrep -c "<script id=\\"pagedata\\"" "$1" > "%s/seen"\n' "$tmp" >"$tmp/browser"
+chmod +x "$tmp/browser"
+printf 'weblist sliceGrowth\n' | BROWSER=$tmp/browser TMPDIR=$tmp "$cprof" "$profile" >/dev/null 2>&1
+for _ in $(seq 50); do [ -s "$tmp/seen" ] && break; sleep 0.1; done
+if [ "$(cat "$tmp/seen" 2>/dev/null)" = 1 ]; then
+	echo "ok   weblist opens the Source view in a browser"
+else
+	echo "FAIL weblist opens the Source view in a browser: the browser saw $(cat "$tmp/seen" 2>/dev/null)"
+	failures=$((failures + 1))
+fi
+rm -rf "$tmp"
 echo "shell_pipe: $failures failed"
 [ $failures = 0 ]

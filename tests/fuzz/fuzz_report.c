@@ -1,7 +1,7 @@
 /*
  * Fuzz harness: decode, then one report into /dev/null. The first byte
  * of the input picks the report (-top, -traces, -tree, -raw, -tags,
- * -dot, -callgrind, -proto, -folded, -flame, with a few options), the
+ * -dot, -callgrind, -proto, -folded, -flame, -memstats, with a few options), the
  * rest is the profile:
  * one report an execution keeps executions fast.
  */
@@ -22,7 +22,7 @@ static void run(const struct profile *p, const char *cmd, const char *name, cons
 	char err[512];
 	if (name)
 		options_set(&o, name, value, err, sizeof err);
-	struct report_request req = { command_find(cmd), !strcmp(cmd, "list") ? "." : NULL, false, NULL, false };
+	struct report_request req = { command_find(cmd), !strcmp(cmd, "list") ? "." : NULL, false, NULL, false, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	driver_report(p, &o, &req, devnull, &warn, err, sizeof err);
 	sb_free(&warn);
@@ -52,6 +52,7 @@ static const struct {
 	{ "folded", "granularity", "lines" },
 	{ "flame", NULL, NULL },
 	{ "flame", "tagleaf", "bytes" },
+	{ "memstats", NULL, NULL },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

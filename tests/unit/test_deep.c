@@ -50,7 +50,7 @@ static int run(const struct profile *p, const char *cmd, const char *arg)
 	FILE *devnull = fopen("/dev/null", "w");
 	struct options o;
 	options_init(&o);
-	struct report_request req = { command_find(cmd), arg, false, NULL, false };
+	struct report_request req = { command_find(cmd), arg, false, NULL, false, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	char err[512];
 	int rc = driver_report(p, &o, &req, devnull, &warn, err, sizeof err);

@@ -2,7 +2,8 @@
  * Graph pieces with rules of their own: trimming a call tree, whose
  * dropped nodes' children hang from the grandparent by residual edges.
  * And a dot graph's tags, gathered on two threads for large profiles,
- * folded into what one pass would find.
+ * folded into what one pass would find; the nodes' values summed alone,
+ * or their flat values alone, as a full build sums them.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -270,6 +271,18 @@ static void test_values(void)
 			}
 			CHECK(differ == 0);
 			CHECK(vals->n_edge == 0);
+			/* graph_build_flat: the same flat values, and the nodes that have one listed */
+			struct graph *flat = graph_nodes(p, &o);
+			graph_build_flat(flat);
+			size_t with_flat = 0;
+			differ = 0;
+			for (size_t i = 0; i < full->n_node && i < flat->n_node; i++) {
+				const struct gnode *x = &full->node[i], *y = &flat->node[i];
+				differ += x->flat != y->flat || x->flat_div != y->flat_div || y->cum != 0;
+				with_flat += x->flat != 0;
+			}
+			CHECK(differ == 0 && flat->n == with_flat && with_flat > 10);
+			graph_free(flat);
 			graph_free(full);
 			graph_free(vals);
 		}

@@ -49,7 +49,7 @@ static long long shown_total(const struct profile *p)
 	FILE *out = open_memstream(&text, &len);
 	struct options o;
 	options_init(&o);
-	struct report_request req = { command_find("top"), NULL, false, NULL, false };
+	struct report_request req = { command_find("top"), NULL, false, NULL, false, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	char err[512];
 	int rc = driver_report(p, &o, &req, out, &warn, err, sizeof err);
@@ -70,7 +70,7 @@ static char *warnings(const struct profile *p)
 	FILE *out = fopen("/dev/null", "w");
 	struct options o;
 	options_init(&o);
-	struct report_request req = { command_find("top"), NULL, false, NULL, false };
+	struct report_request req = { command_find("top"), NULL, false, NULL, false, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	char err[512];
 	CHECK(driver_report(p, &o, &req, out, &warn, err, sizeof err) == 0);
