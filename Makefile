@@ -323,9 +323,12 @@ inject-test: inject-build
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
 # Then the web interface's views on ../shared/bench/large (tests/bench_web.py;
 # BENCH_WEB_PPROF=0 leaves out go tool pprof -http, which takes minutes there).
+# Last, a fleet's 1,000 heap profiles merged (tests/bench_fleet.sh; written
+# once into build/fleet by tests/fleet.py).
 bench: all
 	tests/bench.sh ./cprof
 	tests/bench_web.py ./cprof
+	tests/bench_fleet.sh ./cprof
 
 PREFIX ?= /usr/local
 DESTDIR ?=
