@@ -323,10 +323,13 @@ inject-test: inject-build
 # Speed and memory against go tool pprof; see tests/bench.sh for the knobs.
 # Then the web interface's views on ../shared/bench/large (tests/bench_web.py;
 # BENCH_WEB_PPROF=0 leaves out go tool pprof -http, which takes minutes there).
-# Last, a fleet's 1,000 heap profiles merged (tests/bench_fleet.sh; written
-# once into build/fleet by tests/fleet.py).
+# A 300-node SVG of large-heap is timed on its own (pprof has no dot program
+# here to draw it). Last, a fleet's 1,000 heap profiles merged
+# (tests/bench_fleet.sh; written once into build/fleet by tests/fleet.py).
 bench: all
 	tests/bench.sh ./cprof
+	BENCH_PROFILES=large-heap BENCH_COMMANDS="-svg -nodecount=300," RUNS=3 PPROF_RUNS=0 FLAME_RENDER=none \
+		tests/bench.sh ./cprof
 	tests/bench_web.py ./cprof
 	tests/bench_fleet.sh ./cprof
 
