@@ -152,40 +152,255 @@ static struct profile *combine(struct profile **ps, size_t n, char *err, size_t 
 	return p;
 }
 
+/*
+ * Many sources are merged as pprof's chunkedGrab merges them: CHUNK at a
+ * time, each chunk combined on its own and then with what the chunks
+ * before it gave. When every source is a regular file a chunk is not held
+ * whole, as pprof holds it: two reader threads decode the next few
+ * sources (AHEAD at most, decoded or being decoded) while this thread
+ * folds each into the chunk's merge and frees it (merge_stream), so the
+ * memory follows the merged profile, not the number of sources. A source
+ * that does not fit that merge (other sample types or units) makes the
+ * chunk be read again and combined whole, which gives the same result.
+ */
+enum { CHUNK = 128, AHEAD = 4, READERS = 2 };
+
+struct decoded {
+	struct profile *p;
+	bool ready, remote;
+	struct symbolize_sources sources;
+	struct strbuf warn;
+	char err[512];
+};
+
+struct reader {
+	char **paths;
+	size_t n;
+	const struct load_options *so;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	size_t next;  /* the next source a reader thread takes */
+	size_t taken; /* sources handed to the folder */
+	bool stop;
+	int threads;
+	pthread_t thread[READERS];
+	struct decoded slot[AHEAD];
+};
+
+static void decode_one(struct reader *r, size_t i, struct decoded *d)
+{
+	d->p = grab(r->paths[i], r->so, &d->sources, &d->remote, &d->warn, d->err, sizeof d->err);
+}
+
+static void *reader_run(void *arg)
+{
+	struct reader *r = arg;
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (!r->stop && r->next < r->n && r->next >= r->taken + AHEAD)
+			pthread_cond_wait(&r->cond, &r->mu);
+		if (r->stop || r->next >= r->n)
+			break;
+		size_t i = r->next++;
+		struct decoded *d = &r->slot[i % AHEAD];
+		pthread_mutex_unlock(&r->mu);
+		decode_one(r, i, d);
+		pthread_mutex_lock(&r->mu);
+		d->ready = true;
+		pthread_cond_broadcast(&r->cond);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+static void reader_start(struct reader *r, char **paths, size_t n, const struct load_options *so, int threads)
+{
+	memset(r, 0, sizeof *r);
+	r->paths = paths;
+	r->n = n;
+	r->so = so;
+	for (int i = 0; i < AHEAD; i++)
+		r->slot[i].warn = (struct strbuf)STRBUF_INIT;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	while (r->threads < threads && pthread_create(&r->thread[r->threads], NULL, reader_run, r) == 0)
+		r->threads++;
+}
+
+/* reader_take hands over source i (the sources are taken in order): its profile, or NULL with its warning given. */
+static struct profile *reader_take(struct reader *r, size_t i, struct symbolize_sources *sources, bool *remote,
+				   struct strbuf *warn)
+{
+	struct decoded *d = &r->slot[i % AHEAD];
+	if (r->threads) {
+		pthread_mutex_lock(&r->mu);
+		while (!d->ready)
+			pthread_cond_wait(&r->cond, &r->mu);
+		pthread_mutex_unlock(&r->mu);
+	} else {
+		decode_one(r, i, d);
+	}
+	struct profile *p = d->p;
+	sb_adds(warn, sb_cstr(&d->warn));
+	if (!p)
+		sb_addf(warn, "%s: %s\n", r->paths[i], d->err);
+	symbolize_move_sources(sources, &d->sources);
+	*remote |= d->remote;
+	sb_reset(&d->warn);
+	d->p = NULL;
+	d->remote = false;
+	pthread_mutex_lock(&r->mu);
+	d->ready = false;
+	r->taken++;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->mu);
+	return p;
+}
+
+static void reader_stop(struct reader *r)
+{
+	pthread_mutex_lock(&r->mu);
+	r->stop = true;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->mu);
+	for (int i = 0; i < r->threads; i++)
+		pthread_join(r->thread[i], NULL);
+	for (int i = 0; i < AHEAD; i++) {
+		profile_free(r->slot[i].p);
+		symbolize_sources_free(&r->slot[i].sources);
+		sb_free(&r->slot[i].warn);
+	}
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->mu);
+}
+
+/*
+ * grab_chunk combines sources first..last-1 into *out (NULL when none
+ * could be read), counting those read in *count; -1 when they cannot be
+ * combined. With stream, they are merged one at a time while they fit.
+ */
+static int grab_chunk(struct reader *r, size_t first, size_t last, bool stream, struct symbolize_sources *sources,
+		      bool *remote, struct strbuf *warn, struct profile **out, size_t *count, char *err, size_t errsize)
+{
+	struct merge_stream *ms = stream ? merge_stream_new() : NULL;
+	struct profile **held = stream ? NULL : xcalloc(last - first, sizeof *held);
+	bool *read = xcalloc(last - first, sizeof *read);
+	size_t nheld = 0;
+	int rc = 0;
+	*count = 0;
+	for (size_t i = first; i < last; i++) {
+		struct profile *p = reader_take(r, i, sources, remote, warn);
+		if (!p)
+			continue;
+		read[i - first] = true;
+		++*count;
+		if (ms && merge_stream_fits(ms, p)) {
+			merge_stream_add(ms, p);
+			continue;
+		}
+		if (ms) { /* read again, whole, what was merged one at a time */
+			merge_stream_free(ms);
+			ms = NULL;
+			held = xcalloc(last - first, sizeof *held);
+			for (size_t j = first; j < i && rc == 0; j++) {
+				struct strbuf again = STRBUF_INIT; /* its warnings were given the first time */
+				char e[256];
+				if (read[j - first] && !(held[nheld++] = grab(r->paths[j], r->so, sources, remote, &again,
+									      e, sizeof e))) {
+					snprintf(err, errsize, "%s: %s", r->paths[j], e);
+					nheld--;
+					rc = -1;
+				}
+				sb_free(&again);
+			}
+		}
+		held[nheld++] = p;
+	}
+	*out = NULL;
+	if (ms)
+		*out = merge_stream_finish(ms);
+	else if (rc == 0 && nheld > 0 && !(*out = combine(held, nheld, err, errsize)))
+		rc = -1;
+	else if (rc < 0)
+		for (size_t i = 0; i < nheld; i++)
+			profile_free(held[i]);
+	free(held);
+	free(read);
+	return rc;
+}
+
+/* join combines what the chunks before gave with the next chunk's profile, as one more chunk of two. */
+static struct profile *join(struct profile *acc, struct profile *c, char *err, size_t errsize)
+{
+	struct merge_stream *ms = merge_stream_new();
+	if (merge_stream_fits(ms, acc)) {
+		merge_stream_add(ms, acc);
+		if (merge_stream_fits(ms, c)) {
+			merge_stream_add(ms, c);
+			return merge_stream_finish(ms);
+		}
+		acc = merge_stream_finish(ms); /* acc alone, as it came */
+	} else {
+		merge_stream_free(ms);
+	}
+	struct profile *pair[2] = { acc, c };
+	return combine(pair, 2, err, errsize);
+}
+
+static bool regular_file(const char *path)
+{
+	struct stat st;
+	return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* grab_all decodes every path and combines the ones that could be read. */
 static struct profile *grab_all(char **paths, int n, const struct load_options *so, const char *what,
 				struct symbolize_sources *sources, bool *remote, struct strbuf *warn, char *err,
 				size_t errsize)
 {
-	struct profile **ps = xcalloc((size_t)n + 1, sizeof *ps);
-	size_t got = 0;
-	for (int i = 0; i < n; i++) {
+	if (n == 1) { /* the only source: its reason is the error */
 		char e[512];
-		struct profile *p = grab(paths[i], so, sources, remote, warn, e, sizeof e);
-		if (!p && n == 1) { /* the only source: its reason is the error */
-			snprintf(err, errsize, "%s: %s", paths[i], e);
-			free(ps);
+		struct profile *p = grab(paths[0], so, sources, remote, warn, e, sizeof e);
+		if (!p)
+			snprintf(err, errsize, "%s: %s", paths[0], e);
+		else if (!(p = combine(&p, 1, e, sizeof e)))
+			snprintf(err, errsize, "problem fetching %s profiles: %s", what, e);
+		return p;
+	}
+	bool files = true;
+	for (int i = 0; i < n && files; i++)
+		files = regular_file(paths[i]);
+	struct reader r;
+	reader_start(&r, paths, (size_t)n, so, files ? READERS : 0);
+	struct profile *acc = NULL;
+	size_t got = 0;
+	char e[512];
+	for (size_t first = 0; first < (size_t)n; first += CHUNK) {
+		size_t last = first + CHUNK < (size_t)n ? first + CHUNK : (size_t)n, count;
+		struct profile *c;
+		int rc = grab_chunk(&r, first, last, files, sources, remote, warn, &c, &count, e, sizeof e);
+		if (rc == 0 && c && acc && !(c = join(acc, c, e, sizeof e))) {
+			acc = NULL; /* join freed it */
+			rc = -1;
+		}
+		if (rc < 0) {
+			profile_free(acc);
+			snprintf(err, errsize, "problem fetching %s profiles: %s", what, e);
+			reader_stop(&r);
 			return NULL;
 		}
-		if (!p) {
-			sb_addf(warn, "%s: %s\n", paths[i], e);
-			continue;
-		}
-		ps[got++] = p;
+		if (c)
+			acc = c;
+		got += count;
 	}
+	reader_stop(&r);
 	if (got == 0) {
 		snprintf(err, errsize, "failed to fetch any %s profiles", what);
-		free(ps);
 		return NULL;
 	}
 	if ((int)got != n)
 		sb_addf(warn, "Fetched %zu %s profiles out of %d\n", got, what, n);
-	char e[512];
-	struct profile *p = combine(ps, got, e, sizeof e);
-	free(ps);
-	if (!p)
-		snprintf(err, errsize, "problem fetching %s profiles: %s", what, e);
-	return p;
+	return acc;
 }
 
 /* A mapping file that is an absolute URL names where the profile came from, not a binary. */

@@ -346,6 +346,14 @@ struct merger {
 	size_t nlabs;
 
 	struct htab map_ht, loc_ht, func_ht;
+	struct line *lines; /* a location's lines while it is looked up */
+	size_t caplines;
+	/*
+	 * NULL when the merged profile points into its sources' strings (it
+	 * adopts them); else the strings it copies into its own arena, for
+	 * sources freed once merged (merge_stream).
+	 */
+	struct strset *own;
 
 	/* Per-source memos, by the source's dense index (each source's locations are kept for copying stacks). */
 	uint32_t *map_memo;
@@ -360,6 +368,15 @@ static uint64_t round_size(const struct mapping *m)
 	uint64_t size = m->limit - m->start;
 	size = size + 0x1000 - 1;
 	return size - size % 0x1000;
+}
+
+/* own_str is s, or the merged profile's copy of s when it owns its strings. */
+static const char *own_str(const struct merger *mg, const char *s)
+{
+	if (!mg->own)
+		return s;
+	uint32_t i = strset_add(mg->own, s, mg->p->arena); /* before reading own->s, which it may move */
+	return mg->own->s[i];
 }
 
 static const char *map_key_name(const struct mapping *m)
@@ -410,6 +427,8 @@ static uint32_t map_mapping(struct merger *mg, const struct profile *src, uint32
 	struct mapping *d = &mg->maps[mg->nmaps];
 	*d = *m;
 	d->id = mg->nmaps + 1;
+	d->file = own_str(mg, m->file);
+	d->build_id = own_str(mg, m->build_id);
 	htab_insert(&mg->map_ht, h, (uint32_t)mg->nmaps);
 	mg->map_memo[si] = (uint32_t)mg->nmaps;
 	mg->map_offset[si] = 0;
@@ -449,8 +468,12 @@ static uint32_t map_function(struct merger *mg, const struct profile *src, uint3
 	uint32_t found = htab_find(&mg->func_ht, h, func_eq, &pr);
 	if (found == NO_INDEX) {
 		GROW(mg->funcs, mg->capfuncs, mg->nfuncs + 1);
-		mg->funcs[mg->nfuncs] = *f;
-		mg->funcs[mg->nfuncs].id = mg->nfuncs + 1;
+		struct function *d = &mg->funcs[mg->nfuncs];
+		*d = *f;
+		d->id = mg->nfuncs + 1;
+		d->name = own_str(mg, f->name);
+		d->system_name = own_str(mg, f->system_name);
+		d->filename = own_str(mg, f->filename);
 		htab_insert(&mg->func_ht, h, (uint32_t)mg->nfuncs);
 		found = (uint32_t)mg->nfuncs++;
 	}
@@ -511,18 +534,20 @@ static uint32_t map_location(struct merger *mg, const struct profile *src, uint3
 	struct location l = *sl;
 	l.mapping = map_mapping(mg, src, sl->mapping, &offset);
 	l.address = (uint64_t)((int64_t)sl->address + offset);
-	struct line *lines = l.n_line ? arena_array(mg->p->arena, l.n_line, sizeof *lines) : NULL;
+	/* the lines go to the arena only with a new location: most sources repeat the ones merged already */
+	GROW(mg->lines, mg->caplines, (size_t)l.n_line + 1);
 	for (uint32_t i = 0; i < l.n_line; i++) {
-		lines[i] = sl->line[i];
-		lines[i].function = map_function(mg, src, sl->line[i].function);
+		mg->lines[i] = sl->line[i];
+		mg->lines[i].function = map_function(mg, src, sl->line[i].function);
 	}
-	l.line = lines;
+	l.line = mg->lines;
 	struct loc_probe pr = { mg, &l };
 	uint64_t h = loc_hash(mg, &l);
 	uint32_t found = htab_find(&mg->loc_ht, h, loc_eq, &pr);
 	if (found == NO_INDEX) {
 		GROW(mg->locs, mg->caplocs, mg->nlocs + 1);
 		l.id = mg->nlocs + 1;
+		l.line = l.n_line ? arena_copy(mg->p->arena, mg->lines, l.n_line, sizeof *l.line) : NULL;
 		mg->locs[mg->nlocs] = l;
 		htab_insert(&mg->loc_ht, h, (uint32_t)mg->nlocs);
 		found = (uint32_t)mg->nlocs++;
@@ -554,16 +579,35 @@ static bool label_eq(const struct label *a, const struct label *b)
 	return a->num == b->num && streq(a->unit, b->unit);
 }
 
-static bool same_sample(const struct merger *mg, const struct msample *a, const struct msample *b)
+/* same_as tells whether merged sample a has the stack locs and the (sorted) labels labs. */
+static bool same_as(const struct merger *mg, const struct msample *a, const uint32_t *locs, uint32_t n_loc,
+		    const struct label *labs, uint32_t n_lab)
 {
-	if (a->n_loc != b->n_loc || a->n_lab != b->n_lab)
+	if (a->n_loc != n_loc || a->n_lab != n_lab)
 		return false;
-	if (memcmp(mg->stack + a->loc_off, mg->stack + b->loc_off, a->n_loc * sizeof *mg->stack) != 0)
+	if (memcmp(mg->stack + a->loc_off, locs, n_loc * sizeof *locs) != 0)
 		return false;
-	for (uint32_t i = 0; i < a->n_lab; i++)
-		if (!label_eq(&mg->labs[a->lab_off + i], &mg->labs[b->lab_off + i]))
+	for (uint32_t i = 0; i < n_lab; i++)
+		if (!label_eq(&mg->labs[a->lab_off + i], &labs[i]))
 			return false;
 	return true;
+}
+
+static bool same_sample(const struct merger *mg, const struct msample *a, const struct msample *b)
+{
+	return same_as(mg, a, mg->stack + b->loc_off, b->n_loc, mg->labs + b->lab_off, b->n_lab);
+}
+
+/* A sample's hash: its merged stack and its sorted labels (equal samples hash equal). */
+static uint64_t sample_hash(const uint32_t *locs, uint32_t n_loc, const struct label *labs, uint32_t n_lab)
+{
+	uint64_t h = hash_u64(n_loc, HASH_SEED);
+	h = hash_u32s(locs, n_loc, h);
+	for (uint32_t i = 0; i < n_lab; i++) {
+		h = hash_str(labs[i].key, h);
+		h = labs[i].str ? hash_str(labs[i].str, h) : hash_u64((uint64_t)labs[i].num, h);
+	}
+	return h;
 }
 
 /*
@@ -632,13 +676,7 @@ static void *copy_samples(void *arg)
 		mem_copy(labs, s->label, s->n_label * sizeof *labs);
 		sort_labels(labs, s->n_label);
 		mem_copy(mg->vals + d->val_off, s->value, mg->nst * sizeof *mg->vals);
-		uint64_t h = hash_u64(s->n_loc, HASH_SEED);
-		h = hash_u32s(locs, s->n_loc, h);
-		for (uint32_t i = 0; i < s->n_label; i++) {
-			h = hash_str(labs[i].key, h);
-			h = labs[i].str ? hash_str(labs[i].str, h) : hash_u64((uint64_t)labs[i].num, h);
-		}
-		d->hash = h;
+		d->hash = sample_hash(locs, s->n_loc, labs, s->n_label);
 	}
 	return NULL;
 }
@@ -749,42 +787,67 @@ static void dedupe_samples(struct merger *mg)
 	free(k);
 }
 
+/*
+ * The header pprof's combineHeaders gives a merged profile, folded in
+ * source after source: sample types, period type and frame patterns of
+ * the first, the earliest time (a zero time is replaced by the next one),
+ * durations added, the largest period, comments without repeats, the
+ * first default sample type and documentation link given.
+ */
+struct header_fold {
+	struct strset comments; /* in order of first appearance */
+	size_t n;               /* sources folded */
+};
+
+static const char *copy_str(struct strset *own, struct profile *p, const char *s)
+{
+	if (!own)
+		return s;
+	uint32_t i = strset_add(own, s, p->arena); /* before reading own->s, which it may move */
+	return own->s[i];
+}
+
+static void fold_header(struct profile *p, struct header_fold *h, const struct profile *s, struct strset *own)
+{
+	if (h->n++ == 0) {
+		p->n_sample_type = s->n_sample_type;
+		p->sample_type = arena_copy(p->arena, s->sample_type, s->n_sample_type, sizeof *p->sample_type);
+		for (size_t i = 0; i < p->n_sample_type; i++) {
+			p->sample_type[i].type = copy_str(own, p, s->sample_type[i].type);
+			p->sample_type[i].unit = copy_str(own, p, s->sample_type[i].unit);
+		}
+		p->drop_frames = copy_str(own, p, s->drop_frames);
+		p->keep_frames = copy_str(own, p, s->keep_frames);
+		p->period_type.type = copy_str(own, p, s->period_type.type);
+		p->period_type.unit = copy_str(own, p, s->period_type.unit);
+	}
+	if (p->time_nanos == 0 || s->time_nanos < p->time_nanos)
+		p->time_nanos = s->time_nanos;
+	p->duration_nanos += s->duration_nanos;
+	p->escaped |= s->escaped;
+	if (p->period == 0 || p->period < s->period)
+		p->period = s->period;
+	for (size_t c = 0; c < s->n_comment; c++)
+		strset_add(&h->comments, s->comment[c], own ? p->arena : NULL);
+	if (!p->default_sample_type[0])
+		p->default_sample_type = copy_str(own, p, s->default_sample_type);
+	if (!p->doc_url[0])
+		p->doc_url = copy_str(own, p, s->doc_url);
+}
+
+static void fold_header_done(struct profile *p, struct header_fold *h)
+{
+	p->n_comment = h->comments.n;
+	p->comment = arena_copy(p->arena, h->comments.s, h->comments.n, sizeof *p->comment);
+	strset_free(&h->comments);
+}
+
 static void combine_headers(struct profile *p, struct profile **srcs, size_t n)
 {
-	const struct profile *s0 = srcs[0];
-	p->n_sample_type = s0->n_sample_type;
-	p->sample_type = arena_copy(p->arena, s0->sample_type, s0->n_sample_type, sizeof *p->sample_type);
-	p->drop_frames = s0->drop_frames;
-	p->keep_frames = s0->keep_frames;
-	p->period_type = s0->period_type;
-	int64_t time = 0, duration = 0, period = 0;
-	size_t ncomments = 0;
+	struct header_fold h = { { { NULL, 0, 0 }, NULL, 0, 0 }, 0 };
 	for (size_t i = 0; i < n; i++)
-		ncomments += srcs[i]->n_comment;
-	p->comment = arena_array(p->arena, ncomments, sizeof *p->comment);
-	for (size_t i = 0; i < n; i++) {
-		const struct profile *s = srcs[i];
-		if (time == 0 || s->time_nanos < time)
-			time = s->time_nanos;
-		duration += s->duration_nanos;
-		p->escaped |= s->escaped;
-		if (period == 0 || period < s->period)
-			period = s->period;
-		for (size_t c = 0; c < s->n_comment; c++) {
-			bool seen = false;
-			for (size_t k = 0; k < p->n_comment && !seen; k++)
-				seen = !strcmp(p->comment[k], s->comment[c]);
-			if (!seen)
-				p->comment[p->n_comment++] = s->comment[c];
-		}
-		if (!p->default_sample_type[0])
-			p->default_sample_type = s->default_sample_type;
-		if (!p->doc_url[0])
-			p->doc_url = s->doc_url;
-	}
-	p->time_nanos = time;
-	p->duration_nanos = duration;
-	p->period = period;
+		fold_header(p, &h, srcs[i], NULL);
+	fold_header_done(p, &h);
 }
 
 /* take hands a merger vector to the profile's arena instead of copying it. */
@@ -828,6 +891,7 @@ static void merger_free(struct merger *mg)
 	free(mg->stack);
 	free(mg->vals);
 	free(mg->labs);
+	free(mg->lines);
 	htab_free(&mg->map_ht);
 	htab_free(&mg->loc_ht);
 	htab_free(&mg->func_ht);
@@ -1020,4 +1084,186 @@ struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t 
 	if (any_zero) /* samples that cancelled out: pprof merges again to drop them */
 		return drop_zero_samples(p);
 	return p;
+}
+
+/* ---- Merging one profile at a time ---- */
+
+struct merge_stream {
+	struct merger mg; /* what has been merged so far */
+	struct header_fold header;
+	struct strset strings;   /* the merged profile's, in its arena */
+	struct profile *pending; /* the first profile, whole while it is the only one */
+	size_t n;                /* profiles added */
+	struct htab sample_ht;   /* the merged samples, by sample_hash */
+	size_t capsamples, capstack, capvals, caplabs;
+	uint32_t *locs; /* the sample being folded: its merged stack */
+	size_t caplocs;
+	struct label *labs; /* and its sorted labels */
+	size_t capls;
+};
+
+struct merge_stream *merge_stream_new(void)
+{
+	struct merge_stream *s = xcalloc(1, sizeof *s);
+	s->mg.p = profile_new();
+	s->mg.own = &s->strings;
+	htab_init(&s->mg.map_ht, 64);
+	htab_init(&s->mg.func_ht, 1024);
+	htab_init(&s->mg.loc_ht, 1024);
+	htab_init(&s->sample_ht, 1024);
+	return s;
+}
+
+static bool types_distinct(const struct profile *p)
+{
+	for (size_t i = 0; i < p->n_sample_type; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->sample_type[i].type, p->sample_type[j].type))
+				return false;
+	return true;
+}
+
+bool merge_stream_fits(const struct merge_stream *s, const struct profile *p)
+{
+	const struct profile *first = s->pending ? s->pending : s->mg.p;
+	if (s->n == 0)
+		return p->n_sample_type > 0 && types_distinct(p);
+	return merge_check_compatible(first, p, NULL, 0) == 0;
+}
+
+struct sample_probe {
+	const struct merge_stream *s;
+	uint32_t n_loc, n_lab;
+};
+
+static bool sample_eq(const void *ctx, uint32_t v)
+{
+	const struct sample_probe *pr = ctx;
+	const struct merge_stream *s = pr->s;
+	return same_as(&s->mg, &s->mg.samples[v], s->locs, pr->n_loc, s->labs, pr->n_lab);
+}
+
+/* fold_sample adds sm's values to the merged sample with its stack and labels, or appends it. */
+static void fold_sample(struct merge_stream *s, const struct sample *sm)
+{
+	struct merger *mg = &s->mg;
+	GROW(s->locs, s->caplocs, (size_t)sm->n_loc + 1);
+	GROW(s->labs, s->capls, (size_t)sm->n_label + 1);
+	for (uint32_t i = 0; i < sm->n_loc; i++)
+		s->locs[i] = mg->loc_memo[sm->loc[i]];
+	mem_copy(s->labs, sm->label, sm->n_label * sizeof *s->labs);
+	sort_labels(s->labs, sm->n_label);
+	uint64_t h = sample_hash(s->locs, sm->n_loc, s->labs, sm->n_label);
+	struct sample_probe pr = { s, sm->n_loc, sm->n_label };
+	uint32_t found = htab_find(&s->sample_ht, h, sample_eq, &pr);
+	if (found != NO_INDEX) {
+		int64_t *v = mg->vals + mg->samples[found].val_off;
+		for (size_t t = 0; t < mg->nst; t++)
+			v[t] += sm->value[t];
+		return;
+	}
+	GROW(mg->samples, s->capsamples, mg->nsamples + 1);
+	GROW(mg->stack, s->capstack, mg->nstack + sm->n_loc);
+	GROW(mg->labs, s->caplabs, mg->nlabs + sm->n_label);
+	GROW(mg->vals, s->capvals, mg->nvals + mg->nst);
+	struct msample *d = &mg->samples[mg->nsamples];
+	*d = (struct msample){ h, mg->nstack, mg->nvals, mg->nlabs, sm->n_loc, sm->n_label, 0, NULL };
+	mem_copy(mg->stack + d->loc_off, s->locs, sm->n_loc * sizeof *mg->stack);
+	struct label *l = mg->labs + d->lab_off;
+	for (uint32_t i = 0; i < sm->n_label; i++) {
+		l[i] = s->labs[i];
+		l[i].key = own_str(mg, l[i].key);
+		l[i].str = l[i].str ? own_str(mg, l[i].str) : NULL;
+		l[i].unit = l[i].unit ? own_str(mg, l[i].unit) : NULL;
+	}
+	mem_copy(mg->vals + d->val_off, sm->value, mg->nst * sizeof *mg->vals);
+	htab_insert(&s->sample_ht, h, (uint32_t)mg->nsamples);
+	mg->nsamples++;
+	mg->nstack += sm->n_loc;
+	mg->nlabs += sm->n_label;
+	mg->nvals += mg->nst;
+}
+
+/*
+ * fold_source merges src into what was merged before, as merge_profiles does
+ * source after source: merge_scale_units' change to its period first,
+ * then its header, its locations in the order its samples first use
+ * them, its samples.
+ */
+static void fold_source(struct merge_stream *s, struct profile *src)
+{
+	struct merger *mg = &s->mg;
+	const char *unit, *to = s->header.n ? mg->p->period_type.unit : src->period_type.unit;
+	src->period = go_int64(units_scale(src->period, src->period_type.unit, to, &unit));
+	fold_header(mg->p, &s->header, src, &s->strings);
+	mg->nst = src->n_sample_type;
+	reset_memo(&mg->map_memo, src->n_mapping);
+	free(mg->map_offset);
+	mg->map_offset = xcalloc(src->n_mapping + 1, sizeof *mg->map_offset);
+	reset_memo(&mg->loc_memo, src->n_location);
+	reset_memo(&mg->func_memo, src->n_function);
+	if (mg->nmaps == 0 && src->n_mapping > 0) {
+		int64_t off;
+		map_mapping(mg, src, 0, &off);
+	}
+	struct first_use u = { src, mg->nst, NULL, 0 };
+	first_uses(&u);
+	for (size_t k = 0; k < u.n; k++)
+		map_location(mg, src, u.loc[k]);
+	free(u.loc);
+	for (size_t i = 0; i < src->n_sample; i++)
+		if (!is_zero(src->sample[i].value, mg->nst))
+			fold_sample(s, &src->sample[i]);
+}
+
+void merge_stream_add(struct merge_stream *s, struct profile *p)
+{
+	if (s->n++ == 0) {
+		s->pending = p;
+		return;
+	}
+	if (s->pending) {
+		fold_source(s, s->pending);
+		profile_free(s->pending);
+		s->pending = NULL;
+	}
+	fold_source(s, p);
+	profile_free(p);
+}
+
+void merge_stream_free(struct merge_stream *s)
+{
+	if (!s)
+		return;
+	profile_free(s->pending);
+	profile_free(s->mg.p);
+	strset_free(&s->header.comments);
+	free(s->mg.map_memo);
+	free(s->mg.map_offset);
+	free(s->mg.loc_memo);
+	free(s->mg.func_memo);
+	merger_free(&s->mg);
+	strset_free(&s->strings);
+	htab_free(&s->sample_ht);
+	free(s->locs);
+	free(s->labs);
+	free(s);
+}
+
+struct profile *merge_stream_finish(struct merge_stream *s)
+{
+	struct profile *p = s->pending;
+	s->pending = NULL;
+	bool merged = !p && s->n > 0;
+	if (merged) {
+		fold_header_done(s->mg.p, &s->header);
+		finish(&s->mg);
+		p = s->mg.p;
+		s->mg.p = NULL;
+	}
+	merge_stream_free(s);
+	bool any_zero = false;
+	for (size_t i = 0; merged && i < p->n_sample && !any_zero; i++)
+		any_zero = is_zero(p->sample[i].value, p->n_sample_type);
+	return any_zero ? drop_zero_samples(p) : p;
 }

@@ -10,6 +10,7 @@
 #ifndef CPROF_MERGE_H
 #define CPROF_MERGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "profile.h"
@@ -28,6 +29,24 @@ int merge_scale_units(struct profile **ps, size_t n, char *err, size_t errsize);
 
 /* Merge: one profile with identical stacks, locations, functions and mappings folded. Adopts ps. */
 struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t errsize);
+
+/*
+ * merge_stream merges profiles one at a time, freeing each as it is
+ * added, so that merging many takes the memory of the merged profile, not
+ * of them all. merge_stream_finish gives what merge_compatibilize,
+ * merge_scale_units and merge_profiles give of the same profiles (one
+ * profile alone is returned as it came), provided each was added only if
+ * merge_stream_fits it: sample types (of distinct names) and period type
+ * the same as the first's, so that making them common changes nothing.
+ * The merged profile owns copies of the strings it keeps.
+ */
+struct merge_stream;
+struct merge_stream *merge_stream_new(void);
+bool merge_stream_fits(const struct merge_stream *s, const struct profile *p);
+void merge_stream_add(struct merge_stream *s, struct profile *p); /* takes p */
+/* merge_stream_finish frees s; NULL when nothing was added. */
+struct profile *merge_stream_finish(struct merge_stream *s);
+void merge_stream_free(struct merge_stream *s);
 
 /* Normalize: scale p's values so each sample type sums to base's sum. */
 int merge_normalize(struct profile *p, const struct profile *base, char *err, size_t errsize);

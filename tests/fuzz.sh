@@ -73,7 +73,7 @@ PY
 		done
 		;;
 	merge)
-		# pairs of small protobuf profiles: the mode byte, the first's length, both profiles
+		# pairs of small protobuf profiles: the mode byte (3: merged one at a time), the first's length, both profiles
 		local pairs=(go-leak-1:go-leak-5 go-leak-2:go-leak-3 go-heap-good:go-heap-bad edge-pair-before:edge-pair-after
 			go-cpu:go-cpu go-labels-cpu:go-labels-cpu edge-mappings:edge-inline)
 		for pair in "${pairs[@]}"; do
@@ -82,7 +82,7 @@ PY
 			local len
 			len=$(stat -c %s "$a")
 			[ "$len" -lt 65536 ] || continue
-			for mode in 0 1 2; do
+			for mode in 0 1 2 3; do
 				i=$((i + 1))
 				{ printf "\\$(printf %03o $mode)\\$(printf %03o $((len % 256)))\\$(printf %03o $((len / 256)))"
 				  cat "$a" "$b"; } >"$dir/m$i"

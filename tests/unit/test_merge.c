@@ -1,12 +1,20 @@
 /*
  * Merging and base subtraction, as pprof's profile.Merge, Scale and
  * Normalize do them: identical stacks add up, samples that cancel out
- * disappear, normalization scales to the base's totals.
+ * disappear, normalization scales to the base's totals. Merging one
+ * profile at a time (merge_stream) gives the bytes merging them all at
+ * once gives.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "check.h"
+#include "commands.h"
+#include "decode.h"
+#include "driver.h"
+#include "encode.h"
 #include "merge.h"
+#include "options.h"
 #include "util.h"
 
 /* make builds a profile with one function per location, location i+1 calling location i. */
@@ -213,8 +221,311 @@ static void test_large(void)
 	profile_free(m);
 }
 
+/*
+ * A small profile of one program, as each of its processes would write
+ * it: the same functions and locations, numbered in an order of its own,
+ * its library mapped at an address of its own, samples and labels drawn
+ * from seed, values from -2 to 3 (so that some are zero and some cancel
+ * out), a comment, time and period of its own (some periods too large
+ * for a double). Its strings live in its
+ * arena, so that a merged profile that kept one would read freed memory.
+ */
+enum { POD_FUNCS = 9, POD_LOCS = 16 };
+
+static uint32_t next_rand(uint32_t *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return *state >> 8;
+}
+
+static struct profile *pod(uint32_t seed, const char *second_type)
+{
+	uint32_t r = seed * 2654435761u + 1;
+	struct profile *p = profile_new();
+	struct arena *a = p->arena;
+	p->n_sample_type = 2;
+	p->sample_type = arena_array(a, 2, sizeof *p->sample_type);
+	p->sample_type[0] = (struct value_type){ arena_strdup(a, "alloc_space"), arena_strdup(a, "bytes") };
+	p->sample_type[1] = (struct value_type){ arena_strdup(a, second_type), arena_strdup(a, "bytes") };
+	p->period_type = (struct value_type){ arena_strdup(a, "space"), arena_strdup(a, "bytes") };
+	p->period = next_rand(&r) % 4 == 0 ? 0 : 512 * (int64_t)(1 + next_rand(&r) % 3);
+	if (seed % 7 == 3) /* a period a double cannot hold: merging (as pprof, in float64 units) rounds it */
+		p->period = ((int64_t)1 << 60) + 1 + seed;
+	p->time_nanos = next_rand(&r) % 5 == 0 ? 0 : 1000 + (int64_t)(next_rand(&r) % 100);
+	p->duration_nanos = (int64_t)(next_rand(&r) % 10);
+	static const char *const comments[] = { "pod", "canary", "restarted" };
+	p->n_comment = next_rand(&r) % 2;
+	p->comment = arena_array(a, 1, sizeof *p->comment);
+	p->comment[0] = arena_strdup(a, comments[next_rand(&r) % 3]);
+	p->default_sample_type = arena_strdup(a, next_rand(&r) % 2 ? "inuse_space" : "");
+	uint64_t lib = 0x7f0000000000 + 0x1000 * (uint64_t)(next_rand(&r) % 64);
+	p->n_mapping = 2;
+	p->mapping = arena_array(a, 2, sizeof *p->mapping);
+	p->mapping[0] = (struct mapping){ 1, 0x400000, 0x500000, 0, arena_strdup(a, "/bin/app"), arena_strdup(a, "b1d"),
+					  true, true, true, true };
+	p->mapping[1] = (struct mapping){ 2, lib, lib + 0x10000, 0, arena_strdup(a, "/lib/libc.so.6"),
+					  arena_strdup(a, ""), true, true, true, false };
+	/* the profile's own order of functions and locations: a shuffle */
+	uint32_t forder[POD_FUNCS], lorder[POD_LOCS], fslot[POD_FUNCS], lslot[POD_LOCS];
+	for (uint32_t i = 0; i < POD_FUNCS; i++)
+		forder[i] = i;
+	for (uint32_t i = 0; i < POD_LOCS; i++)
+		lorder[i] = i;
+	for (uint32_t i = POD_FUNCS - 1; i > 0; i--) {
+		uint32_t j = next_rand(&r) % (i + 1), t = forder[i];
+		forder[i] = forder[j];
+		forder[j] = t;
+	}
+	for (uint32_t i = POD_LOCS - 1; i > 0; i--) {
+		uint32_t j = next_rand(&r) % (i + 1), t = lorder[i];
+		lorder[i] = lorder[j];
+		lorder[j] = t;
+	}
+	p->n_function = POD_FUNCS;
+	p->function = arena_array(a, POD_FUNCS, sizeof *p->function);
+	for (uint32_t k = 0; k < POD_FUNCS; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "pkg.F%u", forder[k]);
+		p->function[k] = (struct function){ k + 1, arena_strdup(a, name), arena_strdup(a, name),
+						    arena_strdup(a, forder[k] < 6 ? "app.go" : ""), forder[k] };
+		fslot[forder[k]] = k;
+	}
+	p->n_location = POD_LOCS;
+	p->location = arena_array(a, POD_LOCS, sizeof *p->location);
+	for (uint32_t k = 0; k < POD_LOCS; k++) {
+		uint32_t l = lorder[k], in_lib = l >= 12, nline = l % 5 == 0 ? 2 : 1;
+		struct line *ln = arena_array(a, nline, sizeof *ln);
+		for (uint32_t i = 0; i < nline; i++)
+			ln[i] = (struct line){ fslot[(l + i * 4) % POD_FUNCS], 10 + l + i, l % 3 };
+		uint64_t base = in_lib ? lib : 0x400000;
+		p->location[k] = (struct location){ k + 1, base + 0x100 + 0x10 * l, in_lib, nline, ln, false };
+		lslot[l] = k;
+	}
+	static const char *const handlers[] = { "/a", "/b" };
+	p->n_sample = 12 + next_rand(&r) % 12;
+	p->sample = arena_array(a, p->n_sample, sizeof *p->sample);
+	for (size_t s = 0; s < p->n_sample; s++) {
+		uint32_t n = 1 + next_rand(&r) % 4, *stack = arena_array(a, n, sizeof *stack);
+		for (uint32_t i = 0; i < n; i++)
+			stack[i] = lslot[next_rand(&r) % 6 + (i ? 0 : 6 * (next_rand(&r) % 2))];
+		int64_t *v = arena_array(a, 2, sizeof *v);
+		v[0] = (int64_t)(next_rand(&r) % 6) - 2;
+		v[1] = v[0] * (int64_t)(next_rand(&r) % 3);
+		struct label *lab = arena_array(a, 2, sizeof *lab);
+		uint32_t nlab = next_rand(&r) % 3;
+		/* in either order: a merge sorts them */
+		uint32_t first = next_rand(&r) % 2;
+		for (uint32_t i = 0; i < nlab; i++) {
+			if ((i + first) % 2 == 0)
+				lab[i] = (struct label){ arena_strdup(a, "handler"),
+							 arena_strdup(a, handlers[next_rand(&r) % 2]), 0, NULL };
+			else
+				lab[i] = (struct label){ arena_strdup(a, "bytes"), NULL, 8 << (next_rand(&r) % 2),
+							 arena_strdup(a, next_rand(&r) % 2 ? "bytes" : "") };
+		}
+		p->sample[s] = (struct sample){ stack, v, lab, n, nlab };
+	}
+	return p;
+}
+
+/* report is what a report command prints of p (malloc'd). */
+static char *report(const struct profile *p, const char *command)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	struct options o;
+	options_init(&o);
+	struct report_request req = { command_find(command), NULL, false, NULL, false, NULL };
+	struct strbuf warn = STRBUF_INIT;
+	char err[512] = "";
+	if (driver_report(p, &o, &req, out, &warn, err, sizeof err) != 0)
+		fprintf(out, "error: %s\n", err);
+	fclose(out);
+	sb_free(&warn);
+	options_free(&o);
+	return text;
+}
+
+/* at_once merges pods first .. first+n-1 as merge_profiles does, after making them common. */
+static struct profile *at_once(uint32_t first, size_t n, const char *second_type)
+{
+	struct profile **ps = xcalloc(n, sizeof *ps);
+	for (size_t i = 0; i < n; i++)
+		ps[i] = pod(first + (uint32_t)i, second_type);
+	char err[256];
+	struct profile *m = NULL;
+	if (merge_compatibilize(ps, n, err, sizeof err) == 0 && merge_scale_units(ps, n, err, sizeof err) == 0)
+		m = n == 1 ? ps[0] : merge_profiles(ps, n, err, sizeof err);
+	free(ps);
+	return m;
+}
+
+static struct profile *one_at_a_time(uint32_t first, size_t n, const char *second_type)
+{
+	struct merge_stream *s = merge_stream_new();
+	for (size_t i = 0; i < n; i++) {
+		struct profile *p = pod(first + (uint32_t)i, second_type);
+		CHECK(merge_stream_fits(s, p));
+		merge_stream_add(s, p);
+	}
+	return merge_stream_finish(s);
+}
+
+static void same_reports(const struct profile *a, const struct profile *b, size_t n)
+{
+	static const char *const commands[] = { "raw", "top", "traces" };
+	for (size_t c = 0; c < 3; c++) {
+		char *x = report(a, commands[c]), *y = report(b, commands[c]);
+		CHECK(x && y && !strcmp(x, y));
+		if (x && y && strcmp(x, y))
+			fprintf(stderr, "%zu profiles, -%s:\n--- at once\n%s--- one at a time\n%s", n, commands[c], x, y);
+		free(x);
+		free(y);
+	}
+}
+
+static void test_stream(void)
+{
+	static const size_t counts[] = { 1, 2, 3, 7, 40, 300 };
+	for (size_t k = 0; k < 6; k++) {
+		for (uint32_t first = 0; first < 40; first += 13) {
+			struct profile *a = at_once(first, counts[k], "inuse_space");
+			struct profile *b = one_at_a_time(first, counts[k], "inuse_space");
+			CHECK(a && b);
+			if (a && b)
+				same_reports(a, b, counts[k]);
+			profile_free(a);
+			profile_free(b);
+		}
+	}
+	/* samples that cancel out are dropped once, at the end, as at once */
+	struct profile *a = at_once(5, 2, "inuse_space"), *b = one_at_a_time(5, 2, "inuse_space");
+	CHECK(a && b && a->n_sample == b->n_sample);
+	profile_free(a);
+	profile_free(b);
+
+	/* what does not fit: other sample types, a repeated type name */
+	struct merge_stream *s = merge_stream_new();
+	struct profile *same = pod(1, "alloc_space");
+	CHECK(!merge_stream_fits(s, same));
+	profile_free(same);
+	struct profile *first = pod(1, "inuse_space"), *other = pod(2, "inuse_objects");
+	CHECK(merge_stream_fits(s, first));
+	merge_stream_add(s, first);
+	CHECK(!merge_stream_fits(s, other));
+	other->sample_type[1].type = "inuse_space";
+	CHECK(merge_stream_fits(s, other));
+	other->period_type.unit = "kilobytes";
+	CHECK(!merge_stream_fits(s, other));
+	profile_free(other);
+	merge_stream_free(s);
+}
+
+/*
+ * Many sources load as pprof's chunkedGrab merges them: 128 at a time,
+ * each chunk merged, then merged with what the chunks before gave. The
+ * reference here decodes the files and does exactly that with the
+ * all-at-once functions; driver_load merges one file at a time, and reads
+ * a chunk again when a source does not fit (odd, with other sample types).
+ */
+enum { PODS = 300 };
+
+static struct profile *combine_ref(struct profile **ps, size_t n)
+{
+	char err[256];
+	if (merge_compatibilize(ps, n, err, sizeof err) < 0 || merge_scale_units(ps, n, err, sizeof err) < 0)
+		return NULL;
+	return n == 1 ? ps[0] : merge_profiles(ps, n, err, sizeof err);
+}
+
+static struct profile *read_pod(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t buf[1 << 16];
+	size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+	if (f)
+		fclose(f);
+	struct decode_options o = { 1 << 30, DECODE_DEFAULT_FLOW_MIN, DECODE_DEFAULT_MAX_RATIO };
+	char err[256];
+	return decode_bytes(buf, n, &o, err, sizeof err);
+}
+
+/* reference merges the files chunk by chunk, or all at once when chunk is 0. */
+static struct profile *reference(char **paths, size_t n, size_t chunk)
+{
+	struct profile *acc = NULL, **ps = xcalloc(n, sizeof *ps);
+	chunk = chunk ? chunk : n;
+	for (size_t first = 0; first < n; first += chunk) {
+		size_t k = first + chunk < n ? chunk : n - first;
+		for (size_t i = 0; i < k; i++)
+			ps[i] = read_pod(paths[first + i]);
+		struct profile *c = combine_ref(ps, k);
+		struct profile *pair[2] = { acc, c };
+		acc = acc ? combine_ref(pair, 2) : c;
+	}
+	free(ps);
+	return acc;
+}
+
+static struct profile *load_all(char **paths, size_t n)
+{
+	struct load_options lo = { .sources = paths, .n_sources = (int)n, .symbolize = "none",
+				   .max_inflated = 1 << 30, .seconds = -1, .timeout = -1 };
+	struct strbuf warn = STRBUF_INIT;
+	char err[512];
+	struct profile *p = driver_load(&lo, &warn, err, sizeof err);
+	sb_free(&warn);
+	return p;
+}
+
+static void test_chunks(void)
+{
+	char dir[] = "/tmp/cprof-test-merge-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char **paths = xcalloc(PODS, sizeof *paths);
+	static const size_t odd[] = { PODS, 50, 200 };
+	for (size_t c = 0; c < 3; c++) {
+		for (size_t i = 0; i < PODS; i++) {
+			char path[64];
+			snprintf(path, sizeof path, "%s/pod%03zu.pb.gz", dir, i);
+			free(paths[i]);
+			paths[i] = xstrdup(path);
+			struct profile *p = pod((uint32_t)i, i == odd[c] ? "inuse_objects" : "inuse_space");
+			FILE *f = fopen(path, "wb");
+			char err[256];
+			CHECK(f && encode_profile(p, f, err, sizeof err) == 0);
+			if (f)
+				fclose(f);
+			profile_free(p);
+		}
+		struct profile *got = load_all(paths, PODS), *want = reference(paths, PODS, 128);
+		CHECK(got && want);
+		if (got && want)
+			same_reports(want, got, PODS);
+		if (c == 0) { /* chunks matter: samples that cancel out within one are gone before the next */
+			struct profile *whole = reference(paths, PODS, 0);
+			char *x = report(whole, "raw"), *y = report(got, "raw");
+			CHECK(x && y && strcmp(x, y) != 0);
+			free(x);
+			free(y);
+			profile_free(whole);
+		}
+		profile_free(got);
+		profile_free(want);
+	}
+	for (size_t i = 0; i < PODS; i++) {
+		remove(paths[i]);
+		free(paths[i]);
+	}
+	free(paths);
+	remove(dir);
+}
+
 int main(void)
 {
+	test_stream();
+	test_chunks();
 	test_large();
 	test_subtract();
 	test_cancel();
