@@ -336,7 +336,7 @@ static char *report(const struct profile *p, const char *command)
 	FILE *out = open_memstream(&text, &len);
 	struct options o;
 	options_init(&o);
-	struct report_request req = { command_find(command), NULL, false, NULL, false, NULL };
+	struct report_request req = { .cmd = command_find(command) };
 	struct strbuf warn = STRBUF_INIT;
 	char err[512] = "";
 	if (driver_report(p, &o, &req, out, &warn, err, sizeof err) != 0)
