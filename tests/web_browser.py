@@ -512,7 +512,8 @@ def test_configs(d, cprof, shots):
             check(d.find_element(By.ID, "delete-dialog").is_displayed(), "× opens no delete dialog")
             d.find_element(By.ID, "delete-confirm").click()
             check(wait(lambda: not settings(home)[0]), f"delete leaves {settings(home)[0]}")
-            check(not d.find_elements(By.CSS_SELECTOR, "#config-list .config[data-config='allocs']"),
+            # the menu is redrawn when the page's DELETE request returns, which may be after the file changed
+            check(wait(lambda: not d.find_elements(By.CSS_SELECTOR, "#config-list .config[data-config='allocs']")),
                   "the deleted config stays in the menu")
             p.no_errors("config delete")
     finally:
