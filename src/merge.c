@@ -323,8 +323,7 @@ struct msample {
 	size_t loc_off, val_off, lab_off;
 	uint32_t n_loc, n_lab;
 	uint32_t src;              /* which source it came from, */
-	const struct sample *from; /* and which of its samples, */
-	const uint32_t *loc;       /* whose stack (from->loc, a load less when folding) */
+	const struct sample *from; /* and which of its samples */
 };
 
 struct merger {
@@ -594,23 +593,9 @@ static bool same_as(const struct merger *mg, const struct msample *a, const uint
 	return true;
 }
 
-/*
- * same_sample compares two samples of merge_profiles by their sources'
- * stacks, remapped as it goes: merged stacks are written only for the
- * samples left after the fold (see merge_profiles).
- */
 static bool same_sample(const struct merger *mg, const struct msample *a, const struct msample *b)
 {
-	if (a->n_loc != b->n_loc || a->n_lab != b->n_lab)
-		return false;
-	const uint32_t *ma = mg->loc_memos[a->src], *mb = mg->loc_memos[b->src];
-	for (uint32_t i = 0; i < a->n_loc; i++)
-		if (ma[a->loc[i]] != mb[b->loc[i]])
-			return false;
-	for (uint32_t i = 0; i < a->n_lab; i++)
-		if (!label_eq(&mg->labs[a->lab_off + i], &mg->labs[b->lab_off + i]))
-			return false;
-	return true;
+	return same_as(mg, a, mg->stack + b->loc_off, b->n_loc, mg->labs + b->lab_off, b->n_lab);
 }
 
 /* A sample's hash: its merged stack and its sorted labels (equal samples hash equal). */
@@ -630,13 +615,9 @@ static uint64_t sample_hash(const uint32_t *locs, uint32_t n_loc, const struct l
  * mappings and functions) in the order its samples first use them, source
  * after source: first_uses lists that order for each source, the sources
  * on two threads, and the locations are then mapped in it. take_sample
- * reserves each sample's room; copy_samples writes the labels and values
- * and hashes the remapped stacks, on two threads for large merges.
- * Duplicates are folded afterwards by dedupe_samples, comparing stacks
- * through the sources' location memos, and only the samples left then
- * get their merged stacks written (write_stacks): -base on the bench heap
- * pair folds 925k samples into 221k, so writing all of them first took
- * 90 MB more, for the same CPU time.
+ * reserves each sample's room; copy_samples writes the remapped stacks,
+ * labels and values and hashes them, on two threads for large merges.
+ * Duplicates are folded afterwards by dedupe_samples.
  */
 struct first_use {
 	const struct profile *src;
@@ -668,8 +649,9 @@ static void *first_uses(void *arg)
 
 static void take_sample(struct merger *mg, uint32_t src_index, const struct sample *s)
 {
-	mg->samples[mg->nsamples++] = (struct msample){ 0, 0, mg->nvals, mg->nlabs, s->n_loc, s->n_label,
-							src_index, s, s->loc };
+	mg->samples[mg->nsamples++] = (struct msample){ 0, mg->nstack, mg->nvals, mg->nlabs, s->n_loc, s->n_label,
+							src_index, s };
+	mg->nstack += s->n_loc;
 	mg->nlabs += s->n_label;
 	mg->nvals += mg->nst;
 }
@@ -679,18 +661,15 @@ struct copy_job {
 	size_t first, last;
 };
 
-/* copy_samples hashes each sample's remapped stack in a scratch buffer, writing labels and values. */
 static void *copy_samples(void *arg)
 {
 	const struct copy_job *j = arg;
 	struct merger *mg = j->mg;
-	uint32_t *locs = NULL;
-	size_t caplocs = 0;
 	for (size_t k = j->first; k < j->last; k++) {
 		struct msample *d = &mg->samples[k];
 		const struct sample *s = d->from;
 		const uint32_t *memo = mg->loc_memos[d->src];
-		GROW(locs, caplocs, (size_t)s->n_loc + 1);
+		uint32_t *locs = mg->stack + d->loc_off;
 		for (uint32_t i = 0; i < s->n_loc; i++)
 			locs[i] = memo[s->loc[i]];
 		struct label *labs = mg->labs + d->lab_off;
@@ -698,22 +677,6 @@ static void *copy_samples(void *arg)
 		sort_labels(labs, s->n_label);
 		mem_copy(mg->vals + d->val_off, s->value, mg->nst * sizeof *mg->vals);
 		d->hash = sample_hash(locs, s->n_loc, labs, s->n_label);
-	}
-	free(locs);
-	return NULL;
-}
-
-/* write_stacks writes the merged stacks of the samples left after the fold. */
-static void *write_stacks(void *arg)
-{
-	const struct copy_job *j = arg;
-	struct merger *mg = j->mg;
-	for (size_t k = j->first; k < j->last; k++) {
-		const struct msample *d = &mg->samples[k];
-		const uint32_t *memo = mg->loc_memos[d->src];
-		uint32_t *locs = mg->stack + d->loc_off;
-		for (uint32_t i = 0; i < d->n_loc; i++)
-			locs[i] = memo[d->loc[i]];
 	}
 	return NULL;
 }
@@ -724,9 +687,9 @@ static void *write_stacks(void *arg)
  * the samples are taken in order and looked up by hash in an open-
  * addressed table of the first of each. Each lookup is a cache miss,
  * asked for FOLD_AHEAD samples early, so that the misses overlap: on the
- * bench heap pair (925k samples, 352k folded) this takes 0.11-0.15
- * CPU-s where sorting by hash first (four radix passes, then both samples
- * of each pair read in hash order, out of place) took 0.27.
+ * bench heap pair (925k samples, 352k folded) this takes 0.11 CPU-s
+ * where sorting by hash first (four radix passes, then both samples of
+ * each pair read in hash order, out of place) took 0.27.
  * Equal samples have equal hashes, so the samples split by the hash's top
  * bit fold apart, on two threads for large merges.
  */
@@ -1017,31 +980,6 @@ static struct profile *drop_zero_samples(struct profile *src)
 	return p;
 }
 
-/*
- * drop_zero_msamples drops the merged samples whose values cancelled out,
- * before their stacks are written; drop_zero_samples then renumbers what
- * is left as pprof's second merge does. Tells whether any were dropped.
- */
-static bool drop_zero_msamples(struct merger *mg)
-{
-	size_t fill = 0;
-	for (size_t i = 0; i < mg->nsamples; i++)
-		if (!is_zero(mg->vals + mg->samples[i].val_off, mg->nst))
-			mg->samples[fill++] = mg->samples[i];
-	bool any = fill < mg->nsamples;
-	mg->nsamples = fill;
-	return any;
-}
-
-/* halves splits the merged samples between two jobs when there are enough for two threads (else jobs[1].mg is NULL). */
-static void halves(struct merger *mg, struct copy_job *jobs)
-{
-	bool split = mg->nsamples >= 2 * MERGE_SAMPLES_PER_THREAD;
-	size_t half = split ? mg->nsamples / 2 : mg->nsamples;
-	jobs[0] = (struct copy_job){ mg, 0, half };
-	jobs[1] = (struct copy_job){ split ? mg : NULL, half, mg->nsamples };
-}
-
 struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t errsize)
 {
 	if (n == 0) {
@@ -1093,34 +1031,29 @@ struct profile *merge_profiles(struct profile **ps, size_t n, char *err, size_t 
 				take_sample(&mg, (uint32_t)i, &src->sample[s]);
 	}
 	free(uses);
+	mg.stack = xmalloc((mg.nstack + 1) * sizeof *mg.stack);
 	mg.labs = xmalloc((mg.nlabs + 1) * sizeof *mg.labs);
 	mg.vals = xmalloc((mg.nvals + 1) * sizeof *mg.vals);
-	struct copy_job jobs[2];
-	halves(&mg, jobs);
-	run_pair(copy_samples, &jobs[0], jobs[1].mg ? &jobs[1] : NULL);
+	bool split = mg.nsamples >= 2 * MERGE_SAMPLES_PER_THREAD;
+	size_t half = split ? mg.nsamples / 2 : mg.nsamples;
+	struct copy_job jobs[2] = { { &mg, 0, half }, { &mg, half, mg.nsamples } };
+	run_pair(copy_samples, &jobs[0], split ? &jobs[1] : NULL);
+	for (size_t i = 0; i < n; i++)
+		free(mg.loc_memos[i]);
+	free(mg.loc_memos);
 	free(mg.map_memo);
 	free(mg.map_offset);
 	free(mg.func_memo);
 	dedupe_samples(&mg);
-	bool any_zero = drop_zero_msamples(&mg);
-	mg.nstack = 0;
-	for (size_t i = 0; i < mg.nsamples; i++) {
-		mg.samples[i].loc_off = mg.nstack;
-		mg.nstack += mg.samples[i].n_loc;
-	}
-	mg.stack = xmalloc((mg.nstack + 1) * sizeof *mg.stack);
-	halves(&mg, jobs);
-	run_pair(write_stacks, &jobs[0], jobs[1].mg ? &jobs[1] : NULL);
-	for (size_t i = 0; i < n; i++)
-		free(mg.loc_memos[i]);
-	free(mg.loc_memos);
 	finish(&mg);
+	bool any_zero = false;
+	for (size_t i = 0; i < mg.p->n_sample && !any_zero; i++)
+		any_zero = is_zero(mg.p->sample[i].value, mg.nst);
 	merger_free(&mg);
 	struct profile *p = mg.p;
 	for (size_t i = 0; i < n; i++)
 		profile_adopt(p, ps[i]);
-	/* samples cancelled out: pprof merges again, numbering what is left anew */
-	if (any_zero)
+	if (any_zero) /* samples that cancelled out: pprof merges again to drop them */
 		return drop_zero_samples(p);
 	return p;
 }
@@ -1206,7 +1139,7 @@ static void fold_sample(struct merge_stream *s, const struct sample *sm)
 	GROW(mg->labs, s->caplabs, mg->nlabs + sm->n_label);
 	GROW(mg->vals, s->capvals, mg->nvals + mg->nst);
 	struct msample *d = &mg->samples[mg->nsamples];
-	*d = (struct msample){ h, mg->nstack, mg->nvals, mg->nlabs, sm->n_loc, sm->n_label, 0, NULL, NULL };
+	*d = (struct msample){ h, mg->nstack, mg->nvals, mg->nlabs, sm->n_loc, sm->n_label, 0, NULL };
 	mem_copy(mg->stack + d->loc_off, s->locs, sm->n_loc * sizeof *mg->stack);
 	struct label *l = mg->labs + d->lab_off;
 	for (uint32_t i = 0; i < sm->n_label; i++) {
