@@ -681,102 +681,75 @@ static void *copy_samples(void *arg)
 	return NULL;
 }
 
-struct keyed {
-	uint64_t hash;
-	uint32_t seq;
-};
+/*
+ * dedupe_samples folds samples with the same stack and labels into the
+ * first of them, as pprof's merge does, keeping first-occurrence order:
+ * the samples are taken in order and looked up by hash in an open-
+ * addressed table of the first of each. Each lookup is a cache miss,
+ * asked for FOLD_AHEAD samples early, so that the misses overlap: on the
+ * bench heap pair (925k samples, 352k folded) this takes 0.11 CPU-s
+ * where sorting by hash first (four radix passes, then both samples of
+ * each pair read in hash order, out of place) took 0.27.
+ * Equal samples have equal hashes, so the samples split by the hash's top
+ * bit fold apart, on two threads for large merges.
+ */
+enum { MERGE_SAMPLES_PER_THREAD = 50000, FOLD_AHEAD = 8 };
 
-/* radix_sort orders by hash, keeping equal hashes in sequence order (LSD radix sort is stable). */
-static void radix_sort(struct keyed *a, size_t n)
-{
-	struct keyed *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-	size_t *count = xmalloc(65536 * sizeof *count);
-	for (int shift = 0; shift < 64; shift += 16) {
-		memset(count, 0, 65536 * sizeof *count);
-		for (size_t i = 0; i < n; i++)
-			count[(a[i].hash >> shift) & 0xffff]++;
-		size_t sum = 0;
-		for (size_t d = 0; d < 65536; d++) {
-			size_t c = count[d];
-			count[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			tmp[count[(a[i].hash >> shift) & 0xffff]++] = a[i];
-		struct keyed *t = a;
-		a = tmp;
-		tmp = t;
-	}
-	/* four passes: the sorted data is back in the caller's array */
-	free(tmp);
-	free(count);
-}
-
-/* One folder's share of the samples: those whose hash has the top bit bit. */
+/* One folder's share of the samples: all of them, or those whose hash has the top bit high. */
 struct fold_job {
 	struct merger *mg;
-	struct keyed *k;
-	size_t n;
+	bool split, high;
 	bool *dropped;
 };
 
-/* fold sorts its samples by hash and folds each into the first earlier one that is the same sample. */
+static bool mine(const struct fold_job *j, uint64_t hash)
+{
+	return !j->split || (bool)(hash >> 63) == j->high;
+}
+
 static void *fold(void *arg)
 {
 	struct fold_job *j = arg;
 	struct merger *mg = j->mg;
-	struct keyed *k = j->k;
-	size_t n = j->n;
-	radix_sort(k, n);
-	for (size_t a = 0; a < n;) {
-		size_t b = a + 1;
-		while (b < n && k[b].hash == k[a].hash)
-			b++;
-		for (size_t i = a + 1; i < b; i++) {
-			const struct msample *si = &mg->samples[k[i].seq];
-			for (size_t j2 = a; j2 < i; j2++) {
-				if (j->dropped[k[j2].seq] || !same_sample(mg, &mg->samples[k[j2].seq], si))
-					continue;
-				int64_t *v = mg->vals + mg->samples[k[j2].seq].val_off;
-				for (size_t t = 0; t < mg->nst; t++)
-					v[t] += mg->vals[si->val_off + t];
-				j->dropped[k[i].seq] = true;
+	size_t n = mg->nsamples, count = 0;
+	for (size_t i = 0; i < n; i++)
+		count += mine(j, mg->samples[i].hash);
+	size_t cap = 16;
+	while (cap < 2 * count)
+		cap *= 2;
+	size_t mask = cap - 1;
+	uint32_t *first = xcalloc(cap, sizeof *first); /* a sample's index + 1; 0 for an empty slot */
+	for (size_t i = 0; i < n; i++) {
+		if (i + FOLD_AHEAD < n)
+			__builtin_prefetch(&first[mg->samples[i + FOLD_AHEAD].hash & mask]);
+		const struct msample *si = &mg->samples[i];
+		if (!mine(j, si->hash))
+			continue;
+		for (size_t at = si->hash & mask;; at = (at + 1) & mask) {
+			if (first[at] == 0) {
+				first[at] = (uint32_t)i + 1;
 				break;
 			}
+			const struct msample *sa = &mg->samples[first[at] - 1];
+			if (sa->hash != si->hash || !same_sample(mg, sa, si))
+				continue;
+			int64_t *v = mg->vals + sa->val_off;
+			for (size_t t = 0; t < mg->nst; t++)
+				v[t] += mg->vals[si->val_off + t];
+			j->dropped[i] = true;
+			break;
 		}
-		a = b;
 	}
+	free(first);
 	return NULL;
 }
-
-/*
- * dedupe_samples folds samples with the same stack and labels into the
- * first of them, as pprof's merge does, keeping first-occurrence order.
- * Sorting by hash instead of probing a table keeps the memory accesses
- * sequential: a 900k-sample merge spent half its time in table misses.
- * Equal samples have equal hashes, so the samples split by the hash's top
- * bit fold apart, on two threads for large merges.
- */
-enum { MERGE_SAMPLES_PER_THREAD = 50000 };
 
 static void dedupe_samples(struct merger *mg)
 {
 	size_t n = mg->nsamples;
-	struct keyed *k = xmalloc((n ? n : 1) * sizeof *k);
 	bool split = n >= 2 * MERGE_SAMPLES_PER_THREAD;
-	size_t low = 0;
-	for (size_t i = 0; i < n; i++)
-		low += !split || !(mg->samples[i].hash >> 63);
-	size_t lo = 0, hi = low;
-	for (size_t i = 0; i < n; i++) {
-		struct keyed key = { mg->samples[i].hash, (uint32_t)i };
-		if (!split || !(key.hash >> 63))
-			k[lo++] = key;
-		else
-			k[hi++] = key;
-	}
 	bool *dropped = xcalloc(n + 1, sizeof *dropped);
-	struct fold_job jobs[2] = { { mg, k, low, dropped }, { mg, k + low, n - low, dropped } };
+	struct fold_job jobs[2] = { { mg, split, false, dropped }, { mg, split, true, dropped } };
 	run_pair(fold, &jobs[0], split ? &jobs[1] : NULL);
 	size_t fill = 0;
 	for (size_t i = 0; i < n; i++)
@@ -784,7 +757,6 @@ static void dedupe_samples(struct merger *mg)
 			mg->samples[fill++] = mg->samples[i];
 	mg->nsamples = fill;
 	free(dropped);
-	free(k);
 }
 
 /*
