@@ -214,9 +214,7 @@ static bool unescaped_output(const struct report *r, const struct command *cmd)
 /* in_memory generates r's report into a buffer of its own (*buf, freed by the caller). */
 static int in_memory(struct report *r, char **buf, size_t *n, char *err, size_t errsize)
 {
-	FILE *mem = open_memstream(buf, n);
-	if (!mem)
-		die_oom();
+	FILE *mem = xopen_memstream(buf, n);
 	int rc = report_generate(r, mem, err, errsize);
 	fclose(mem);
 	return rc;
@@ -226,9 +224,7 @@ static int in_memory(struct report *r, char **buf, size_t *n, char *err, size_t 
 static int render_in_memory(const char *dot, size_t n, const char *format, bool pan, char **img, size_t *nimg,
 			    char *err, size_t errsize)
 {
-	FILE *mem = open_memstream(img, nimg);
-	if (!mem)
-		die_oom();
+	FILE *mem = xopen_memstream(img, nimg);
 	int rc = render_dot(dot, n, format, pan, mem, err, errsize);
 	fclose(mem);
 	return rc;

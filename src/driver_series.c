@@ -374,9 +374,7 @@ static int series_report(struct reading *rd, struct series *s, const struct repo
 	series_trim(s, pr.r.o.nodefraction, nodecount);
 	char *buf = NULL;
 	size_t n = 0;
-	FILE *mem = open_memstream(&buf, &n);
-	if (!mem)
-		die_oom();
+	FILE *mem = xopen_memstream(&buf, &n);
 	if (req->cmd->format == FMT_MEMSTATS)
 		rc = report_series_memstats(&pr.r, s, mem, err, errsize);
 	else if (chart)

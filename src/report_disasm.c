@@ -745,9 +745,7 @@ int report_disasm(struct report *r, FILE *out, char *err, size_t errsize)
 	int rc = -1;
 	char *mem = NULL;
 	size_t memlen = 0;
-	FILE *buf = open_memstream(&mem, &memlen);
-	if (!buf)
-		die_oom();
+	FILE *buf = xopen_memstream(&mem, &memlen);
 	char total[64];
 	report_format_value(r, r->total, total, sizeof total);
 	fprintf(buf, "Total: %s\n", total);

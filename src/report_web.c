@@ -120,9 +120,7 @@ int report_web_graph(struct report *r, FILE *out, char *err, size_t errsize)
 	struct report_dot_web web = { STRBUF_INIT, NULL, 0 };
 	char *dot = NULL;
 	size_t n = 0;
-	FILE *mem = open_memstream(&dot, &n);
-	if (!mem)
-		die_oom();
+	FILE *mem = xopen_memstream(&dot, &n);
 	report_dot_for_web(r, mem, &web);
 	fclose(mem);
 	struct strbuf b = STRBUF_INIT;

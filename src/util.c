@@ -18,6 +18,14 @@ _Noreturn void die_oom(void)
 	_exit(2);
 }
 
+FILE *xopen_memstream(char **buf, size_t *n)
+{
+	FILE *f = open_memstream(buf, n);
+	if (!f)
+		die_oom();
+	return f;
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

@@ -32,6 +32,8 @@ void *xreallocarray(void *p, size_t count, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 _Noreturn void die_oom(void);
+/* xopen_memstream is open_memstream(3), dying when it cannot be made (only for want of memory). */
+FILE *xopen_memstream(char **buf, size_t *n);
 
 /* Grows *items (of *cap elements of size bytes) so it holds at least need. */
 void grow_array(void **items, size_t *cap, size_t need, size_t size);

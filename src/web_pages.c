@@ -92,9 +92,7 @@ static unsigned make_report(struct web *w, const struct view *v, const char *arg
 {
 	char *buf = NULL;
 	size_t n = 0;
-	FILE *mem = open_memstream(&buf, &n);
-	if (!mem)
-		die_oom();
+	FILE *mem = xopen_memstream(&buf, &n);
 	struct strbuf warn = STRBUF_INIT;
 	char err[1024];
 	struct driver_timing tm = { 0 };
@@ -234,9 +232,7 @@ static void page(struct web *w, const struct view *v, const char *raw_query, con
 
 	char *html = NULL;
 	size_t n = 0;
-	FILE *mem = open_memstream(&html, &n);
-	if (!mem)
-		die_oom();
+	FILE *mem = xopen_memstream(&html, &n);
 	report_web_page(mem, v->name, sb_cstr(&title), data.s, data.len, body, body_len);
 	fclose(mem);
 	r->status = 200;
@@ -319,9 +315,7 @@ void web_download(struct web *w, struct web_response *r)
 {
 	char *buf = NULL;
 	size_t n = 0;
-	FILE *mem = open_memstream(&buf, &n);
-	if (!mem)
-		die_oom();
+	FILE *mem = xopen_memstream(&buf, &n);
 	char err[256];
 	int rc = encode_profile(w->p, mem, err, sizeof err);
 	fclose(mem);
