@@ -10,56 +10,42 @@
     funcs: [],   // {section, name, rows: [{tr, text}]}
   });
 
-  function cell(tr, text, cls) {
-    const td = document.createElement('td');
-    td.className = cls;
-    td.textContent = text;
-    tr.appendChild(td);
+  // add appends a new tag element of class cls holding text to parent, and returns it.
+  function add(parent, tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    e.textContent = text;
+    parent.appendChild(e);
+    return e;
   }
 
   function row(l) {
     const tr = document.createElement('tr');
-    cell(tr, String(l.line), 'num');
-    cell(tr, l.flat, 'val');
-    cell(tr, l.cum, 'val');
-    cell(tr, l.text, 'src');
+    add(tr, 'td', 'num', String(l.line));
+    add(tr, 'td', 'val', l.flat);
+    add(tr, 'td', 'val', l.cum);
+    add(tr, 'td', 'src', l.text);
     if (l.hot) tr.classList.add('hot');
     return tr;
-  }
-
-  function note(parent, cls, text) {
-    const p = document.createElement('p');
-    p.className = cls;
-    p.textContent = text;
-    parent.appendChild(p);
   }
 
   function section(f) {
     const s = document.createElement('section');
     s.className = 'func';
-    const h = document.createElement('h2');
-    h.textContent = f.name;
-    const file = document.createElement('p');
-    file.className = 'filename';
-    file.textContent = f.file || '';
-    const total = document.createElement('p');
-    total.className = 'total';
-    if (f.flat !== undefined) total.textContent = f.flat + ' flat, ' + f.cum + ' cum' + (f.cumPct ? ' (' + f.cumPct.trim() + ' of total)' : '');
-    const table = document.createElement('table');
-    table.className = 'listing';
+    add(s, 'h2', '', f.name);
+    add(s, 'p', 'filename', f.file || '');
+    add(s, 'p', 'total', f.flat !== undefined ? f.flat + ' flat, ' + f.cum + ' cum' + (f.cumPct ? ' (' + f.cumPct.trim() + ' of total)' : '') : '');
     const rows = [];
-    for (const l of f.lines || []) {
-      const tr = row(l);
-      rows.push({ tr, text: l.text });
-      table.appendChild(tr);
+    if (f.lines && f.lines.length) {
+      const table = add(s, 'table', 'listing', '');
+      for (const l of f.lines) {
+        const tr = row(l);
+        rows.push({ tr, text: l.text });
+        table.appendChild(tr);
+      }
+    } else {
+      add(s, 'p', 'empty', f.error || 'No source lines (the file was not found: see -source_path).');
     }
-    let body = table;
-    if (!rows.length) {
-      body = document.createElement('p');
-      body.className = 'empty';
-      body.textContent = f.error || 'No source lines (the file was not found: see -source_path).';
-    }
-    s.append(h, file, total, body);
     state.funcs.push({ section: s, name: f.name, rows });
     return s;
   }
@@ -74,8 +60,8 @@
         return;
       }
       const frag = document.createDocumentFragment();
-      if (data.listingTotal) note(frag, 'total', 'Total: ' + data.listingTotal);
-      if (data.truncated) note(frag, 'empty', 'Showing the first ' + listing.length + ' functions only: narrow the search.');
+      if (data.listingTotal) add(frag, 'p', 'total', 'Total: ' + data.listingTotal);
+      if (data.truncated) add(frag, 'p', 'empty', 'Showing the first ' + listing.length + ' functions only: narrow the search.');
       for (const f of listing) frag.appendChild(section(f));
       content.appendChild(frag);
     },
