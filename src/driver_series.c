@@ -361,7 +361,10 @@ static int series_report(struct reading *rd, struct series *s, const struct repo
 			 struct strbuf *warn, char *err, size_t errsize)
 {
 	struct prepared pr;
-	int rc = driver_prepare(&pr, rd->latest, rd->opt, req, warn, err, errsize);
+	/* what preparing the snapshots said is said; of a skeleton's filters it would add that they match nothing */
+	struct strbuf said = STRBUF_INIT;
+	int rc = driver_prepare(&pr, rd->latest, rd->opt, req, &said, err, errsize);
+	sb_free(&said);
 	if (rc < 0) {
 		driver_prepared_free(&pr);
 		return rc;

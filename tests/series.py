@@ -64,19 +64,19 @@ def snapshot_time(path):
 
 
 def top_values(path, extra):
-    """{function: flat} in bytes (cum with -cum), and the total, from -top."""
+    """{function: flat} in bytes or counts (cum with -cum), and the total, from -top."""
     out = text(run(["-top", "-nodefraction=0", "-unit=b"] + extra + [path]))
     column = 3 if "-cum" in extra else 0
     values, total = {}, None
     for line in out.splitlines():
-        m = re.match(r"^Showing nodes accounting for \S+, \S+ of (-?\d+)B total", line)
+        m = re.match(r"^Showing nodes accounting for \S+, \S+ of (-?\d+)[Bb]? total", line)
         if m:
             total = int(m.group(1))
         cols = line.split(None, 5)
-        if len(cols) == 6 and cols[1].endswith("%") and re.match(r"^-?\d+B?$", cols[0]):
+        if len(cols) == 6 and cols[1].endswith("%") and re.match(r"^-?\d+[Bb]?$", cols[0]):
             # "(inline)" tells how a node was called in that snapshot: no part of its name
             name = re.sub(r" \((partial-)?inline\)$", "", cols[5])
-            values[name] = values.get(name, 0) + int(cols[column].rstrip("B"))
+            values[name] = values.get(name, 0) + int(cols[column].rstrip("Bb"))
     return values, total
 
 
@@ -170,6 +170,12 @@ def snapshots():
     check(not {"main.churnBuffers", "main.churnParse"} & set(heap), f"heap: churn among the suspects: {heap}")
     against_snapshots(HEAP, ["-cum"], "heap -cum")
     against_snapshots(HEAP, ["-focus=churn"], "heap -focus=churn")
+    # a snapshot's samples read as far as the table needs: leaves alone, without labels, or whole
+    for extra in (["-tagfocus=bytes=16kB"], ["-hide=leakSessions"], ["-lines"], ["-inuse_objects"], ["-show=main"]):
+        against_snapshots(HEAP, extra, "heap " + " ".join(extra))
+    # what the filters say, they say once, and of the snapshots only: they match
+    err = run(["-series", "-top", "-tagfocus=bytes=16kB", "-hide=leakSessions"] + HEAP).stderr.decode()
+    check(err == "tagfocus:Interpreted '16kB' as range, not regexp\n", f"-series -tagfocus -hide said {err!r}")
     g = against_snapshots(GOROUTINE, [], "goroutine")
     check(g[:1] and "main.stuckWorker" in g[0], f"goroutine: the stuck workers' stack is not the first suspect: {g}")
     check(not any("main.shortWorker" in s for s in g), f"goroutine: short-lived workers among the suspects: {g}")
