@@ -29,14 +29,15 @@ static struct profile *decode_flowing(const uint8_t *gz, size_t len, const struc
 }
 
 /* decode_plain decodes uncompressed bytes; *owner (when given) is freed as early as possible. */
-static struct profile *decode_plain(const uint8_t *data, size_t len, uint8_t **owner, char *err, size_t errsize)
+static struct profile *decode_plain(const uint8_t *data, size_t len, uint8_t **owner, const struct decode_options *o,
+				    char *err, size_t errsize)
 {
 	if (len == 0) {
 		snprintf(err, errsize, "parsing profile: empty input file");
 		return NULL;
 	}
 	char perr[256];
-	struct profile *p = decode_proto(data, len, owner, perr, sizeof perr);
+	struct profile *p = decode_proto(data, len, owner, o, perr, sizeof perr);
 	if (p)
 		return with_trailer(p);
 	if (owner && !*owner) { /* a real profile.proto that failed validation */
@@ -66,21 +67,21 @@ struct profile *decode_buffer(uint8_t **buf, size_t len, const struct decode_opt
 	if (is_gzip(*buf, len)) {
 		struct profile *p = decode_flowing(*buf, len, o);
 		if (p) {
-			free(*buf);
+			reuse_free(*buf);
 			*buf = NULL;
 			return p;
 		}
 		uint8_t *raw;
 		size_t rawlen;
 		int rc = inflate_gzip(*buf, len, o, &raw, &rawlen, err, errsize);
-		free(*buf);
+		reuse_free(*buf);
 		*buf = NULL;
 		if (rc < 0)
 			return NULL;
 		*buf = raw;
 		len = rawlen;
 	}
-	return decode_plain(*buf, len, buf, err, errsize);
+	return decode_plain(*buf, len, buf, o, err, errsize);
 }
 
 struct profile *decode_bytes(const uint8_t *data, size_t len, const struct decode_options *o, char *err,
@@ -94,9 +95,9 @@ struct profile *decode_bytes(const uint8_t *data, size_t len, const struct decod
 		size_t rawlen;
 		if (inflate_gzip(data, len, o, &raw, &rawlen, err, errsize) < 0)
 			return NULL;
-		struct profile *p = decode_plain(raw, rawlen, &raw, err, errsize);
+		struct profile *p = decode_plain(raw, rawlen, &raw, o, err, errsize);
 		free(raw);
 		return p;
 	}
-	return decode_plain(data, len, NULL, err, errsize);
+	return decode_plain(data, len, NULL, o, err, errsize);
 }

@@ -41,7 +41,19 @@ struct decode_options {
 	 * refuses the bomb after its first 16 MB, before it fills memory.
 	 */
 	unsigned max_ratio;
+	/*
+	 * lean, when set, is asked of the profile's header once its tables
+	 * are read (sample types, drop_frames), for a report that reads less
+	 * of the samples than they hold (a series' flat table): DECODE_LEAF
+	 * lets each sample keep its leaf location alone, DECODE_NO_LABELS
+	 * lets it keep no labels. What is left out is read all the same and
+	 * checked, so a broken profile is refused as before. Only a profile
+	 * decoded whole does this, not one decoded as it inflates (flow_min).
+	 */
+	unsigned (*lean)(const struct profile *header, const void *ctx);
+	const void *lean_ctx;
 };
+enum { DECODE_LEAF = 1, DECODE_NO_LABELS = 2 };
 
 /* decode_buffer takes the malloc'd *buf and frees it as soon as it can, setting *buf to NULL. */
 struct profile *decode_buffer(uint8_t **buf, size_t len, const struct decode_options *o, char *err,
@@ -55,9 +67,11 @@ struct profile *decode_bytes(const uint8_t *data, size_t len, const struct decod
  * decode_proto decodes an uncompressed profile.proto message. When owner
  * is not NULL, *owner is the malloc'd buffer holding data: decode_proto
  * frees it (and sets it to NULL) as soon as it no longer needs it, once it
- * is sure the data is a profile.proto and not a legacy format.
+ * is sure the data is a profile.proto and not a legacy format. Of o (which
+ * may be NULL) it uses lean alone.
  */
-struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, char *err, size_t errsize);
+struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, const struct decode_options *o,
+			     char *err, size_t errsize);
 
 /*
  * decode_legacy tries the legacy formats (gperftools CPU, heap, growth,

@@ -50,7 +50,7 @@ static void out_init(struct out_buf *o, size_t inlen, uint64_t max)
 	o->cap = inlen < (1 << 20) ? (1 << 20) : inlen > SIZE_MAX / 4 ? SIZE_MAX : inlen * 4;
 	if (o->cap > o->max + 1)
 		o->cap = o->max + 1;
-	o->b = xmalloc(o->cap);
+	o->b = reuse_alloc(o->cap);
 }
 
 /* out_room makes room when the buffer is full (n <= max: past_limits stops past it), and says how much. */
@@ -154,7 +154,7 @@ corrupt:
 	snprintf(err, errsize, "decompressing profile: %s", z.msg ? z.msg : "corrupt gzip stream");
 fail:
 	inflateEnd(&z);
-	free(o.b);
+	reuse_free(o.b);
 	return -1;
 }
 
@@ -213,7 +213,7 @@ int inflate_gzip_isal(const uint8_t *in, size_t inlen, const struct decode_optio
 	}
 	free(s);
 	if (rc != 0) {
-		free(o.b);
+		reuse_free(o.b);
 		return rc;
 	}
 	*out = o.b;

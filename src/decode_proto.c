@@ -133,6 +133,7 @@ struct conv {
 	size_t errsize;
 	int failed;
 	bool not_proto; /* what failed is that the bytes are not a profile.proto message */
+	unsigned lean;  /* what the samples may leave out (decode_options.lean) */
 };
 
 /* conv_for_thread copies c for another thread, with its own error buffer and failure flag. */
@@ -494,13 +495,17 @@ static int lay_out(const uint8_t *data, size_t len, struct layout *lay)
 	return 0;
 }
 
-/* conv_labels converts a sample's labels into out, and returns how many it keeps. */
+/*
+ * conv_labels converts a sample's labels into out, and returns how many
+ * it keeps; with out NULL it only checks their strings, and keeps none.
+ */
 static uint32_t conv_labels(struct conv *c, const struct raw_label *raw, size_t n_raw, struct label *out)
 {
 	uint32_t n = 0;
+	struct label none;
 	for (size_t j = 0; j < n_raw; j++) {
 		const struct raw_label *pl = &raw[j];
-		struct label *dl = &out[n];
+		struct label *dl = out ? &out[n] : &none;
 		memset(dl, 0, sizeof *dl);
 		dl->key = str(c, pl->key);
 		if (pl->str != 0) {
@@ -511,7 +516,7 @@ static uint32_t conv_labels(struct conv *c, const struct raw_label *raw, size_t 
 		} else {
 			continue; /* pprof drops labels with neither a string nor a number */
 		}
-		n++;
+		n += out != NULL;
 	}
 	return n;
 }
@@ -537,13 +542,17 @@ static int conv_one_sample(struct conv *c, const struct sample_reader *s, size_t
 			return -1;
 		}
 	}
+	if (s->has_bad) {
+		snprintf(c->err, c->errsize, "sample %zu: location id %llu points nowhere", i, (unsigned long long)s->bad_id);
+		return -1;
+	}
 	/* the pointers are fixed up once the vectors stop moving */
 	d->loc = (const uint32_t *)(uintptr_t)locs->n;
 	d->n_loc = (uint32_t)s->n_loc;
 	locs->n += s->n_loc;
 	mem_copy(values, s->value, nst * sizeof *values);
 	d->value = values;
-	struct label *lb = vec_room(labels, s->n_label, sizeof *lb);
+	struct label *lb = c->lean & DECODE_NO_LABELS ? NULL : vec_room(labels, s->n_label, sizeof *lb);
 	uint32_t n = conv_labels(c, s->label, s->n_label, lb);
 	d->label = (const struct label *)(uintptr_t)labels->n;
 	d->n_label = n;
@@ -569,10 +578,14 @@ static void *convert_range(void *arg)
 	const struct byte_span *span = c->samples;
 	size_t nst = c->p->n_sample_type;
 	struct sample_reader s = { 0 };
+	if (c->lean & DECODE_LEAF) {
+		sample_reader_known(&s, j->locations->dense, j->locations->ndense,
+				    j->locations->ndense == c->p->n_location + 1);
+	}
 	j->rc = 0;
 	/* room for every location id at once: growing by doubling copied and faulted in twice the memory */
-	size_t ids = 0;
-	for (size_t i = j->first; i < j->last; i++)
+	size_t ids = c->lean & DECODE_LEAF ? j->last - j->first : 0;
+	for (size_t i = j->first; i < j->last && !(c->lean & DECODE_LEAF); i++)
 		ids += varint_ends(span[i].data, span[i].data + span[i].len);
 	j->locs.items = xreallocarray(j->locs.items, ids + 1, sizeof(uint32_t));
 	j->locs.cap = ids + 1;
@@ -681,7 +694,8 @@ static int conv_tables(struct conv *c, struct idmap *locations)
 	return rc;
 }
 
-struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, char *err, size_t errsize)
+struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, const struct decode_options *o,
+			     char *err, size_t errsize)
 {
 	struct layout lay;
 	if (lay_out(data, len, &lay) != 0) {
@@ -693,6 +707,10 @@ struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, c
 	c.p = profile_new();
 	struct idmap locations = { 0 };
 	int rc = conv_tables(&c, &locations);
+	c.lean = rc == 0 && o && o->lean ? o->lean(c.p, o->lean_ctx) : 0;
+	/* a sparse map would cost a search per id checked: the whole stacks then */
+	if (!locations.dense)
+		c.lean &= ~(unsigned)DECODE_LEAF;
 	if (rc == 0)
 		rc = conv_samples(&c, &locations);
 	idmap_free(&locations);
@@ -700,7 +718,7 @@ struct profile *decode_proto(const uint8_t *data, size_t len, uint8_t **owner, c
 	free(c.strings);
 	/* a profile.proto, even a broken one, is no legacy profile: the raw bytes can go */
 	if (owner && !c.not_proto) {
-		free(*owner);
+		reuse_free(*owner);
 		*owner = NULL;
 	}
 	if (rc != 0 || c.failed) {

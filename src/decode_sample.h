@@ -10,6 +10,7 @@
 #ifndef CPROF_DECODE_SAMPLE_H
 #define CPROF_DECODE_SAMPLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,7 +25,33 @@ struct sample_reader {
 	size_t n_value, cap_value;
 	struct raw_label *label;
 	size_t n_label, cap_label;
+	/*
+	 * A reader given the known location ids (known[id] nonzero for each,
+	 * n_known the table's length) keeps a sample's first location id
+	 * alone, its leaf, for a report that reads no further; the others
+	 * are read only to be checked, and the first not known goes to
+	 * bad_id (has_bad set), for the error the whole stack would give.
+	 */
+	const uint32_t *known;
+	uint64_t n_known;
+	/*
+	 * When every id from 1 to N = n_known - 1 is known: N's length as a
+	 * varint (1 to 4), its last byte and the 7 bits before (id_next),
+	 * for reading a run of ids only as far as to know them all known;
+	 * id_len 0: N is not that.
+	 */
+	unsigned id_len;
+	uint8_t id_top, id_next;
+	bool has_bad;
+	uint64_t bad_id;
 };
+
+/*
+ * sample_reader_known gives r the known location ids (known[id] nonzero
+ * for each, n_known the table's length): r then keeps each sample's leaf
+ * alone, as told above.
+ */
+void sample_reader_known(struct sample_reader *r, const uint32_t *known, uint64_t n_known, bool all);
 
 /* read_sample returns 0, or -1 when the bytes are not a Sample message. */
 int read_sample(struct sample_reader *r, const uint8_t *data, size_t len);

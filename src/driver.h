@@ -59,6 +59,9 @@ struct load_options {
 	 */
 	bool memstats;
 	bool one_thread; /* decode on this thread alone: the caller runs loads side by side */
+	/* decode_options.lean: what of the samples the report does not read; NULL: it reads them whole */
+	unsigned (*lean)(const struct profile *header, const void *ctx);
+	const void *lean_ctx;
 	/*
 	 * A snapshot of a series (driver_capture): a fetched profile without
 	 * a time gets the time of its fetch, its saved copy keeps a MemStats

@@ -109,10 +109,13 @@ static struct profile *grab(const char *path, const struct load_options *so, str
 	int64_t fetched_at = wall_nanos();
 	if (fetch_source(path, &fo, &data, &len, &url, warn, err, errsize) < 0)
 		return NULL;
-	struct decode_options dopt = { so->max_inflated, so->one_thread ? UINT64_MAX : DECODE_DEFAULT_FLOW_MIN,
-				       so->max_ratio };
+	struct decode_options dopt = { .max_inflated = so->max_inflated,
+				       .flow_min = so->one_thread ? UINT64_MAX : DECODE_DEFAULT_FLOW_MIN,
+				       .max_ratio = so->max_ratio,
+				       .lean = so->lean,
+				       .lean_ctx = so->lean_ctx };
 	struct profile *p = decode_buffer(&data, len, &dopt, err, errsize);
-	free(data);
+	reuse_free(data);
 	if (!p) {
 		free(url);
 		return NULL;

@@ -15,7 +15,7 @@
 static int read_stream(FILE *f, size_t hint, uint8_t **data, size_t *len)
 {
 	size_t cap = hint < (1 << 16) ? 1 << 16 : hint + 1, n = 0;
-	uint8_t *buf = xmalloc(cap);
+	uint8_t *buf = reuse_alloc(cap);
 	for (;;) {
 		if (n == cap) {
 			if (cap > SIZE_MAX / 2)

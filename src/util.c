@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <stdbool.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -129,11 +130,70 @@ struct arena *arena_new(void)
 	return a;
 }
 
+/* ---- large blocks a thread keeps ---- */
+
+/*
+ * A block is large from KEEP_MIN bytes (smaller ones malloc reuses
+ * itself); a thread keeps at most KEEP_MAX of them, the oldest freed
+ * first when one more comes, and hands one out only for a request of
+ * at least half its size, so little of what it keeps lies idle.
+ */
+enum { KEEP_MIN = 1 << 20, KEEP_MAX = 16 };
+
+struct reusable {
+	void *block;
+	size_t size;
+};
+
+static __thread bool keeping;
+static __thread struct reusable kept[KEEP_MAX];
+static __thread size_t n_kept;
+
+void reuse_begin(void)
+{
+	keeping = true;
+}
+
+void reuse_end(void)
+{
+	for (size_t i = 0; i < n_kept; i++)
+		free(kept[i].block);
+	n_kept = 0;
+	keeping = false;
+}
+
+void *reuse_alloc(size_t n)
+{
+	size_t best = SIZE_MAX;
+	for (size_t i = 0; keeping && n >= KEEP_MIN && i < n_kept; i++)
+		if (kept[i].size >= n && kept[i].size / 2 <= n && (best == SIZE_MAX || kept[i].size < kept[best].size))
+			best = i;
+	if (best == SIZE_MAX)
+		return xmalloc(n);
+	void *p = kept[best].block;
+	memmove(kept + best, kept + best + 1, (--n_kept - best) * sizeof *kept);
+	return p;
+}
+
+void reuse_free(void *p)
+{
+	size_t size = p && keeping ? malloc_usable_size(p) : 0;
+	if (size < KEEP_MIN) {
+		free(p);
+		return;
+	}
+	if (n_kept == KEEP_MAX) {
+		free(kept[0].block);
+		memmove(kept, kept + 1, --n_kept * sizeof *kept);
+	}
+	kept[n_kept++] = (struct reusable){ p, size };
+}
+
 static void free_chunks(struct chunk *c)
 {
 	while (c) {
 		struct chunk *next = c->next;
-		free(c);
+		reuse_free(c);
 		c = next;
 	}
 }
@@ -141,7 +201,7 @@ static void free_chunks(struct chunk *c)
 static void free_adopted(struct arena *a)
 {
 	for (size_t i = 0; i < a->n_adopted; i++)
-		free(a->adopted[i]);
+		reuse_free(a->adopted[i]);
 	a->n_adopted = 0;
 }
 
@@ -186,7 +246,7 @@ static struct chunk *new_chunk(struct arena *a, size_t need)
 		size = need;
 	if (size > SIZE_MAX - sizeof(struct chunk))
 		die_oom();
-	struct chunk *c = xmalloc(sizeof(struct chunk) + size);
+	struct chunk *c = reuse_alloc(sizeof(struct chunk) + size);
 	c->size = size;
 	c->used = 0;
 	if (a->next_size < ARENA_MAX_CHUNK)

@@ -35,6 +35,21 @@ _Noreturn void die_oom(void);
 /* xopen_memstream is open_memstream(3), dying when it cannot be made (only for want of memory). */
 FILE *xopen_memstream(char **buf, size_t *n);
 
+/*
+ * Large blocks a thread keeps. A thread that makes the same large
+ * allocations over and over (a series' reader, one snapshot after
+ * another) calls reuse_begin: from then on the large blocks it frees
+ * through reuse_free (and its arenas' chunks) stay with it, and
+ * reuse_alloc hands one back for a request of about its size, so the
+ * kernel does not map and zero the same pages again (a fifth of a
+ * series' time on the bench's large-heap). reuse_end frees what the
+ * thread keeps. Without reuse_begin these are malloc and free.
+ */
+void reuse_begin(void);
+void reuse_end(void);
+void *reuse_alloc(size_t n);
+void reuse_free(void *p);
+
 /* Grows *items (of *cap elements of size bytes) so it holds at least need. */
 void grow_array(void **items, size_t *cap, size_t need, size_t size);
 

@@ -76,7 +76,7 @@ static void check_inflow(const uint8_t *data, size_t size, const struct decode_o
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct decode_options o = { size % 3 == 0 ? 3 * (uint64_t)size : 4 << 20, 0, DECODE_DEFAULT_MAX_RATIO };
+	struct decode_options o = { .max_inflated = size % 3 == 0 ? 3 * (uint64_t)size : 4 << 20, .flow_min = 0, .max_ratio = DECODE_DEFAULT_MAX_RATIO };
 	struct result z = { 0 }, isal = { 0 }, both = { 0 };
 	z.rc = inflate_gzip_zlib(data, size, &o, &z.out, &z.len, z.err, sizeof z.err);
 	isal.rc = inflate_gzip_isal(data, size, &o, &isal.out, &isal.len);

@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		devnull = fopen("/dev/null", "w");
 	int mode = data[0] % 4; /* 0: -base, 1: -diff_base, 2: two sources, 3: one at a time */
 	size_t rest = size - 3, first = ((size_t)data[1] | (size_t)data[2] << 8) % (rest + 1);
-	struct decode_options o = { 64 << 20, 0, DECODE_DEFAULT_MAX_RATIO };
+	struct decode_options o = { .max_inflated = 64 << 20, .flow_min = 0, .max_ratio = DECODE_DEFAULT_MAX_RATIO };
 	if (mode == 3) {
 		one_at_a_time(data + 3, first, data + 3 + first, rest - first, &o);
 		return 0;

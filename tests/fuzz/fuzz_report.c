@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
 	size_t pick = data[0] % (sizeof reports / sizeof reports[0]);
-	struct decode_options o = { 64 << 20, 0, DECODE_DEFAULT_MAX_RATIO };
+	struct decode_options o = { .max_inflated = 64 << 20, .flow_min = 0, .max_ratio = DECODE_DEFAULT_MAX_RATIO };
 	char err[512];
 	struct profile *p = decode_bytes(data + 1, size - 1, &o, err, sizeof err);
 	if (!p)

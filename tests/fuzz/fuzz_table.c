@@ -139,7 +139,7 @@ static void same_profile(const struct profile *p, const Perftools__Profiles__Ske
 static void profile(const uint8_t *data, size_t size)
 {
 	char err[256] = "";
-	struct profile *p = decode_proto(data, size, NULL, err, sizeof err);
+	struct profile *p = decode_proto(data, size, NULL, NULL, err, sizeof err);
 	Perftools__Profiles__Skeleton__Profile *m = perftools__profiles__skeleton__profile__unpack(NULL, size, data);
 	agree((m == NULL) == (!p && !strcmp(err, "not a valid profile.proto message")));
 	if (p && m)

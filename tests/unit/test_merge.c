@@ -446,7 +446,7 @@ static struct profile *read_pod(const char *path)
 	size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
 	if (f)
 		fclose(f);
-	struct decode_options o = { 1 << 30, DECODE_DEFAULT_FLOW_MIN, DECODE_DEFAULT_MAX_RATIO };
+	struct decode_options o = { .max_inflated = 1 << 30, .flow_min = DECODE_DEFAULT_FLOW_MIN, .max_ratio = DECODE_DEFAULT_MAX_RATIO };
 	char err[256];
 	return decode_bytes(buf, n, &o, err, sizeof err);
 }

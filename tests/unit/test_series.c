@@ -83,7 +83,7 @@ static const char heap_text[] = "heap profile: 1: 64 [1: 64] @ heap/1048576\n"
 static void test_memstats(void)
 {
 	char err[256];
-	struct profile *p = decode_bytes((const uint8_t *)heap_text, sizeof heap_text - 1, &(struct decode_options){ 1 << 20, 0, 0 },
+	struct profile *p = decode_bytes((const uint8_t *)heap_text, sizeof heap_text - 1, &(struct decode_options){ .max_inflated = 1 << 20 },
 					 err, sizeof err);
 	CHECK(p != NULL);
 	if (!p)
@@ -116,7 +116,7 @@ static void test_memstats(void)
 
 	/* a heap profile without a trailer has none; a line that is not a field ends it */
 	static const char bare[] = "heap profile: 1: 64 [1: 64] @ heap/1048576\n1: 64 [1: 64] @ 0x1\n";
-	p = decode_bytes((const uint8_t *)bare, sizeof bare - 1, &(struct decode_options){ 1 << 20, 0, 0 }, err,
+	p = decode_bytes((const uint8_t *)bare, sizeof bare - 1, &(struct decode_options){ .max_inflated = 1 << 20 }, err,
 			 sizeof err);
 	CHECK(p && p->n_memstats == 0);
 	profile_free(p);
