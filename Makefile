@@ -342,6 +342,7 @@ bench: all $(FLOORS)
 	BENCH_PROFILES=large-heap BENCH_COMMANDS="-svg -nodecount=300," RUNS=3 PPROF_RUNS=0 FLAME_RENDER=none \
 		tests/bench.sh ./cprof
 	tests/bench_base.sh ./cprof
+	tests/bench_series.sh ./cprof
 	tests/bench_shell.py ./cprof
 	tests/bench_web.py ./cprof
 	tests/bench_fleet.sh ./cprof

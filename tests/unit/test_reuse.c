@@ -47,8 +47,10 @@ int main(void)
 	pthread_join(t, NULL);
 	CHECK(reuse_alloc(4 * MB) == big);
 	reuse_free(big);
+	reuse_end(); /* frees what it kept */
 
 	/* at most 16 kept: the oldest goes first */
+	reuse_begin();
 	void *blocks[17];
 	for (int i = 0; i < 17; i++)
 		blocks[i] = reuse_alloc(2 * MB + (size_t)i * 4096);
