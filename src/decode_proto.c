@@ -587,7 +587,10 @@ static void *convert_range(void *arg)
 	size_t ids = c->lean & DECODE_LEAF ? j->last - j->first : 0;
 	for (size_t i = j->first; i < j->last && !(c->lean & DECODE_LEAF); i++)
 		ids += varint_ends(span[i].data, span[i].data + span[i].len);
-	j->locs.items = xreallocarray(j->locs.items, ids + 1, sizeof(uint32_t));
+	/* (a series' reader gets the memory of the snapshot before: util.h) */
+	if (ids + 1 > SIZE_MAX / sizeof(uint32_t))
+		die_oom();
+	j->locs.items = reuse_alloc((ids + 1) * sizeof(uint32_t));
 	j->locs.cap = ids + 1;
 	for (size_t i = j->first; i < j->last && j->rc == 0; i++) {
 		if (read_sample(&s, span[i].data, span[i].len) != 0) {

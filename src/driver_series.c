@@ -284,6 +284,7 @@ static bool read_one(struct reading *rd, size_t i)
 		driver_prepared_free(&pr);
 	profile_free(p);
 	sb_free(&w);
+	reuse_round();
 	return ok;
 }
 

@@ -143,11 +143,13 @@ enum { KEEP_MIN = 1 << 20, KEEP_MAX = 16 };
 struct reusable {
 	void *block;
 	size_t size;
+	unsigned round; /* the round it was kept in */
 };
 
 static __thread bool keeping;
 static __thread struct reusable kept[KEEP_MAX];
 static __thread size_t n_kept;
+static __thread unsigned round_now;
 
 void reuse_begin(void)
 {
@@ -186,7 +188,27 @@ void reuse_free(void *p)
 		free(kept[0].block);
 		memmove(kept, kept + 1, --n_kept * sizeof *kept);
 	}
-	kept[n_kept++] = (struct reusable){ p, size };
+	kept[n_kept++] = (struct reusable){ p, size, round_now };
+}
+
+size_t reuse_kept(void)
+{
+	size_t bytes = 0;
+	for (size_t i = 0; i < n_kept; i++)
+		bytes += kept[i].size;
+	return bytes;
+}
+
+void reuse_round(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < n_kept; i++)
+		if (kept[i].round == round_now)
+			kept[n++] = kept[i];
+		else
+			free(kept[i].block);
+	n_kept = n;
+	round_now++;
 }
 
 static void free_chunks(struct chunk *c)

@@ -42,13 +42,18 @@ FILE *xopen_memstream(char **buf, size_t *n);
  * through reuse_free (and its arenas' chunks) stay with it, and
  * reuse_alloc hands one back for a request of about its size, so the
  * kernel does not map and zero the same pages again (a fifth of a
- * series' time on the bench's large-heap). reuse_end frees what the
- * thread keeps. Without reuse_begin these are malloc and free.
+ * series' time on the bench's large-heap). reuse_round, called once
+ * each round of work is over (a snapshot read), frees what was kept in
+ * the rounds before and not handed back in this one: blocks no request
+ * wants do not pile up. reuse_end frees what the thread keeps. Without
+ * reuse_begin these are malloc and free.
  */
 void reuse_begin(void);
+void reuse_round(void);
 void reuse_end(void);
 void *reuse_alloc(size_t n);
 void reuse_free(void *p);
+size_t reuse_kept(void); /* the bytes this thread keeps */
 
 /* Grows *items (of *cap elements of size bytes) so it holds at least need. */
 void grow_array(void **items, size_t *cap, size_t need, size_t size);

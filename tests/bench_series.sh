@@ -69,5 +69,5 @@ for name in pair one series cum; do
 	cum) label="-top -cum -series ($count, whole stacks)" ;;
 	esac
 	awk -v l="$label" -v s="$(col $name 1)" -v c="$(col $name 2)" -v kb="$(col $name 3)" -v p="$pair_s" -v o="$one_kb" 'BEGIN {
-		printf "%-44s %8.2f %8.2f %8.1f %7.2f %7.2f\n", l, s, c, kb / 1024, p > 0 ? s / p : 0, o > 0 ? kb / o : 0 }'
+		printf "%-44s %8.2f %8.2f %8.1f %7.2f %7.2f\n", l, s, c, kb / 1024, (p > 0 ? s / p : 0), (o > 0 ? kb / o : 0) }'
 done

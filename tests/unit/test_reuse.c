@@ -60,5 +60,22 @@ int main(void)
 	CHECK(first == blocks[1]); /* the smallest left that fits: blocks[0] is gone */
 	free(first);
 	reuse_end();
+	CHECK(reuse_kept() == 0);
+
+	/* a round keeps what was kept in it; the next frees it unless handed back */
+	reuse_begin();
+	void *x = reuse_alloc(2 * MB), *y = reuse_alloc(2 * MB);
+	reuse_free(x);
+	reuse_free(y);
+	reuse_round();
+	CHECK(reuse_kept() >= 4 * MB);
+	void *back = reuse_alloc(2 * MB);
+	CHECK(back == x || back == y); /* one handed back */
+	size_t left = reuse_kept();
+	CHECK(left >= 2 * MB && left < 4 * MB);
+	reuse_round(); /* the other was not wanted in this round: freed */
+	CHECK(reuse_kept() == 0);
+	free(back);
+	reuse_end();
 	return check_done("reuse");
 }
