@@ -5,6 +5,8 @@
  */
 #include "report.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +36,80 @@ void report_flush(struct strbuf *b, FILE *out, size_t at)
 		fwrite(b->s, 1, b->len, out);
 		sb_reset(b);
 	}
+}
+
+struct report_writer {
+	FILE *out;
+	pthread_t thread;
+	bool threaded;
+	pthread_mutex_t lock;
+	pthread_cond_t moved;
+	/* under lock: the block to write (its length 0: none) and whether to end */
+	struct strbuf block;
+	bool end;
+};
+
+static void *write_blocks(void *arg)
+{
+	struct report_writer *w = arg;
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (!w->block.len && !w->end)
+			pthread_cond_wait(&w->moved, &w->lock);
+		if (!w->block.len)
+			break;
+		pthread_mutex_unlock(&w->lock);
+		fwrite(w->block.s, 1, w->block.len, w->out); /* a failed write shows in out's error flag */
+		pthread_mutex_lock(&w->lock);
+		sb_reset(&w->block);
+		pthread_cond_broadcast(&w->moved);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+struct report_writer *report_writer_start(FILE *out)
+{
+	struct report_writer *w = xcalloc(1, sizeof *w);
+	w->out = out;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->moved, NULL);
+	w->threaded = pthread_create(&w->thread, NULL, write_blocks, w) == 0;
+	return w;
+}
+
+void report_writer_flush(struct report_writer *w, struct strbuf *b, size_t at)
+{
+	if (!w->threaded) {
+		report_flush(b, w->out, at);
+		return;
+	}
+	if (b->len < at || !b->len)
+		return;
+	pthread_mutex_lock(&w->lock);
+	while (w->block.len)
+		pthread_cond_wait(&w->moved, &w->lock);
+	/* b's block goes to the writer; b takes the one it has written */
+	struct strbuf written = w->block;
+	w->block = *b;
+	*b = written;
+	pthread_cond_broadcast(&w->moved);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void report_writer_end(struct report_writer *w)
+{
+	if (w->threaded) {
+		pthread_mutex_lock(&w->lock);
+		w->end = true;
+		pthread_cond_broadcast(&w->moved);
+		pthread_mutex_unlock(&w->lock);
+		pthread_join(w->thread, NULL);
+	}
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->moved);
+	sb_free(&w->block);
+	free(w);
 }
 
 void report_column_text(const struct report *r, int64_t flat, int64_t flat_sum, int64_t cum, struct columns *c)

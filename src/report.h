@@ -69,6 +69,20 @@ void report_format_value(const struct report *r, int64_t v, char *buf, size_t si
 #define REPORT_BLOCK ((size_t)1 << 20)
 void report_flush(struct strbuf *b, FILE *out, size_t at);
 
+/*
+ * A report_writer writes the blocks of such a report to out on a thread
+ * of its own while the next block is made (-traces of large-heap writes
+ * 1.2 GB: making the text and copying it into the page cache took about
+ * as long as each other). It holds two blocks at most. Between
+ * report_writer_start and report_writer_end nothing else may write to
+ * out; report_writer_flush is report_flush's counterpart. Without a
+ * thread, the blocks are written as report_flush writes them.
+ */
+struct report_writer;
+struct report_writer *report_writer_start(FILE *out);
+void report_writer_flush(struct report_writer *w, struct strbuf *b, size_t at);
+void report_writer_end(struct report_writer *w);
+
 /* The flat, flat%, sum%, cum, cum% columns of a -top or -tree row, as text (percentages padded). */
 struct columns {
 	char flat[64], flat_pct[32], sum_pct[32], cum[64], cum_pct[32];

@@ -159,6 +159,7 @@ int report_raw(struct report *r, FILE *out, char *err, size_t errsize)
 	sb_reset(&b);
 	struct strbuf ids = STRBUF_INIT;
 	size_t *off = id_texts(p, &ids);
+	struct report_writer *w = report_writer_start(out);
 	for (size_t s = 0; s < p->n_sample; s++) {
 		const struct sample *sm = &p->sample[s];
 		for (size_t i = 0; i < p->n_sample_type; i++) {
@@ -183,9 +184,10 @@ int report_raw(struct report *r, FILE *out, char *err, size_t errsize)
 			labels_line(sm, numeric, &b);
 			sb_addc(&b, '\n');
 		}
-		report_flush(&b, out, REPORT_BLOCK);
+		report_writer_flush(w, &b, REPORT_BLOCK);
 	}
-	report_flush(&b, out, 0);
+	report_writer_flush(w, &b, 0);
+	report_writer_end(w);
 	sb_free(&ids);
 	free(off);
 	fputs("Locations\n", out);

@@ -117,6 +117,7 @@ int report_traces(struct report *r, FILE *out, char *err, size_t errsize)
 	struct graph *g = graph_nodes(r->p, &go);
 	const struct profile *p = r->p;
 	size_t *off = trace_lines(g, p->n_location, &text);
+	struct report_writer *w = report_writer_start(out);
 	for (size_t s = 0; s < p->n_sample; s++) {
 		const struct sample *sm = &p->sample[s];
 		uint32_t i = 0;
@@ -142,10 +143,11 @@ int report_traces(struct report *r, FILE *out, char *err, size_t errsize)
 			loc = sm->loc[i];
 			sb_addn(&b, text.s + off[loc], off[loc + 1] - off[loc]);
 		}
-		report_flush(&b, out, REPORT_BLOCK);
+		report_writer_flush(w, &b, REPORT_BLOCK);
 	}
 	sb_addn(&b, sep, sizeof sep - 1);
-	report_flush(&b, out, 0);
+	report_writer_flush(w, &b, 0);
+	report_writer_end(w);
 	sb_free(&b);
 	sb_free(&text);
 	free(off);
