@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "driver.h"
 #include "decode.h"
+#include "driver.h"
 #include "driver_int.h"
 #include "gofmt.h"
 #include "units.h"
@@ -183,6 +183,11 @@ static int64_t snapshot_time(const struct profile *p, const char *source)
 	return (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 }
 
+static bool set(const char *option)
+{
+	return option && option[0];
+}
+
 /*
  * lean tells what of a sample the series' table of a snapshot with this
  * header does not read, so the decode may leave it out: all but the leaf
@@ -191,12 +196,8 @@ static int64_t snapshot_time(const struct profile *p, const char *source)
  * hide, show, show_from, prune_from, tagroot, tagleaf) and no
  * drop_frames to prune by; the labels with no tag option. On the
  * bench's large-heap (stacks 37 frames deep, a label a sample) a
- * snapshot then costs 0.2 s of CPU rather than 0.37.
+ * snapshot then costs 0.26 s of CPU rather than 0.37.
  */
-static bool set(const char *option)
-{
-	return option && option[0];
-}
 
 static unsigned lean(const struct profile *head, const void *ctx)
 {
@@ -307,13 +308,12 @@ static void *reader(void *arg)
 
 /*
  * read_series reads every source into a finished series: two at a time,
- * each decoded on one thread. A snapshot costs what decoding it costs
- * (0.31 of the 0.37 s of CPU a snapshot of the bench's large-heap takes,
- * most of it zlib's inflating), and on 2 cores two decodes side by side
- * do better than one decoding on two threads, whose parsing thread waits
- * for the inflating one: 20 snapshots of large-heap took 5.7 to 8.6 s (a
- * machine shared with other work; 8.5 s of CPU) rather than 8.3 s, in
- * 381 to 427 MB rather than 246 MB: under twice the 218 MB of one -top.
+ * each decoded on one thread (on 2 cores two decodes side by side do
+ * better than one decoding on two threads, whose parsing thread waits
+ * for the inflating one), only as far as the table needs (lean) and in
+ * the memory of the snapshot before (reader): 20 snapshots of the
+ * bench's large-heap take 2.7 s, 5.2 s of CPU, in 265 MB, where one -top
+ * takes 214 MB (tests/bench_series.sh).
  */
 static struct series *read_series(struct reading *rd, char *err, size_t errsize)
 {

@@ -1,8 +1,8 @@
 #define _GNU_SOURCE /* fopencookie */
 #include "util.h"
 
-#include <stdbool.h>
 #include <malloc.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
