@@ -37,7 +37,8 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_DEFAULT_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
-LDLIBS += $(PKG_LIBS) -lpthread -lm
+# rank2 is exported so that Graphviz's libraries call cprof's (src/render_ns.h).
+LDLIBS += $(PKG_LIBS) -lpthread -lm -ldl -Wl,--export-dynamic-symbol=rank2
 
 SRCS = $(wildcard src/*.c)
 PROTO_OBJS = $(BUILD)/profile.pb-c.o $(BUILD)/profile_skeleton.pb-c.o
@@ -334,13 +335,12 @@ $(BUILD)/%_floor: tests/%_floor.c | $(BUILD)
 # file (tests/bench_base.sh), each shell command on ../shared/bench/large against 0.15 s
 # (tests/bench_shell.py), and the web interface's views there (tests/bench_web.py;
 # BENCH_WEB_PPROF=0 leaves out go tool pprof -http, which takes minutes there).
-# A 300-node SVG of large-heap is timed on its own (pprof has no dot program
-# here to draw it). Last, a fleet's 1,000 heap profiles merged
+# A 300-node SVG of large-heap is timed beside Graphviz's own network simplex
+# (tests/bench_svg.sh; pprof has no dot program here to draw it). Last, a fleet's 1,000 heap profiles merged
 # (tests/bench_fleet.sh; written once into build/fleet by tests/fleet.py).
 bench: all $(FLOORS)
 	FLOORS=$(BUILD) tests/bench.sh ./cprof
-	BENCH_PROFILES=large-heap BENCH_COMMANDS="-svg -nodecount=300," RUNS=3 PPROF_RUNS=0 FLAME_RENDER=none \
-		tests/bench.sh ./cprof
+	tests/bench_svg.sh ./cprof
 	tests/bench_base.sh ./cprof
 	tests/bench_series.sh ./cprof
 	tests/bench_shell.py ./cprof

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render_ns.h"
 #include "util.h"
 
 /*
@@ -53,8 +54,10 @@ int render_dot(const char *dot, size_t len, const char *format, bool pan, FILE *
 	gv_messages = &msgs;
 	agusererrf prev = agseterrf(collect_message);
 	int rc = -1;
-	if (!gv_context)
+	if (!gv_context) {
 		gv_context = gvContext();
+		render_ns_use(gvcVersion(gv_context));
+	}
 	GVC_t *gvc = gv_context;
 	Agraph_t *g = agmemread(text);
 	char *data = NULL;
