@@ -105,7 +105,7 @@ struct ns {
 	edge_t **edge;
 	int *tail, *head, *minlen, *weight, *cut, *tidx;
 	int *rank, *low, *lim, *par, *prio;
-	int *out_at, *outs; /* out edges of v: outs[out_at[v] .. out_at[v+1]) */
+	int *out_at, *outs; /* out edges of v: outs[out_at[v] .. out_at[v+1]) (edges are numbered so, outs[i] == i: kept beside ins) */
 	int *in_at, *ins;
 	int *tout, *tout_n; /* tree out edges of v: tout[out_at[v] ..], tout_n[v] of them */
 	int *tin, *tin_n;
