@@ -896,7 +896,7 @@ static void ns_store(struct ns *s, int balance, bool feasible)
 		ND_lim(gv) = s->lim[v];
 		ND_par(gv) = s->par[v] >= 0 ? s->edge[s->par[v]] : NULL;
 		ND_priority(gv) = feasible ? s->in_at[v + 1] - s->in_at[v] : s->prio[v];
-		/* tb_balance leaves marked (and their tree lists allocated) the nodes it skips */
+		/* Graphviz's balancing of ranks leaves marked (their tree lists allocated) the nodes it skips */
 		ND_mark(gv) = balance == 1 && ND_node_type(gv) != NODE_NORMAL;
 	}
 	for (int e = 0; e < s->m; e++) {
@@ -905,7 +905,11 @@ static void ns_store(struct ns *s, int balance, bool feasible)
 	}
 }
 
-/* Graphviz's runs into a state it reports as an error and ours cannot reach are left to the library. */
+/*
+ * Solves g as Graphviz's rank2 would: 0. A graph it would stop on with an
+ * error (a cycle, more than one component), or that this code cannot read,
+ * is left untouched for the library: -1.
+ */
 static int ns_run(graph_t *g, int balance, int maxiter, int search_size)
 {
 	struct ns s;
