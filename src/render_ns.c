@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashtab.h"
 #include "util.h"
 
 /*
@@ -53,48 +54,23 @@ void render_ns_use(const char *graphviz_version)
 		 (env && strcmp(env, "library") == 0);
 }
 
-/* A pointer -> index table, open addressing; keys are never NULL. */
-struct ptr_index {
-	const void **key;
-	int *val;
-	size_t mask;
+/* Graphviz's nodes and edges by pointer: a pointer is its own hash (htab mixes it), items[v] the pointer of index v. */
+struct ptr_key {
+	const void *const *items;
+	const void *p;
 };
 
-static void pi_init(struct ptr_index *t, size_t n)
+static bool ptr_eq(const void *ctx, uint32_t v)
 {
-	size_t cap = 16;
-	while (cap < 2 * n)
-		cap *= 2;
-	t->key = xcalloc(cap, sizeof *t->key);
-	t->val = xmalloc(cap * sizeof *t->val);
-	t->mask = cap - 1;
+	const struct ptr_key *k = ctx;
+	return k->items[v] == k->p;
 }
 
-static size_t pi_slot(const struct ptr_index *t, const void *p)
+static int ptr_find(const struct htab *t, const void *const *items, const void *p)
 {
-	size_t h = (size_t)((uintptr_t)p * 0x9e3779b97f4a7c15u >> 20);
-	while (t->key[h & t->mask] && t->key[h & t->mask] != p)
-		h++;
-	return h & t->mask;
-}
-
-static void pi_put(struct ptr_index *t, const void *p, int v)
-{
-	size_t s = pi_slot(t, p);
-	t->key[s] = p;
-	t->val[s] = v;
-}
-
-static int pi_get(const struct ptr_index *t, const void *p)
-{
-	size_t s = pi_slot(t, p);
-	return t->key[s] ? t->val[s] : -1;
-}
-
-static void pi_free(struct ptr_index *t)
-{
-	free(t->key);
-	free(t->val);
+	struct ptr_key k = { items, p };
+	uint32_t v = htab_find(t, (uint64_t)(uintptr_t)p, ptr_eq, &k);
+	return v == UINT32_MAX ? -1 : (int)v;
 }
 
 /* One run of network simplex; -1 in an edge or node slot means none. */
@@ -186,15 +162,16 @@ static bool ns_load(struct ns *s, graph_t *g)
 	s->tin = s->tout + m;
 	s->on_path = xcalloc((size_t)n, 1);
 
-	struct ptr_index nodes, edges;
-	pi_init(&nodes, (size_t)n);
-	pi_init(&edges, (size_t)m);
+	struct htab nodes, edges;
+	htab_init(&nodes, (size_t)n);
+	htab_init(&edges, (size_t)m);
 	int k = 0;
 	for (node_t *v = GD_nlist(g); v; v = ND_next(v), k++) {
 		s->node[k] = v;
 		s->rank[k] = ND_rank(v);
-		pi_put(&nodes, v, k);
+		htab_insert(&nodes, (uint64_t)(uintptr_t)v, (uint32_t)k);
 	}
+	const void *const *node_ptr = (const void *const *)s->node, *const *edge_ptr = (const void *const *)s->edge;
 	bool ok = true;
 	int e = 0;
 	for (int v = 0; v < n; v++) {
@@ -203,14 +180,14 @@ static bool ns_load(struct ns *s, graph_t *g)
 			edge_t *ge = ND_out(s->node[v]).list[i];
 			s->edge[e] = ge;
 			s->outs[e] = e;
-			s->tail[e] = pi_get(&nodes, agtail(ge));
-			s->head[e] = pi_get(&nodes, aghead(ge));
+			s->tail[e] = ptr_find(&nodes, node_ptr, agtail(ge));
+			s->head[e] = ptr_find(&nodes, node_ptr, aghead(ge));
 			s->minlen[e] = ED_minlen(ge);
 			s->weight[e] = ED_weight(ge);
 			s->cut[e] = 0;
 			s->tidx[e] = -1;
 			ok = ok && s->tail[e] == v && s->head[e] >= 0;
-			pi_put(&edges, ge, e);
+			htab_insert(&edges, (uint64_t)(uintptr_t)ge, (uint32_t)e);
 		}
 	}
 	s->out_at[n] = m;
@@ -218,7 +195,7 @@ static bool ns_load(struct ns *s, graph_t *g)
 	for (int v = 0; v < n && ok; v++) {
 		s->in_at[v] = j;
 		for (int i = 0; ND_in(s->node[v]).list[i]; i++, j++) {
-			int id = j < m ? pi_get(&edges, ND_in(s->node[v]).list[i]) : -1;
+			int id = j < m ? ptr_find(&edges, edge_ptr, ND_in(s->node[v]).list[i]) : -1;
 			if (id < 0 || s->head[id] != v) {
 				ok = false;
 				break;
@@ -228,8 +205,8 @@ static bool ns_load(struct ns *s, graph_t *g)
 	}
 	s->in_at[n] = j;
 	ok = ok && j == m;
-	pi_free(&nodes);
-	pi_free(&edges);
+	htab_free(&nodes);
+	htab_free(&edges);
 	return ok;
 }
 
