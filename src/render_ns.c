@@ -119,6 +119,14 @@ static int other_end(const struct ns *s, int e, int v)
 	return s->tail[e] == v ? s->head[e] : s->tail[e];
 }
 
+/* take hands out the next n ints of a block. */
+static int *take(int **block, int n)
+{
+	int *p = *block;
+	*block += n;
+	return p;
+}
+
 /* Reads g into arrays; false when an edge list names what is not in g. */
 static bool ns_load(struct ns *s, graph_t *g)
 {
@@ -137,27 +145,27 @@ static bool ns_load(struct ns *s, graph_t *g)
 	s->node = xmalloc((size_t)n * sizeof *s->node);
 	s->edge = xmalloc((size_t)m * sizeof *s->edge);
 	int *ints = xcalloc((size_t)m * 9 + (size_t)n * 14 + 4, sizeof *ints); /* zeroed: tout_n, tin_n */
-	s->tail = ints, ints += m;
-	s->head = ints, ints += m;
-	s->minlen = ints, ints += m;
-	s->weight = ints, ints += m;
-	s->cut = ints, ints += m;
-	s->tidx = ints, ints += m;
-	s->outs = ints, ints += m;
-	s->ins = ints, ints += m;
-	s->tree = ints, ints += m; /* n - 1 <= m once connected; checked */
-	s->rank = ints, ints += n;
-	s->low = ints, ints += n;
-	s->lim = ints, ints += n;
-	s->par = ints, ints += n;
-	s->prio = ints, ints += n;
-	s->tout_n = ints, ints += n;
-	s->tin_n = ints, ints += n;
-	s->out_at = ints, ints += n + 1;
-	s->in_at = ints, ints += n + 1;
-	s->at_lim = ints, ints += n + 1;
-	s->old_at = ints, ints += n + 1;
-	s->stack = ints;
+	s->tail = take(&ints, m);
+	s->head = take(&ints, m);
+	s->minlen = take(&ints, m);
+	s->weight = take(&ints, m);
+	s->cut = take(&ints, m);
+	s->tidx = take(&ints, m);
+	s->outs = take(&ints, m);
+	s->ins = take(&ints, m);
+	s->tree = take(&ints, m); /* n - 1 <= m once connected; checked */
+	s->rank = take(&ints, n);
+	s->low = take(&ints, n);
+	s->lim = take(&ints, n);
+	s->par = take(&ints, n);
+	s->prio = take(&ints, n);
+	s->tout_n = take(&ints, n);
+	s->tin_n = take(&ints, n);
+	s->out_at = take(&ints, n + 1);
+	s->in_at = take(&ints, n + 1);
+	s->at_lim = take(&ints, n + 1);
+	s->old_at = take(&ints, n + 1);
+	s->stack = ints; /* the rest */
 	s->tout = xcalloc((size_t)m * 2, sizeof *s->tout);
 	s->tin = s->tout + m;
 	s->on_path = xcalloc((size_t)n, 1);
