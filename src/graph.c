@@ -6,6 +6,8 @@
  */
 #include "graph_int.h"
 
+#include "re.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,18 +174,27 @@ static void intern_nodes(struct graph *g)
 	g->frame_node = arena_array(g->arena, nframes, sizeof *g->frame_node);
 	uint32_t *function_node = xmalloc((p->n_function + 1) * sizeof *function_node);
 	memset(function_node, 0xff, (p->n_function + 1) * sizeof *function_node);
+	/* with o.only, whether each function's name matches: 0 not known yet, 1 yes, 2 no */
+	uint8_t *match = g->o.only ? xcalloc(p->n_function + 1, 1) : NULL;
+	bool nameless = !g->o.only || re_match(g->o.only, "");
 	for (size_t i = 0; i < p->n_location; i++) {
 		const struct location *l = &p->location[i];
 		const char *objfile = l->mapping != NO_INDEX ? p->mapping[l->mapping].file : "";
 		uint32_t *fn = g->frame_node + g->loc_frame[i];
 		if (l->n_line == 0) {
 			struct node_info info = { "", "", "", objfile, l->address, 0, 0, 0 };
-			fn[0] = intern(&in, &info);
+			fn[0] = nameless ? intern(&in, &info) : NO_INDEX;
 			continue;
 		}
 		for (uint32_t j = 0; j < l->n_line; j++) {
 			const struct line *ln = &l->line[j];
 			const struct function *f = &p->function[ln->function];
+			if (match && !match[ln->function])
+				match[ln->function] = re_match(g->o.only, f->name) ? 1 : 2;
+			if (match && match[ln->function] == 2) {
+				fn[j] = NO_INDEX;
+				continue;
+			}
 			struct node_info info = { f->name, "", files[ln->function], "", l->address, 0, ln->line,
 						  ln->column };
 			bool own = g->o.obj_names || !f->name[0];
@@ -204,6 +215,7 @@ static void intern_nodes(struct graph *g)
 	}
 	htab_free(&in.ht);
 	free(function_node);
+	free(match);
 }
 
 struct graph *graph_nodes(const struct profile *p, const struct graph_options *o)
@@ -379,6 +391,11 @@ struct build_job {
 	struct set_more { int64_t cum_div, flat, flat_div; } *set_more;
 	bool *set_seen;
 	const bool *around; /* only edges from or to these nodes; NULL: all */
+	/*
+	 * NULL, or (around, no sums) whether each location has a frame of
+	 * an around node: a sample with none adds no edge, and is skipped.
+	 */
+	const bool *loc_around;
 };
 
 /*
@@ -466,14 +483,6 @@ static inline uint32_t job_edge(struct build_job *j, uint32_t from, uint32_t to)
 	return *slot;
 }
 
-/* weights gives a sample's value and div value: false when both are 0 (it adds nothing). */
-static inline bool weights(const struct graph *g, const struct sample *sm, int64_t *w, int64_t *dw)
-{
-	*w = sm->value[g->o.value_index];
-	*dw = g->o.mean_index >= 0 ? sm->value[g->o.mean_index] : 0;
-	return *w != 0 || *dw != 0;
-}
-
 /* One sample's walk through accumulate. */
 struct walk {
 	size_t s;
@@ -534,8 +543,15 @@ static void *accumulate(void *arg)
 	struct walk k = { 0, 0, 0, 0, NO_INDEX, false, { false, NULL, NULL, NULL, false } };
 	for (size_t s = j->first; s < j->last; s++) {
 		const struct sample *sm = &p->sample[s];
-		if (!weights(g, sm, &k.w, &k.dw))
+		if (!graph_weights(g, sm, &k.w, &k.dw))
 			continue;
+		if (j->loc_around) { /* from the root: main and its like are found sooner */
+			uint32_t i = sm->n_loc;
+			while (i > 0 && !j->loc_around[sm->loc[i - 1]])
+				i--;
+			if (i == 0)
+				continue;
+		}
 		k.s = s;
 		k.stamp++;
 		k.parent = NO_INDEX;
@@ -638,63 +654,126 @@ struct sum_job {
 	size_t n_col;
 	int64_t *cs;   /* [node * (n_col + 1)]: the last sample's stamp, then cum per column */
 	int64_t *flat; /* [node * n_col + column] */
+	int64_t *is;   /* NULL, or as cs: the sum of |value| of the samples where the node is an inlined frame */
+	/*
+	 * The frames' nodes: the graph's, or for a graph of some nodes (o.only)
+	 * a copy with n_node (a row of its own) for the others; and then
+	 * whether each location has a node's frame (NULL: all), samples
+	 * without one being skipped.
+	 */
+	const uint32_t *frame;
+	const bool *holds;
 };
 
-static inline void sum_node(struct sum_job *j, uint32_t n, int64_t stamp, const int64_t *w)
+/*
+ * sum_node adds a sample's values w[0..nc) to the cum of node n in cs
+ * (the stamp, then nc values, per node) unless it did for this sample.
+ */
+static inline __attribute__((always_inline)) void sum_node(int64_t *cs, size_t nc, uint32_t n, int64_t stamp,
+							  const int64_t *w)
 {
-	int64_t *c = j->cs + (size_t)n * (j->n_col + 1);
+	int64_t *c = cs + (size_t)n * (nc + 1);
 	if (c[0] == stamp)
 		return;
 	c[0] = stamp;
-	for (size_t k = 0; k < j->n_col; k++)
+	for (size_t k = 0; k < nc; k++)
 		c[1 + k] += w[k];
 }
 
-static void *sum_samples(void *arg)
+/*
+ * sum_range is sum_samples' walk for nc columns, w holding a sample's
+ * values and wabs their absolute values (for the inlined sums); inlined
+ * with nc a constant, the values stay in registers.
+ */
+static inline __attribute__((always_inline)) void sum_range(struct sum_job *j, size_t nc, int64_t *w,
+							   int64_t *wabs)
 {
-	struct sum_job *j = arg;
 	const struct graph *g = j->g;
-	const struct profile *p = g->p;
-	const uint32_t *head = j->head, *frame = g->frame_node;
+	const struct sample *sample = g->p->sample;
+	const uint32_t *head = j->head, *frame = j->frame;
 	const size_t *loc_frame = g->loc_frame;
-	size_t nc = j->n_col;
-	int64_t *w = xmalloc((nc + 1) * sizeof *w);
+	const int *col = j->col;
+	const bool *holds = j->holds;
+	int64_t *cs = j->cs, *is = j->is, *flat = j->flat;
 	int64_t stamp = 0;
 	for (size_t s = j->first; s < j->last; s++) {
-		const struct sample *sm = &p->sample[s];
+		const struct sample *sm = &sample[s];
 		if (sm->n_loc == 0)
 			continue;
+		if (holds) { /* from the root, as accumulate's loc_around */
+			uint32_t i = sm->n_loc;
+			while (i > 0 && !holds[sm->loc[i - 1]])
+				i--;
+			if (i == 0)
+				continue;
+		}
 		bool any = false;
 		for (size_t c = 0; c < nc; c++) {
-			w[c] = sm->value[j->col[c]];
+			w[c] = sm->value[col[c]];
+			wabs[c] = w[c] < 0 ? -w[c] : w[c];
 			any |= w[c] != 0;
 		}
 		if (!any)
 			continue;
 		stamp++;
+		const uint32_t *loc = sm->loc;
 		for (uint32_t i = sm->n_loc; i-- > 0;) {
-			uint32_t loc = sm->loc[i], h = head[loc];
+			uint32_t h = head[loc[i]];
 			if (h != MULTI) {
-				sum_node(j, h, stamp, w);
+				sum_node(cs, nc, h, stamp, w);
 				continue;
 			}
-			for (size_t f = loc_frame[loc + 1]; f-- > loc_frame[loc];)
-				sum_node(j, frame[f], stamp, w);
+			size_t last = loc_frame[loc[i] + 1] - 1;
+			sum_node(cs, nc, frame[last], stamp, w);
+			for (size_t f = last; f-- > loc_frame[loc[i]];) {
+				sum_node(cs, nc, frame[f], stamp, w);
+				if (is) /* an inlined frame */
+					sum_node(is, nc, frame[f], stamp, wabs);
+			}
 		}
-		int64_t *flat = j->flat + (size_t)frame[loc_frame[sm->loc[0]]] * nc;
+		int64_t *leaf = flat + (size_t)frame[loc_frame[loc[0]]] * nc;
 		for (size_t c = 0; c < nc; c++)
-			flat[c] += w[c];
+			leaf[c] += w[c];
 	}
+}
+
+static void *sum_samples(void *arg)
+{
+	struct sum_job *j = arg;
+	size_t nc = j->n_col;
+	if (nc <= 2) {
+		int64_t w[2], wabs[2];
+		if (nc == 1)
+			sum_range(j, 1, w, wabs);
+		else
+			sum_range(j, 2, w, wabs);
+		return NULL;
+	}
+	int64_t *w = xmalloc(2 * nc * sizeof *w);
+	sum_range(j, nc, w, w + nc);
 	free(w);
 	return NULL;
 }
 
-void graph_sum_columns(const struct graph *g, const int *col, size_t n_col, int64_t *flat, int64_t *cum)
+void graph_sum_columns(const struct graph *g, const int *col, size_t n_col, int64_t *flat, int64_t *cum,
+		       int64_t *inner)
 {
 	const struct profile *p = g->p;
 	size_t njobs = walkers(p);
 	size_t nn = g->n_node + 1;
-	uint32_t *head = frame_heads(g, g->frame_node);
+	uint32_t *frame = g->frame_node;
+	bool *holds = NULL;
+	if (g->o.only) {
+		size_t nf = g->loc_frame[p->n_location];
+		frame = xmalloc((nf + 1) * sizeof *frame);
+		holds = xcalloc(p->n_location + 1, sizeof *holds);
+		for (size_t l = 0; l < p->n_location; l++)
+			for (size_t f = g->loc_frame[l]; f < g->loc_frame[l + 1]; f++) {
+				holds[l] |= g->frame_node[f] != NO_INDEX;
+				frame[f] = g->frame_node[f] != NO_INDEX ? g->frame_node[f] : (uint32_t)g->n_node;
+			}
+	}
+	uint32_t *head = frame_heads(g, frame);
 	struct sum_job jobs[2];
 	for (size_t k = 0; k < njobs; k++) {
 		struct sum_job *j = &jobs[k];
@@ -706,8 +785,11 @@ void graph_sum_columns(const struct graph *g, const int *col, size_t n_col, int6
 		j->n_col = n_col;
 		j->cs = xcalloc(nn * (n_col + 1), sizeof *j->cs);
 		j->flat = k == 0 ? flat : xcalloc(nn * n_col + 1, sizeof *j->flat);
+		j->is = inner ? xcalloc(nn * (n_col + 1), sizeof *j->is) : NULL;
+		j->frame = frame;
+		j->holds = holds;
 	}
-	memset(flat, 0, g->n_node * n_col * sizeof *flat);
+	memset(flat, 0, nn * n_col * sizeof *flat);
 	run_pair(sum_samples, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
 	for (size_t i = 0; i < g->n_node; i++)
 		for (size_t c = 0; c < n_col; c++) {
@@ -717,13 +799,22 @@ void graph_sum_columns(const struct graph *g, const int *col, size_t n_col, int6
 			cum[i * n_col + c] = v;
 			for (size_t k = 1; k < njobs; k++)
 				flat[i * n_col + c] += jobs[k].flat[i * n_col + c];
+			if (!inner)
+				continue;
+			inner[i * n_col + c] = 0;
+			for (size_t k = 0; k < njobs; k++)
+				inner[i * n_col + c] += jobs[k].is[i * (n_col + 1) + 1 + c];
 		}
 	for (size_t k = 0; k < njobs; k++) {
+		free(jobs[k].is);
 		free(jobs[k].cs);
 		if (k > 0)
 			free(jobs[k].flat);
 	}
 	free(head);
+	if (frame != g->frame_node)
+		free(frame);
+	free(holds);
 }
 
 /* sum_all sets every node's values: those accumulate finds, keeping every node. */
@@ -733,14 +824,18 @@ static void sum_all(struct graph *g)
 	size_t nc = g->o.mean_index >= 0 ? 2 : 1;
 	int64_t *flat = xmalloc((g->n_node + 1) * nc * sizeof *flat);
 	int64_t *cum = xmalloc((g->n_node + 1) * nc * sizeof *cum);
-	graph_sum_columns(g, col, nc, flat, cum);
+	int64_t *inner = xmalloc((g->n_node + 1) * nc * sizeof *inner);
+	graph_sum_columns(g, col, nc, flat, cum, inner);
 	for (size_t i = 0; i < g->n_node; i++) {
 		struct gnode *n = &g->node[i];
 		n->flat = flat[i * nc];
 		n->cum = cum[i * nc];
 		n->flat_div = nc == 2 ? flat[i * nc + 1] : 0;
 		n->cum_div = nc == 2 ? cum[i * nc + 1] : 0;
+		n->inlined = inner[i * nc];
 	}
+	free(inner);
+	g->inline_bounds = true;
 	free(flat);
 	free(cum);
 }
@@ -803,6 +898,7 @@ static void build(struct graph *g, const bool *kept, const bool *around)
 {
 	const struct profile *p = g->p;
 	free_adjacency(g);
+	g->inline_known = false;
 
 	/*
 	 * A node's values do not depend on which other nodes are kept (cum
@@ -844,6 +940,13 @@ static void build(struct graph *g, const bool *kept, const bool *around)
 	const struct hot_stacks *hs = node_of && !gather ? graph_hot_for(g, kept) : NULL;
 	size_t njobs = hs ? 1 : walkers(p);
 	uint32_t *head = frame_heads(g, frame);
+	bool *loc_around = NULL;
+	if (around && !sums && !gather) {
+		loc_around = xcalloc(p->n_location + 1, sizeof *loc_around);
+		for (size_t l = 0; l < p->n_location; l++)
+			for (size_t f = g->loc_frame[l]; f < g->loc_frame[l + 1]; f++)
+				loc_around[l] |= frame[f] != NO_INDEX && around[frame[f]];
+	}
 	struct build_job jobs[2];
 	for (size_t k = 0; k < njobs; k++) {
 		struct build_job *j = &jobs[k];
@@ -865,6 +968,7 @@ static void build(struct graph *g, const bool *kept, const bool *around)
 		}
 		j->gather = gather;
 		j->around = around;
+		j->loc_around = loc_around;
 		if (gather) {
 			tag_store_init(&j->tags);
 			j->tag_seen = xcalloc(n_dense + 1, sizeof *j->tag_seen);
@@ -922,12 +1026,14 @@ static void build(struct graph *g, const bool *kept, const bool *around)
 		es_free(&jobs[1].es);
 	free(masked);
 	free(head);
+	free(loc_around);
 	graph_link_edges(g);
 	graph_list_nodes(g, kept);
 }
 
 void graph_keep(struct graph *g, const bool *kept)
 {
+	g->inline_known = false;
 	free_adjacency(g);
 	g->n_edge = 0;
 	et_free(g->edges);
@@ -945,7 +1051,7 @@ void graph_build_flat(struct graph *g)
 	for (size_t s = 0; s < p->n_sample; s++) {
 		const struct sample *sm = &p->sample[s];
 		int64_t w, dw;
-		if (!weights(g, sm, &w, &dw) || sm->n_loc == 0)
+		if (!graph_weights(g, sm, &w, &dw) || sm->n_loc == 0)
 			continue;
 		struct gnode *leaf = &g->node[g->frame_node[g->loc_frame[sm->loc[0]]]];
 		leaf->flat += w;

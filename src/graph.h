@@ -39,6 +39,12 @@ struct graph_options {
 	bool tags;               /* collect tags (see above) */
 	const char *bytes_unit;  /* the unit of the "bytes" numeric label */
 	const char *tag_unit;    /* the unit numeric tag names are shown in ("minimum", "kb", ...) */
+	/*
+	 * NULL, or a listing's regexp: only the frames of functions whose name
+	 * it matches are nodes (the others NO_INDEX), each with the values and
+	 * in the order it has among all nodes; graph_build_values only.
+	 */
+	const struct regex *only;
 };
 
 struct node_info {
@@ -54,11 +60,23 @@ struct gnode {
 	struct node_info info;
 	uint32_t function; /* the node standing for the whole function */
 	int64_t flat, flat_div, cum, cum_div;
+	/*
+	 * With graph->inline_bounds: the sum of |value| of the samples in
+	 * which the node is a frame inlined into another. An inline edge into
+	 * the node (made only of such frames, whichever nodes are kept) weighs
+	 * no more, so under an edge cutoff it has none.
+	 */
+	int64_t inlined;
+	/* with graph->inline_known, what graph_inline_in found of the edges into it (INLINE_IN_*) */
+	uint8_t inline_in;
 	uint32_t *in, *out; /* edge indices */
 	uint32_t n_in, n_out, cap_in, cap_out;
 	char *printable;    /* cached printable name */
 	char *sortkey;      /* cached fmt.Sprint(info) for last-resort ordering */
 };
+
+/* gnode's inline_in: a surviving edge into the node is inline; one is not */
+enum { INLINE_IN_ALL = 1, INLINE_IN_NOT = 2 };
 
 struct gedge {
 	uint32_t src, dest;
@@ -101,6 +119,12 @@ struct graph {
 
 	struct graph *base; /* a call tree's nodes by location line, which it borrows names from */
 	struct hot_source *from; /* the hot stacks of the graph cache entry it was copied from; NULL */
+	/*
+	 * NULL, or where the graph cache entry it was copied from keeps its
+	 * nodes' rank in pprof's order by name (graph_sort makes it once, for
+	 * a long sort): the same for every copy.
+	 */
+	uint32_t **name_rank;
 
 	/* tags, with o.tags: each node's are node_tags[node_tag_off[n] .. node_tag_off[n+1]) */
 	struct gtag *tag;
@@ -109,6 +133,8 @@ struct graph {
 	int64_t tag_cutoff; /* tags lighter than this in both flat and cum are trimmed */
 	bool *tagged;       /* the nodes whose tags are collected */
 	bool valued;        /* every node's values are summed (a build kept them all) */
+	bool inline_bounds; /* every node's inlined is set */
+	bool inline_known;  /* the listed nodes' inline_in is set (graph_inline_in), though there are no edges */
 	struct strset label_set, tag_name;
 	uint32_t *sample_set;      /* each sample's label set */
 	size_t *sample_num_off;    /* each sample's numeric tags: sample_num[off[s] .. off[s+1]) */
@@ -134,6 +160,14 @@ void graph_build_around(struct graph *g, const bool *around);
  * of fewer of them needs no edges.
  */
 void graph_keep(struct graph *g, const bool *kept);
+/*
+ * graph_inline_in finds, for each listed node, whether the edges into it
+ * that a build of the listed nodes would make and edge_cutoff would not
+ * trim include an inline one and one not inline (gnode's inline_in, all
+ * the text reports read of edges), without making edges; false (and
+ * nothing set) when that would take more memory than a build.
+ */
+bool graph_inline_in(struct graph *g, int64_t edge_cutoff);
 /*
  * graph_build_values sums the nodes' values over all samples but makes no
  * edges: enough to find the nodes a cutoff drops before a rebuild.

@@ -13,8 +13,9 @@ struct cached_nodes {
 	char *trim_path, *source_path; /* NULL as in graph_options */
 	struct graph *nodes;
 	size_t n_col;
-	int64_t *flat, *cum; /* [node * n_col + column] */
+	int64_t *flat, *cum, *inlined; /* [node * n_col + column] */
 	struct hot_source hot; /* its hot stacks, made on the first rebuild of few nodes */
+	uint32_t *name_rank;   /* NULL until a long sort of a copy makes it (graph->name_rank) */
 };
 
 struct graph_cache {
@@ -52,7 +53,9 @@ void graph_cache_free(struct graph_cache *c)
 		graph_free(e->nodes);
 		free(e->flat);
 		free(e->cum);
+		free(e->inlined);
 		graph_hot_source_free(&e->hot);
+		free(e->name_rank);
 		free(e);
 	}
 	free(c->entry);
@@ -95,10 +98,12 @@ static struct cached_nodes *entry_for(struct graph_cache *c, const struct graph_
 	size_t cells = (e->nodes->n_node + 1) * (e->n_col ? e->n_col : 1);
 	e->flat = xmalloc(cells * sizeof *e->flat);
 	e->cum = xmalloc(cells * sizeof *e->cum);
+	e->inlined = o->obj_names ? NULL : xmalloc(cells * sizeof *e->inlined);
 	int *col = xmalloc((e->n_col + 1) * sizeof *col);
 	for (size_t k = 0; k < e->n_col; k++)
 		col[k] = (int)k;
-	graph_sum_columns(e->nodes, col, e->n_col, e->flat, e->cum);
+	/* only the text reports read the bounds, and they name nodes without object names */
+	graph_sum_columns(e->nodes, col, e->n_col, e->flat, e->cum, e->obj_names ? NULL : e->inlined);
 	free(col);
 	c->stats.values_made++;
 	return e;
@@ -133,9 +138,12 @@ struct graph *graph_cache_values(struct graph_cache *c, const struct graph_optio
 		n->cum = e->cum[i * nc + v];
 		n->flat_div = o->mean_index >= 0 ? e->flat[i * nc + (size_t)o->mean_index] : 0;
 		n->cum_div = o->mean_index >= 0 ? e->cum[i * nc + (size_t)o->mean_index] : 0;
+		n->inlined = e->obj_names ? 0 : e->inlined[i * nc + v];
 	}
 	g->valued = true;
+	g->inline_bounds = !e->obj_names;
 	g->from = &e->hot;
+	g->name_rank = &e->name_rank;
 	graph_list_nodes(g, NULL);
 	return g;
 }

@@ -87,9 +87,12 @@ void graph_list_nodes(struct graph *g, const bool *kept);
 /*
  * graph.c: graph_sum_columns sums every node's flat and cum values, as
  * graph_build_values does, for the n_col sample value columns col[] in
- * one walk, into flat and cum [node * n_col + column] (n_node * n_col each).
+ * one walk, into flat and cum [node * n_col + column] (n_node * n_col each),
+ * and into inner (unless NULL) the sum of |value| of the samples where the
+ * node is a frame inlined into another: gnode's inlined.
  */
-void graph_sum_columns(const struct graph *g, const int *col, size_t n_col, int64_t *flat, int64_t *cum);
+void graph_sum_columns(const struct graph *g, const int *col, size_t n_col, int64_t *flat, int64_t *cum,
+		       int64_t *inner);
 
 /* push appends v to an edge list of a node. */
 static inline void push(uint32_t **arr, uint32_t *n, uint32_t *cap, uint32_t v)
@@ -194,6 +197,14 @@ void graph_hot_source_free(struct hot_source *src);
 
 /* Graphs of at least twice this many samples are built on two threads. */
 enum { SAMPLES_PER_THREAD = 50000 };
+
+/* graph_weights gives a sample's value and div value: false when both are 0 (it adds nothing). */
+static inline bool graph_weights(const struct graph *g, const struct sample *sm, int64_t *w, int64_t *dw)
+{
+	*w = sm->value[g->o.value_index];
+	*dw = g->o.mean_index >= 0 ? sm->value[g->o.mean_index] : 0;
+	return *w != 0 || *dw != 0;
+}
 
 /* walkers: how many threads go through p's samples. */
 static inline size_t walkers(const struct profile *p)

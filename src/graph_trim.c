@@ -69,10 +69,50 @@ static int cmp_names(struct graph *g, uint32_t x, uint32_t y)
 	return nul_strcmp(sortkey(g, x), sortkey(g, y));
 }
 
+static int cmp_node_names(const void *ctx, uint32_t x, uint32_t y)
+{
+	return cmp_names((struct graph *)ctx, x, y);
+}
+
+/*
+ * Sorts of this many nodes or more compare names by their rank, made
+ * once per graph cache entry: peek on the 46 MB bench profile sorted 60 k
+ * nodes, most of them by name (flat 0), in 0.1 s of its 0.4 s.
+ */
+enum { RANKED_SORT = 4096 };
+
+/* name_rank is each node's rank by cmp_names (equal names, equal ranks), or NULL for a short sort. */
+static const uint32_t *name_rank(struct graph *g)
+{
+	if (!g->name_rank || g->n < RANKED_SORT)
+		return NULL;
+	if (!*g->name_rank) {
+		uint32_t *by_name = xmalloc((g->n_node + 1) * sizeof *by_name);
+		uint32_t *rank = xmalloc((g->n_node + 1) * sizeof *rank);
+		for (size_t i = 0; i < g->n_node; i++)
+			by_name[i] = (uint32_t)i;
+		sort_u32(by_name, g->n_node, cmp_node_names, g);
+		for (size_t k = 0; k < g->n_node; k++)
+			rank[by_name[k]] = k > 0 && cmp_names(g, by_name[k - 1], by_name[k]) == 0 ? rank[by_name[k - 1]]
+												 : (uint32_t)k;
+		free(by_name);
+		*g->name_rank = rank;
+	}
+	return *g->name_rank;
+}
+
 struct sort_ctx {
 	struct graph *g;
 	int64_t *score;
+	const uint32_t *rank; /* NULL: names are compared */
 };
+
+static int by_name(const struct sort_ctx *c, uint32_t x, uint32_t y)
+{
+	if (!c->rank)
+		return cmp_names(c->g, x, y);
+	return c->rank[x] < c->rank[y] ? -1 : c->rank[x] > c->rank[y];
+}
 
 static int cmp_flat(const void *ctx, uint32_t x, uint32_t y)
 {
@@ -80,7 +120,7 @@ static int cmp_flat(const void *ctx, uint32_t x, uint32_t y)
 	int64_t a = abs64(c->g->node[x].flat), b = abs64(c->g->node[y].flat);
 	if (a != b)
 		return a > b ? -1 : 1;
-	int n = cmp_names(c->g, x, y);
+	int n = by_name(c, x, y);
 	if (n)
 		return n;
 	/* the same location on two paths of a call tree */
@@ -95,7 +135,7 @@ static int cmp_score(const void *ctx, uint32_t x, uint32_t y)
 	int64_t a = abs64(c->score[x]), b = abs64(c->score[y]);
 	if (a != b)
 		return a > b ? -1 : 1;
-	int n = cmp_names(c->g, x, y);
+	int n = by_name(c, x, y);
 	if (n)
 		return n;
 	/* the same location on two paths of a call tree */
@@ -154,7 +194,7 @@ static int64_t entropy_score(const struct graph *g, const struct gnode *n)
 
 void graph_sort(struct graph *g, enum node_order order)
 {
-	struct sort_ctx c = { g, NULL };
+	struct sort_ctx c = { g, NULL, name_rank(g) };
 	if (order == ORDER_FLAT) {
 		sort_u32(g->list, g->n, cmp_flat, &c);
 		return;

@@ -132,6 +132,10 @@ const char *report_inline_suffix(const struct graph *g, uint32_t id)
 {
 	const struct gnode *n = &g->node[id];
 	bool inl = false, noinl = false;
+	if (g->inline_known) {
+		inl = n->inline_in & INLINE_IN_ALL;
+		noinl = n->inline_in & INLINE_IN_NOT;
+	}
 	for (uint32_t j = 0; j < n->n_in; j++) {
 		const struct gedge *e = &g->edge[n->in[j]];
 		if (e->removed)
@@ -387,13 +391,31 @@ struct graph_options report_graph_options(const struct report *r)
 }
 
 /*
+ * keep_or_build is graph_build, or for a text report (which reads a
+ * node's edges only for its inline suffix) graph_keep and what
+ * graph_inline_in finds of the edges into each node. The nodes' values
+ * are the same either way, a kept node's being the same whichever others
+ * are kept.
+ */
+static void keep_or_build(struct graph *g, const bool *kept, bool text, int64_t edge_cutoff)
+{
+	if (text) {
+		graph_keep(g, kept);
+		if (graph_inline_in(g, edge_cutoff))
+			return;
+	}
+	graph_build(g, kept);
+}
+
+/*
  * report_trimmed_graph trims as pprof's newTrimmedGraph: nodes under the
  * node fraction go, then all but the first nodecount. Each step rebuilds
- * the edges from the samples, a walk of every frame; the text outputs
- * (lazy) only count and order nodes before the last step, so they build
- * edges once, for the nodes they show: the shell's top (ten nodes) on the
- * 46 MB bench profile walked its 70 M frames three times, now twice
- * (values, then the ten nodes' edges).
+ * the edges from the samples, a walk of every frame; the lazy outputs
+ * only count and order nodes before the last step, so they build edges
+ * once, for the nodes they show, and the text ones none at all (see
+ * keep_or_build): the shell's top (ten nodes) on the 46 MB bench profile
+ * walked its 70 M frames three times, then twice (values, then the ten
+ * nodes' edges), now once and a tenth (the inlined node's samples).
  */
 int report_trimmed_graph(struct report *r, struct trimmed *t)
 {
@@ -404,6 +426,7 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 	bool tree = r->o.call_tree && (f == FMT_DOT || f == FMT_CALLGRIND);
 	/* orders by entropy and tag counts read the edges and tags of each step */
 	bool lazy = !tree && !visual;
+	bool text = f == FMT_TEXT;
 	enum node_order order = visual ? ORDER_ENTROPY : !strcmp(r->o.sort, "cum") ? ORDER_CUM : ORDER_FLAT;
 	struct graph *g;
 	bool built = tree || r->o.nodefraction == 0;
@@ -452,12 +475,12 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 			if (tree)
 				graph_trim_tree(g, kept);
 			else
-				graph_build(g, kept);
+				keep_or_build(g, kept, text, edge_cutoff);
 			graph_sort(g, order);
 			pending = false;
 		} else if (pending) {
 			/* the edges of this step were trimmed once before the final count */
-			graph_build(g, pending_kept ? kept : NULL);
+			keep_or_build(g, pending_kept ? kept : NULL, text, edge_cutoff);
 			graph_sort(g, order);
 			graph_trim_edges(g, edge_cutoff);
 			pending = false;
@@ -471,7 +494,7 @@ int report_trimmed_graph(struct report *r, struct trimmed *t)
 		graph_build_around(g, kept);
 		graph_sort(g, order);
 	} else if (pending) {
-		graph_build(g, pending_kept ? kept : NULL);
+		keep_or_build(g, pending_kept ? kept : NULL, text, edge_cutoff);
 		graph_sort(g, order);
 	}
 	t->dropped_edges = graph_trim_edges(g, edge_cutoff);

@@ -81,16 +81,18 @@ def main():
     env = dict(os.environ, CPROF_SHELL_CACHE="1")
     _, err = run(cprof, ["go-cpu.pb.gz"], ["top", "top -cum", "sample_index=0", "top", "focus=main", "top",
                                            "granularity=lines", "top", "focus=", "top -cum", "focus=main",
-                                           "top -cum"], env)
+                                           "top -cum", "nodecount=10", "tree", "tree -cum"], env)
     kept = [l for l in err.decode(errors="replace").splitlines() if l.startswith("kept:")]
     want = [
         "kept: (",                                         # top: the first report finds nothing kept
-        "kept: units filters aggregation graph hot (",     # top -cum: only sorted again
-        "kept: units filters aggregation graph hot (",     # another sample_index: other columns
+        "kept: units filters aggregation graph (",         # top -cum: only sorted again (text makes no edges)
+        "kept: units filters aggregation graph (",         # another sample_index: other columns
         "kept: units (",                                   # a new focus: filtered once
         "kept: units filters (",                           # another granularity: aggregated again
         "kept: units filters (",                           # no focus, by lines: aggregated again
-        "kept: units filters aggregation graph hot (",     # the focus by lines again: all kept
+        "kept: units filters aggregation graph (",         # the focus by lines again: all kept
+        "kept: units filters aggregation graph (",         # ten nodes' edges: hot stacks made
+        "kept: units filters aggregation graph hot (",     # and walked again for another ten
     ]
     for k, w in zip(kept, want):
         if not k.startswith(w):
