@@ -52,19 +52,28 @@ struct unit_scan {
 	const char **key, **unit;
 	struct strbuf *all;
 	size_t n;
+	bool base; /* a string label pprof::base=true (a diff base's sample, compute_total) */
 };
 
 static void *scan_units(void *arg)
 {
 	struct unit_scan *us = arg;
+	const char *other = NULL; /* the last string label key met that is not pprof::base */
 	for (size_t s = us->first; s < us->last; s++) {
 		const struct sample *sm = &us->p->sample[s];
 		for (uint32_t i = 0; i < sm->n_label; i++) {
 			const struct label *l = &sm->label[i];
-			if (l->str)
+			if (l->str) {
+				if (l->key == other)
+					continue;
+				if (strcmp(l->key, "pprof::base") != 0)
+					other = l->key;
+				else
+					us->base |= !strcmp(l->str, "true");
 				continue;
+			}
 			size_t k = 0;
-			while (k < us->n && strcmp(us->key[k], l->key) != 0)
+			while (k < us->n && us->key[k] != l->key && strcmp(us->key[k], l->key) != 0)
 				k++;
 			if (k == us->n) {
 				us->key = xreallocarray(us->key, k + 1, sizeof *us->key);
@@ -98,8 +107,11 @@ static void identify_units(struct report *r, const struct profile *p, struct str
 	size_t njobs = p->n_sample >= 200000 ? 2 : 1;
 	for (size_t k = 0; k < njobs; k++)
 		scans[k] = (struct unit_scan){ p, p->n_sample * k / njobs, p->n_sample * (k + 1) / njobs, NULL, NULL,
-					       NULL, 0 };
+					       NULL, 0, false };
 	run_pair(scan_units, &scans[0], njobs == 2 ? &scans[1] : NULL);
+	r->base_labels = false;
+	for (size_t k = 0; k < njobs; k++)
+		r->base_labels |= scans[k].base;
 	/* ignored[k]: extra units seen for key k, reported sorted as pprof does */
 	struct strbuf *ignored = NULL;
 	for (size_t k = 0; k < njobs; k++) {
@@ -258,7 +270,7 @@ static void *sum_total(void *arg)
 			v = -v;
 		j->total += v;
 		j->div += d;
-		if (sm->n_label && sample_has_label(sm, "pprof::base", "true")) {
+		if (j->r->base_labels && sm->n_label && sample_has_label(sm, "pprof::base", "true")) {
 			j->diff_total += v;
 			j->diff_div += d;
 		}
@@ -269,7 +281,9 @@ static void *sum_total(void *arg)
 /*
  * pprof's computeTotal: the sum of |value|, of the diff base's samples
  * only if it has any; over two threads for large profiles (the 2 M
- * samples of the 46 MB bench profile took 0.022 s on one).
+ * samples of the 46 MB bench profile took 0.022 s on one). A sample's
+ * labels are read only when identify_units met a diff base's label in
+ * the loaded profile (r->base_labels), whose samples p's come from.
  */
 static int64_t compute_total(const struct report *r, const struct profile *p)
 {
@@ -424,6 +438,7 @@ struct driver_cache {
 	struct numlabel_unit *units;
 	size_t n_units;
 	char *units_warn;
+	bool base_labels; /* identify_units found one, so compute_total looks for them */
 	struct kept kept[KEPT_SETTINGS];
 	size_t n_kept;
 	uint64_t clock;
@@ -572,6 +587,7 @@ static bool units(struct report *r, const struct profile *loaded, struct driver_
 		r->units = xreallocarray(NULL, c->n_units + 1, sizeof *r->units);
 		mem_copy(r->units, c->units, c->n_units * sizeof *r->units);
 		r->n_units = c->n_units;
+		r->base_labels = c->base_labels;
 		sb_adds(warn, c->units_warn);
 		return true;
 	}
@@ -583,6 +599,7 @@ static bool units(struct report *r, const struct profile *loaded, struct driver_
 		c->units = xreallocarray(NULL, r->n_units + 1, sizeof *c->units);
 		mem_copy(c->units, r->units, r->n_units * sizeof *c->units);
 		c->n_units = r->n_units;
+		c->base_labels = r->base_labels;
 		c->units_warn = xstrdup(sb_cstr(&w));
 	}
 	sb_free(&w);

@@ -46,6 +46,7 @@ struct report {
 	size_t n_filters;
 	struct numlabel_unit *units;
 	size_t n_units;
+	bool base_labels; /* with the units: some sample has the label pprof::base=true */
 	const char *tools; /* the request's */
 	const char *command; /* the command's name, as errors name it */
 	bool interactive;    /* from the shell, where commands have no leading '-' */
