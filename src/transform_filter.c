@@ -58,6 +58,32 @@ static bool keep_lines(struct profile *d, struct location *l, const bool *keep)
 
 enum { FOCUS_NONE, FOCUS_KEEP, FOCUS_DROP };
 
+/* One half of the samples, marked: kept[s] when a location focus keeps is on its stack and none ignore drops. */
+struct focus_job {
+	const struct profile *d;
+	const unsigned char *fi; /* FOCUS_* per location */
+	bool any_drop;		 /* some location is FOCUS_DROP */
+	size_t first, last;
+	bool *kept;
+};
+
+static void *mark_focused(void *arg)
+{
+	const struct focus_job *j = arg;
+	for (size_t s = j->first; s < j->last; s++) {
+		const struct sample *sm = &j->d->sample[s];
+		bool focused = false, ignored = false;
+		/* from the root, where a focused function more often is: without an ignore, it ends the search */
+		for (uint32_t i = sm->n_loc; i-- > 0 && !ignored && !(focused && !j->any_drop);) {
+			unsigned char v = j->fi[sm->loc[i]];
+			focused |= v == FOCUS_KEEP;
+			ignored |= v == FOCUS_DROP;
+		}
+		j->kept[s] = focused && !ignored;
+	}
+	return NULL;
+}
+
 static void filter_by_name(struct profile *d, const struct filters *f, struct filter_matches *m)
 {
 	if (!f->focus && !f->ignore && !f->hide && !f->show) {
@@ -107,16 +133,20 @@ static void filter_by_name(struct profile *d, const struct filters *f, struct fi
 		for (size_t s = 0; s < d->n_sample; s++)
 			nloc += d->sample[s].n_loc;
 	uint32_t *stack = any_hidden ? arena_array(d->arena, nloc, sizeof *stack) : NULL;
+	bool any_drop = false;
+	for (size_t i = 0; i < d->n_location; i++)
+		any_drop |= fi[i] == FOCUS_DROP;
+	bool *kept = xmalloc(d->n_sample + 1);
+	struct focus_job jobs[2];
+	size_t njobs = d->n_sample >= 200000 ? 2 : 1;
+	for (size_t k = 0; k < njobs; k++)
+		jobs[k] = (struct focus_job){ d, fi, any_drop, d->n_sample * k / njobs, d->n_sample * (k + 1) / njobs,
+					      kept };
+	run_pair(mark_focused, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
 	size_t fill = 0;
 	for (size_t s = 0; s < d->n_sample; s++) {
 		struct sample sm = d->sample[s];
-		bool focused = false, ignored = false;
-		for (uint32_t i = 0; i < sm.n_loc && !ignored; i++) {
-			unsigned char v = fi[sm.loc[i]];
-			focused |= v == FOCUS_KEEP;
-			ignored |= v == FOCUS_DROP;
-		}
-		if (!focused || ignored)
+		if (!kept[s])
 			continue;
 		if (any_hidden) {
 			uint32_t n = 0;
@@ -132,6 +162,7 @@ static void filter_by_name(struct profile *d, const struct filters *f, struct fi
 		d->sample[fill++] = sm;
 	}
 	d->n_sample = fill;
+	free(kept);
 	free(fi);
 	free(hidden);
 }
