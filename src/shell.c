@@ -567,9 +567,13 @@ static void run_command(struct shell *sh, char **tok, size_t ntok)
 		rc = driver_report(p, &cfg, &req, out, &warn, err, sizeof err);
 	}
 	if (sh->cache_log && req.cache)
-		fprintf(stderr, "kept:%s%s%s%s%s (%.3f s)\n", tm.kept_units ? " units" : "",
-			tm.kept_filters ? " filters" : "", tm.kept_aggregation ? " aggregation" : "",
-			tm.kept_graph ? " graph" : "", tm.kept_hot ? " hot" : "", clock_seconds() - start);
+		fprintf(stderr,
+			"kept:%s%s%s%s%s (%.3f s: units %.3f, filters %.3f, total %.3f, aggregation %.3f, "
+			"report %.3f)\n",
+			tm.kept_units ? " units" : "", tm.kept_filters ? " filters" : "",
+			tm.kept_aggregation ? " aggregation" : "", tm.kept_graph ? " graph" : "",
+			tm.kept_hot ? " hot" : "", clock_seconds() - start, tm.units, tm.filters, tm.total,
+			tm.aggregate, tm.report);
 	if (warn.len)
 		fputs(sb_cstr(&warn), stderr);
 	sb_free(&warn);
