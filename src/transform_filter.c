@@ -95,7 +95,8 @@ static void filter_by_name(struct profile *d, const struct filters *f, struct fi
 	bool any_hidden = false;
 	bool *keep = NULL;
 	size_t capkeep = 0;
-	profile_own_locations(d);
+	if (f->hide || f->show) /* they cut lines out of locations */
+		profile_own_locations(d);
 	for (size_t i = 0; i < d->n_location; i++) {
 		struct location *l = &d->location[i];
 		if (f->ignore && location_matches(d, l, f->ignore)) {
@@ -127,7 +128,6 @@ static void filter_by_name(struct profile *d, const struct filters *f, struct fi
 	}
 	free(keep);
 
-	profile_own_samples(d);
 	size_t nloc = 0;
 	if (any_hidden)
 		for (size_t s = 0; s < d->n_sample; s++)
@@ -143,6 +143,11 @@ static void filter_by_name(struct profile *d, const struct filters *f, struct fi
 		jobs[k] = (struct focus_job){ d, fi, any_drop, d->n_sample * k / njobs, d->n_sample * (k + 1) / njobs,
 					      kept };
 	run_pair(mark_focused, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
+	/* the kept samples, in a table of their own (no copy of the others) */
+	size_t n_kept = 0;
+	for (size_t s = 0; s < d->n_sample; s++)
+		n_kept += kept[s];
+	struct sample *out = arena_array(d->arena, n_kept + 1, sizeof *out);
 	size_t fill = 0;
 	for (size_t s = 0; s < d->n_sample; s++) {
 		struct sample sm = d->sample[s];
@@ -159,8 +164,9 @@ static void filter_by_name(struct profile *d, const struct filters *f, struct fi
 			sm.n_loc = n;
 			stack += n;
 		}
-		d->sample[fill++] = sm;
+		out[fill++] = sm;
 	}
+	d->sample = out;
 	d->n_sample = fill;
 	free(kept);
 	free(fi);
