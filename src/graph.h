@@ -162,12 +162,12 @@ void graph_build_around(struct graph *g, const bool *around);
 void graph_keep(struct graph *g, const bool *kept);
 /*
  * graph_inline_in finds, for each listed node, whether the edges into it
- * that a build of the listed nodes would make and edge_cutoff would not
- * trim include an inline one and one not inline (gnode's inline_in, all
- * the text reports read of edges), without making edges; false (and
- * nothing set) when that would take more memory than a build.
+ * that graph_build(g, kept) would make and edge_cutoff would not trim
+ * include an inline one and one not inline (gnode's inline_in, all the
+ * text reports read of edges), without making edges; false (and nothing
+ * set) when that would take more memory than a build.
  */
-bool graph_inline_in(struct graph *g, int64_t edge_cutoff);
+bool graph_inline_in(struct graph *g, const bool *kept, int64_t edge_cutoff);
 /*
  * graph_build_values sums the nodes' values over all samples but makes no
  * edges: enough to find the nodes a cutoff drops before a rebuild.

@@ -28,8 +28,9 @@ struct in_cell {
 struct inline_job {
 	const struct graph *g;
 	const uint32_t *kid, *cid; /* dense index of each kept node, of each candidate; NO_INDEX */
+	const uint32_t *node_of;   /* the node of each kid */
 	/*
-	 * [location]: the kid of its node when it has one frame (NO_INDEX: not
+	 * [location]: the kid of its node when it has one frame (NOT_KEPT: not
 	 * kept), else MANY_FRAMES; | HOLDS when it has a candidate's frame
 	 */
 	const uint32_t *at;
@@ -40,6 +41,7 @@ struct inline_job {
 
 #define HOLDS 0x80000000u
 #define MANY_FRAMES 0x7ffffffeu
+#define NOT_KEPT 0x7fffffffu
 
 /* frame_in adds a kept node's frame to the sample's walk: kid k, node n (for cid), outer or inlined. */
 static inline void frame_in(struct inline_job *j, uint32_t k, uint32_t n, bool outer, uint32_t *parent,
@@ -64,7 +66,7 @@ static void *walk_inline(void *arg)
 	const struct graph *g = j->g;
 	const struct sample *sample = g->p->sample;
 	const size_t *loc_frame = g->loc_frame;
-	const uint32_t *frame = g->frame_node, *kid = j->kid, *at = j->at, *node_of = g->list;
+	const uint32_t *frame = g->frame_node, *kid = j->kid, *at = j->at, *node_of = j->node_of;
 	uint32_t stamp = 0;
 	for (size_t s = j->first; s < j->last; s++) {
 		const struct sample *sm = &sample[s];
@@ -81,7 +83,7 @@ static void *walk_inline(void *arg)
 		uint32_t parent = NO_INDEX; /* as a kid */
 		for (uint32_t i = sm->n_loc; i-- > leafmost;) {
 			uint32_t loc = sm->loc[i], a = at[loc] & ~HOLDS;
-			if (a == NO_INDEX >> 1)
+			if (a == NOT_KEPT)
 				continue; /* one frame, not kept: the edge goes over it */
 			if (a != MANY_FRAMES) {
 				frame_in(j, a, node_of[a], true, &parent, stamp, w);
@@ -101,22 +103,28 @@ static void *walk_inline(void *arg)
 /* At most this many (candidate, caller) cells: beyond, graph_inline_in declines. */
 enum { INLINE_CELLS = 1 << 20 };
 
-bool graph_inline_in(struct graph *g, int64_t edge_cutoff)
+bool graph_inline_in(struct graph *g, const bool *kept, int64_t edge_cutoff)
 {
 	const struct profile *p = g->p;
 	uint32_t *kid = xmalloc((g->n_node + 1) * sizeof *kid), *cid = xmalloc((g->n_node + 1) * sizeof *cid);
-	memset(kid, 0xff, (g->n_node + 1) * sizeof *kid);
+	uint32_t *node_of = xmalloc((g->n_node + 1) * sizeof *node_of);
 	memset(cid, 0xff, (g->n_node + 1) * sizeof *cid);
+	/* the callers a build keeps: the kept nodes, or every node (listed or not: zero, negative) */
+	size_t n_kept = 0;
+	for (size_t id = 0; id < g->n_node; id++) {
+		kid[id] = !kept || kept[id] ? (uint32_t)n_kept : NO_INDEX;
+		if (kid[id] != NO_INDEX)
+			node_of[n_kept++] = (uint32_t)id;
+	}
 	size_t n_cand = 0;
 	for (size_t i = 0; i < g->n; i++) {
 		uint32_t id = g->list[i];
 		g->node[id].inline_in = 0;
-		kid[id] = (uint32_t)i;
 		/* an inline edge weighs at most inlined: under the cutoff it would be trimmed */
 		if (!g->inline_bounds || g->node[id].inlined >= edge_cutoff || edge_cutoff <= 0)
 			cid[id] = (uint32_t)n_cand++;
 	}
-	bool done = n_cand * g->n <= INLINE_CELLS;
+	bool done = n_cand * n_kept <= INLINE_CELLS;
 	if (n_cand > 0 && done) {
 		uint32_t *at = xmalloc((p->n_location + 1) * sizeof *at);
 		for (size_t l = 0; l < p->n_location; l++) {
@@ -126,24 +134,26 @@ bool graph_inline_in(struct graph *g, int64_t edge_cutoff)
 				if (g->frame_node[f] != NO_INDEX && cid[g->frame_node[f]] != NO_INDEX)
 					holds = HOLDS;
 			uint32_t n = f1 - f0 == 1 ? g->frame_node[f0] : NO_INDEX;
-			at[l] = holds | (f1 - f0 != 1 ? MANY_FRAMES : n == NO_INDEX || kid[n] == NO_INDEX ? NO_INDEX >> 1 : kid[n]);
+			at[l] = holds | (f1 - f0 != 1			      ? MANY_FRAMES
+					 : n == NO_INDEX || kid[n] == NO_INDEX ? NOT_KEPT
+									       : kid[n]);
 		}
 		size_t njobs = walkers(p);
 		struct inline_job jobs[2];
 		for (size_t k = 0; k < njobs; k++)
-			jobs[k] = (struct inline_job){ g, kid, cid, at, g->n, p->n_sample * k / njobs,
+			jobs[k] = (struct inline_job){ g, kid, cid, node_of, at, n_kept, p->n_sample * k / njobs,
 						       p->n_sample * (k + 1) / njobs,
-						       xcalloc(n_cand * g->n + 1, sizeof(struct in_cell)) };
+						       xcalloc(n_cand * n_kept + 1, sizeof(struct in_cell)) };
 		run_pair(walk_inline, &jobs[0], njobs == 2 ? &jobs[1] : NULL);
 		for (size_t i = 0; i < g->n; i++) {
 			uint32_t id = g->list[i];
 			if (cid[id] == NO_INDEX)
 				continue;
-			for (size_t from = 0; from < g->n; from++) {
+			for (size_t from = 0; from < n_kept; from++) {
 				int64_t weight = 0;
 				bool seen = false, outer = false;
 				for (size_t k = 0; k < njobs; k++) {
-					const struct in_cell *c = &jobs[k].cell[(size_t)cid[id] * g->n + from];
+					const struct in_cell *c = &jobs[k].cell[(size_t)cid[id] * n_kept + from];
 					weight += c->weight;
 					seen |= c->seen;
 					outer |= c->outer;
@@ -159,5 +169,6 @@ bool graph_inline_in(struct graph *g, int64_t edge_cutoff)
 	g->inline_known = done;
 	free(kid);
 	free(cid);
+	free(node_of);
 	return done;
 }

@@ -401,7 +401,7 @@ static void keep_or_build(struct graph *g, const bool *kept, bool text, int64_t 
 {
 	if (text) {
 		graph_keep(g, kept);
-		if (graph_inline_in(g, edge_cutoff))
+		if (graph_inline_in(g, kept, edge_cutoff))
 			return;
 	}
 	graph_build(g, kept);

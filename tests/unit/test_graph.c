@@ -351,33 +351,35 @@ static void test_inline_in(void)
 	for (size_t k = 0; k < 2; k++) {
 		struct profile *p = random_profile(sizes[k], 90 + k);
 		for (int round = 0; round < 60; round++) {
-			struct graph_options o = { .value_index = 0, .mean_index = round % 3 == 0 ? 1 : -1 };
+			struct graph_options o = { .value_index = 0, .mean_index = round % 3 == 0 ? 1 : -1,
+						   .drop_negative = round % 4 == 1 };
 			struct graph *built = graph_nodes(p, &o), *kept_only = graph_nodes(p, &o);
 			graph_build_values(built);
 			graph_build_values(kept_only);
 			CHECK(kept_only->inline_bounds);
 			bool *kept = xcalloc(built->n_node + 1, sizeof *kept);
-			uint32_t share = 1 + NEXT() % 4; /* keep about share in 4 */
+			uint32_t share = 1 + NEXT() % 4; /* keep about share in 4; 4: every node, as NULL */
 			for (size_t i = 0; i < built->n_node; i++)
 				kept[i] = NEXT() % 4 < share;
+			const bool *keep = share == 4 ? NULL : kept;
 			int64_t total = graph_flat_sum(built);
 			static const int divisor[] = { 0, 1000, 50, 10, 4 };
 			int d = divisor[round % 6 % 5];
 			int64_t cutoff = d ? abs64(total) / d : 0;
-			graph_build(built, kept);
+			graph_build(built, keep);
 			for (size_t e = NEXT() % (built->n_edge + 1); round % 6 == 5 && e < built->n_edge; e++)
 				if (built->edge[e].inline_) { /* an inline edge's own weight: it stays */
 					cutoff = abs64(built->edge[e].weight);
 					break;
 				}
 			for (size_t i = NEXT() % (built->n_node + 1); round % 6 == 4 && i < built->n_node; i++)
-				if (kept[i] && kept_only->node[i].inlined > 0) { /* a bound itself: not under */
+				if ((!keep || kept[i]) && kept_only->node[i].inlined > 0) { /* a bound itself */
 					cutoff = kept_only->node[i].inlined;
 					break;
 				}
 			graph_trim_edges(built, cutoff);
-			graph_keep(kept_only, kept);
-			CHECK(graph_inline_in(kept_only, cutoff));
+			graph_keep(kept_only, keep);
+			CHECK(graph_inline_in(kept_only, keep, cutoff));
 			CHECK(built->n == kept_only->n);
 			for (size_t i = 0; i < built->n && i < kept_only->n; i++) {
 				uint32_t id = built->list[i];
@@ -432,13 +434,66 @@ static void test_inline_at_bound(void)
 	graph_keep(g, NULL);
 	uint32_t b = node_named(g, "B");
 	CHECK(b != NO_INDEX && g->node[b].inlined == 10);
-	CHECK(graph_inline_in(g, 10));
+	CHECK(graph_inline_in(g, NULL, 10));
 	if (b != NO_INDEX)
 		CHECK_STR(report_inline_suffix(g, b), " (inline)");
-	CHECK(graph_inline_in(g, 11));
+	CHECK(graph_inline_in(g, NULL, 11));
 	if (b != NO_INDEX)
 		CHECK_STR(report_inline_suffix(g, b), "");
 	graph_free(g);
+	profile_free(p);
+}
+
+/*
+ * A diff's zero node is a caller still: C→A→B (B inlined into A) +10 and
+ * -10, C→B +5. A's cum is 0, so it is not listed, but a build of every
+ * node makes A→B (weight 0, inline) beside C→B: B is partial-inline at an
+ * edge cutoff of 0.
+ */
+static void test_inline_from_unlisted(void)
+{
+	struct profile *p = profile_new();
+	struct arena *a = p->arena;
+	p->n_sample_type = 1;
+	p->sample_type = arena_array(a, 1, sizeof *p->sample_type);
+	p->sample_type[0] = (struct value_type){ "samples", "count" };
+	static const char *const names[] = { "A", "B", "C" };
+	p->n_function = 3;
+	p->function = arena_array(a, 3, sizeof *p->function);
+	for (uint32_t i = 0; i < 3; i++)
+		p->function[i] = (struct function){ i + 1, names[i], "", "", 0 };
+	struct line *ln = arena_array(a, 4, sizeof *ln);
+	ln[0] = (struct line){ 1, 0, 0 }; /* B inlined into */
+	ln[1] = (struct line){ 0, 0, 0 }; /* A */
+	ln[2] = (struct line){ 1, 0, 0 }; /* B alone */
+	ln[3] = (struct line){ 2, 0, 0 }; /* C */
+	p->n_location = 3;
+	p->location = arena_array(a, 3, sizeof *p->location);
+	/* no addresses: a node per function, as -top aggregates them */
+	p->location[0] = (struct location){ 1, 0, NO_INDEX, 2, ln, false };
+	p->location[1] = (struct location){ 2, 0, NO_INDEX, 1, ln + 2, false };
+	p->location[2] = (struct location){ 3, 0, NO_INDEX, 1, ln + 3, false };
+	static const uint32_t through_a[] = { 0, 2 }, direct[] = { 1, 2 };
+	static int64_t plus = 10, minus = -10, five = 5;
+	p->n_sample = 3;
+	p->sample = arena_array(a, 3, sizeof *p->sample);
+	p->sample[0] = (struct sample){ through_a, &plus, NULL, 2, 0 };
+	p->sample[1] = (struct sample){ through_a, &minus, NULL, 2, 0 };
+	p->sample[2] = (struct sample){ direct, &five, NULL, 2, 0 };
+	struct graph_options o = { .value_index = 0, .mean_index = -1 };
+	struct graph *g = graph_nodes(p, &o), *built = graph_nodes(p, &o);
+	graph_build_values(g);
+	graph_keep(g, NULL);
+	graph_build(built, NULL);
+	uint32_t b = node_named(g, "B");
+	CHECK(b != NO_INDEX && node_named(g, "A") == NO_INDEX); /* A: not listed */
+	CHECK(graph_inline_in(g, NULL, 0));
+	if (b != NO_INDEX) {
+		CHECK_STR(report_inline_suffix(built, b), " (partial-inline)");
+		CHECK_STR(report_inline_suffix(g, b), " (partial-inline)");
+	}
+	graph_free(g);
+	graph_free(built);
 	profile_free(p);
 }
 
@@ -512,6 +567,7 @@ int main(void)
 	test_inline_in();
 	test_only();
 	test_inline_at_bound();
+	test_inline_from_unlisted();
 	test_dense_tags();
 	test_fold_growth();
 	return check_done("graph");
