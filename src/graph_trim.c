@@ -81,10 +81,21 @@ static int cmp_node_names(const void *ctx, uint32_t x, uint32_t y)
  */
 enum { RANKED_SORT = 4096 };
 
-/* name_rank is each node's rank by cmp_names (equal names, equal ranks), or NULL for a short sort. */
+/*
+ * name_rank is each node's rank by cmp_names (equal names, equal ranks),
+ * or NULL for a short sort. Only when every node has an address or none
+ * has: cmp_names compares addresses only when both nodes have one, so
+ * with some of each it is not transitive, and a sort of some nodes by it
+ * need not agree with a rank of all.
+ */
 static const uint32_t *name_rank(struct graph *g)
 {
 	if (!g->name_rank || g->n < RANKED_SORT)
+		return NULL;
+	size_t with_address = 0;
+	for (size_t i = 0; i < g->n_node; i++)
+		with_address += g->node[i].info.address != 0;
+	if (with_address != 0 && with_address != g->n_node)
 		return NULL;
 	if (!*g->name_rank) {
 		uint32_t *by_name = xmalloc((g->n_node + 1) * sizeof *by_name);

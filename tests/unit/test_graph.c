@@ -498,6 +498,66 @@ static void test_inline_from_unlisted(void)
 }
 
 /*
+ * A sort of thousands of nodes by a rank of their names made once (a
+ * graph cache entry's, graph->name_rank) orders them as comparing their
+ * names does: 6000 functions with few distinct values (most ties broken
+ * by name), by flat and by cum, the rank made once and used twice.
+ */
+static void test_name_rank(void)
+{
+	enum { NF = 6000 };
+	struct profile *p = profile_new();
+	struct arena *a = p->arena;
+	p->n_sample_type = 1;
+	p->sample_type = arena_array(a, 1, sizeof *p->sample_type);
+	p->sample_type[0] = (struct value_type){ "samples", "count" };
+	p->n_function = p->n_location = NF;
+	p->function = arena_array(a, NF, sizeof *p->function);
+	p->location = arena_array(a, NF, sizeof *p->location);
+	struct line *lines = arena_array(a, NF, sizeof *lines);
+	uint64_t r = 3;
+#define NEXT() (r = r * 6364136223846793005u + 1442695040888963407u, (uint32_t)(r >> 33))
+	for (uint32_t i = 0; i < NF; i++) {
+		struct strbuf b = STRBUF_INIT;
+		uint32_t pkg = NEXT() % 50, fn = NEXT() % 100000;
+		sb_addf(&b, "pkg%u.F%u", pkg, fn);
+		p->function[i] = (struct function){ i + 1, arena_strdup(a, b.s), "", "", 0 };
+		sb_free(&b);
+		lines[i] = (struct line){ i, 0, 0 };
+		p->location[i] = (struct location){ i + 1, 0, NO_INDEX, 1, &lines[i], false };
+	}
+	p->n_sample = 3 * NF;
+	p->sample = arena_array(a, p->n_sample, sizeof *p->sample);
+	for (size_t s = 0; s < p->n_sample; s++) {
+		uint32_t *loc = arena_array(a, 2, sizeof *loc);
+		loc[0] = NEXT() % NF;
+		loc[1] = NEXT() % 8; /* a few callers */
+		int64_t *v = arena_array(a, 1, sizeof *v);
+		*v = 1 + NEXT() % 3;
+		p->sample[s] = (struct sample){ loc, v, NULL, 2, 0 };
+	}
+#undef NEXT
+	struct graph_options o = { .value_index = 0, .mean_index = -1 };
+	uint32_t *rank = NULL;
+	for (int round = 0; round < 4; round++) {
+		struct graph *plain = graph_nodes(p, &o), *ranked = graph_nodes(p, &o);
+		graph_build_values(plain);
+		graph_build_values(ranked);
+		ranked->name_rank = &rank;
+		enum node_order order = round % 2 ? ORDER_CUM : ORDER_FLAT;
+		graph_sort(plain, order);
+		graph_sort(ranked, order);
+		CHECK(plain->n > 4096 && plain->n == ranked->n);
+		CHECK(!memcmp(plain->list, ranked->list, plain->n * sizeof *plain->list));
+		CHECK(rank != NULL);
+		graph_free(plain);
+		graph_free(ranked);
+	}
+	free(rank);
+	profile_free(p);
+}
+
+/*
  * 120 000 samples of weight 1 (enough for two builders): A→B in the
  * first half, then A→F1 .. A→F40 in turn. Folding the second builder's
  * edges adds forty the first never met, growing its edge array as it
@@ -568,6 +628,7 @@ int main(void)
 	test_only();
 	test_inline_at_bound();
 	test_inline_from_unlisted();
+	test_name_rank();
 	test_dense_tags();
 	test_fold_growth();
 	return check_done("graph");
