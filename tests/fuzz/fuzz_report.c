@@ -1,6 +1,6 @@
 /*
  * Fuzz harness: decode, then one report into /dev/null. The first byte
- * of the input picks the report (-top, -traces, -tree, -raw, -tags,
+ * of the input picks the report (-top, -traces, -tree, -peek, -raw, -tags,
  * -dot, -callgrind, -proto, -folded, -flame, -memstats, with a few options), the
  * rest is the profile:
  * one report an execution keeps executions fast.
@@ -22,7 +22,8 @@ static void run(const struct profile *p, const char *cmd, const char *name, cons
 	char err[512];
 	if (name)
 		options_set(&o, name, value, err, sizeof err);
-	struct report_request req = { command_find(cmd), !strcmp(cmd, "list") ? "." : NULL, false, NULL, false, NULL, NULL };
+	const char *arg = !strcmp(cmd, "list") ? "." : !strcmp(cmd, "peek") ? "a" : NULL;
+	struct report_request req = { command_find(cmd), arg, false, NULL, false, NULL, NULL };
 	struct strbuf warn = STRBUF_INIT;
 	driver_report(p, &o, &req, devnull, &warn, err, sizeof err);
 	sb_free(&warn);
@@ -38,6 +39,9 @@ static const struct {
 	{ "top", "focus", "a" },
 	{ "top", "tagroot", "bytes" },
 	{ "top", "mean", "true" },
+	{ "top", "nodefraction", "0" }, /* nothing trimmed: inline suffixes from every node */
+	{ "top", "drop_negative", "true" },
+	{ "peek", NULL, NULL },
 	{ "traces", NULL, NULL },
 	{ "tree", "hide", "b" },
 	{ "raw", NULL, NULL },
