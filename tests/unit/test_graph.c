@@ -16,20 +16,32 @@
 #include "util.h"
 
 /*
+ * counted_profile: a profile of one sample type (samples, count) with
+ * its tables of n_function functions and n_location locations made, for
+ * the test to fill.
+ */
+static struct profile *counted_profile(size_t n_function, size_t n_location)
+{
+	struct profile *p = profile_new();
+	p->n_sample_type = 1;
+	p->sample_type = arena_array(p->arena, 1, sizeof *p->sample_type);
+	p->sample_type[0] = (struct value_type){ "samples", "count" };
+	p->n_function = n_function;
+	p->n_location = n_location;
+	p->function = arena_array(p->arena, n_function, sizeof *p->function);
+	p->location = arena_array(p->arena, n_location, sizeof *p->location);
+	return p;
+}
+
+/*
  * A profile of functions A..D, one location each, and the samples
  * A→B→C (10) and A→B→D (5), leaf first as the model stores them.
  */
 static struct profile *tree_profile(void)
 {
-	struct profile *p = profile_new();
+	struct profile *p = counted_profile(4, 4);
 	struct arena *a = p->arena;
 	static const char *const names[] = { "A", "B", "C", "D" };
-	p->n_sample_type = 1;
-	p->sample_type = arena_array(a, 1, sizeof *p->sample_type);
-	p->sample_type[0] = (struct value_type){ "samples", "count" };
-	p->n_function = p->n_location = 4;
-	p->function = arena_array(a, 4, sizeof *p->function);
-	p->location = arena_array(a, 4, sizeof *p->location);
 	struct line *lines = arena_array(a, 4, sizeof *lines);
 	for (uint32_t i = 0; i < 4; i++) {
 		p->function[i] = (struct function){ i + 1, names[i], "", "", 0 };
@@ -100,15 +112,9 @@ enum { TAG_SAMPLES = 120000 };
 
 static struct profile *tagged_profile(void)
 {
-	struct profile *p = profile_new();
+	struct profile *p = counted_profile(2, 2);
 	struct arena *a = p->arena;
-	p->n_sample_type = 1;
-	p->sample_type = arena_array(a, 1, sizeof *p->sample_type);
-	p->sample_type[0] = (struct value_type){ "samples", "count" };
 	static const char *const names[] = { "A", "B" };
-	p->n_function = p->n_location = 2;
-	p->function = arena_array(a, 2, sizeof *p->function);
-	p->location = arena_array(a, 2, sizeof *p->location);
 	struct line *lines = arena_array(a, 2, sizeof *lines);
 	for (uint32_t i = 0; i < 2; i++) {
 		p->function[i] = (struct function){ i + 1, names[i], "", "", 0 };
@@ -408,20 +414,13 @@ static void test_inline_in(void)
 /* B inlined into A, 10 samples: the edge A→B weighs B's bound, and a cutoff of 10 keeps it. */
 static void test_inline_at_bound(void)
 {
-	struct profile *p = profile_new();
+	struct profile *p = counted_profile(2, 1);
 	struct arena *a = p->arena;
-	p->n_sample_type = 1;
-	p->sample_type = arena_array(a, 1, sizeof *p->sample_type);
-	p->sample_type[0] = (struct value_type){ "samples", "count" };
-	p->n_function = 2;
-	p->function = arena_array(a, 2, sizeof *p->function);
 	p->function[0] = (struct function){ 1, "A", "", "", 0 };
 	p->function[1] = (struct function){ 2, "B", "", "", 0 };
 	struct line *ln = arena_array(a, 2, sizeof *ln);
 	ln[0] = (struct line){ 1, 0, 0 }; /* B, inlined */
 	ln[1] = (struct line){ 0, 0, 0 }; /* into A */
-	p->n_location = 1;
-	p->location = arena_array(a, 1, sizeof *p->location);
 	p->location[0] = (struct location){ 1, 0x1000, NO_INDEX, 2, ln, false };
 	static const uint32_t stack[] = { 0 };
 	static int64_t ten = 10;
@@ -452,14 +451,9 @@ static void test_inline_at_bound(void)
  */
 static void test_inline_from_unlisted(void)
 {
-	struct profile *p = profile_new();
+	struct profile *p = counted_profile(3, 3);
 	struct arena *a = p->arena;
-	p->n_sample_type = 1;
-	p->sample_type = arena_array(a, 1, sizeof *p->sample_type);
-	p->sample_type[0] = (struct value_type){ "samples", "count" };
 	static const char *const names[] = { "A", "B", "C" };
-	p->n_function = 3;
-	p->function = arena_array(a, 3, sizeof *p->function);
 	for (uint32_t i = 0; i < 3; i++)
 		p->function[i] = (struct function){ i + 1, names[i], "", "", 0 };
 	struct line *ln = arena_array(a, 4, sizeof *ln);
@@ -467,8 +461,6 @@ static void test_inline_from_unlisted(void)
 	ln[1] = (struct line){ 0, 0, 0 }; /* A */
 	ln[2] = (struct line){ 1, 0, 0 }; /* B alone */
 	ln[3] = (struct line){ 2, 0, 0 }; /* C */
-	p->n_location = 3;
-	p->location = arena_array(a, 3, sizeof *p->location);
 	/* no addresses: a node per function, as -top aggregates them */
 	p->location[0] = (struct location){ 1, 0, NO_INDEX, 2, ln, false };
 	p->location[1] = (struct location){ 2, 0, NO_INDEX, 1, ln + 2, false };
@@ -506,14 +498,8 @@ static void test_inline_from_unlisted(void)
 static void test_name_rank(void)
 {
 	enum { NF = 6000 };
-	struct profile *p = profile_new();
+	struct profile *p = counted_profile(NF, NF);
 	struct arena *a = p->arena;
-	p->n_sample_type = 1;
-	p->sample_type = arena_array(a, 1, sizeof *p->sample_type);
-	p->sample_type[0] = (struct value_type){ "samples", "count" };
-	p->n_function = p->n_location = NF;
-	p->function = arena_array(a, NF, sizeof *p->function);
-	p->location = arena_array(a, NF, sizeof *p->location);
 	struct line *lines = arena_array(a, NF, sizeof *lines);
 	uint64_t r = 3;
 #define NEXT() (r = r * 6364136223846793005u + 1442695040888963407u, (uint32_t)(r >> 33))
@@ -568,14 +554,8 @@ enum { FOLD_SAMPLES = 120000, FOLD_FUNCTIONS = 42 };
 
 static void test_fold_growth(void)
 {
-	struct profile *p = profile_new();
+	struct profile *p = counted_profile(FOLD_FUNCTIONS, FOLD_FUNCTIONS);
 	struct arena *a = p->arena;
-	p->n_sample_type = 1;
-	p->sample_type = arena_array(a, 1, sizeof *p->sample_type);
-	p->sample_type[0] = (struct value_type){ "samples", "count" };
-	p->n_function = p->n_location = FOLD_FUNCTIONS;
-	p->function = arena_array(a, FOLD_FUNCTIONS, sizeof *p->function);
-	p->location = arena_array(a, FOLD_FUNCTIONS, sizeof *p->location);
 	struct line *lines = arena_array(a, FOLD_FUNCTIONS, sizeof *lines);
 	char **names = xcalloc(FOLD_FUNCTIONS, sizeof *names);
 	for (uint32_t i = 0; i < FOLD_FUNCTIONS; i++) {
