@@ -545,13 +545,8 @@ static void *accumulate(void *arg)
 		const struct sample *sm = &p->sample[s];
 		if (!graph_weights(g, sm, &k.w, &k.dw))
 			continue;
-		if (j->loc_around) { /* from the root: main and its like are found sooner */
-			uint32_t i = sm->n_loc;
-			while (i > 0 && !j->loc_around[sm->loc[i - 1]])
-				i--;
-			if (i == 0)
-				continue;
-		}
+		if (j->loc_around && !sample_holds(sm, j->loc_around))
+			continue;
 		k.s = s;
 		k.stamp++;
 		k.parent = NO_INDEX;
@@ -700,13 +695,8 @@ static inline __attribute__((always_inline)) void sum_range(struct sum_job *j, s
 		const struct sample *sm = &sample[s];
 		if (sm->n_loc == 0)
 			continue;
-		if (holds) { /* from the root, as accumulate's loc_around */
-			uint32_t i = sm->n_loc;
-			while (i > 0 && !holds[sm->loc[i - 1]])
-				i--;
-			if (i == 0)
-				continue;
-		}
+		if (holds && !sample_holds(sm, holds))
+			continue;
 		bool any = false;
 		for (size_t c = 0; c < nc; c++) {
 			w[c] = sm->value[col[c]];
@@ -824,7 +814,8 @@ static void sum_all(struct graph *g)
 	size_t nc = g->o.mean_index >= 0 ? 2 : 1;
 	int64_t *flat = xmalloc((g->n_node + 1) * nc * sizeof *flat);
 	int64_t *cum = xmalloc((g->n_node + 1) * nc * sizeof *cum);
-	int64_t *inner = xmalloc((g->n_node + 1) * nc * sizeof *inner);
+	/* only the text reports read the bounds, and they name nodes without object names */
+	int64_t *inner = g->o.obj_names ? NULL : xmalloc((g->n_node + 1) * nc * sizeof *inner);
 	graph_sum_columns(g, col, nc, flat, cum, inner);
 	for (size_t i = 0; i < g->n_node; i++) {
 		struct gnode *n = &g->node[i];
@@ -832,10 +823,10 @@ static void sum_all(struct graph *g)
 		n->cum = cum[i * nc];
 		n->flat_div = nc == 2 ? flat[i * nc + 1] : 0;
 		n->cum_div = nc == 2 ? cum[i * nc + 1] : 0;
-		n->inlined = inner[i * nc];
+		n->inlined = inner ? inner[i * nc] : 0;
 	}
 	free(inner);
-	g->inline_bounds = true;
+	g->inline_bounds = inner != NULL;
 	free(flat);
 	free(cum);
 }

@@ -206,6 +206,19 @@ static inline bool graph_weights(const struct graph *g, const struct sample *sm,
 	return *w != 0 || *dw != 0;
 }
 
+/*
+ * sample_holds: whether a location of the sample has flag set. Looked for
+ * from the root, where main and its callers are, so samples holding
+ * them are found after a few locations.
+ */
+static inline bool sample_holds(const struct sample *sm, const bool *flag)
+{
+	for (uint32_t i = sm->n_loc; i > 0; i--)
+		if (flag[sm->loc[i - 1]])
+			return true;
+	return false;
+}
+
 /* walkers: how many threads go through p's samples. */
 static inline size_t walkers(const struct profile *p)
 {
